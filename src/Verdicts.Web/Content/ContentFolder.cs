@@ -1,0 +1,65 @@
+using System.IO.Enumeration;
+
+namespace Verdicts.Web.Content;
+
+/// <summary>A file as the scan saw it: enough to tell, without reading it, whether it changed since the last scan.</summary>
+public sealed record ScannedFile(string Path, long Length, DateTime LastWriteUtc, bool IsLink);
+
+/// <summary>Lists and reads the content folder. Paths are relative to it, with forward slashes.</summary>
+public static class ContentFolder
+{
+    private static readonly EnumerationOptions Recursive = new()
+    {
+        RecurseSubdirectories = true,
+        // An unreadable folder must fail the scan rather than make its files look deleted.
+        IgnoreInaccessible = false,
+        AttributesToSkip = 0,
+        ReturnSpecialDirectories = false,
+    };
+
+    public static List<ScannedFile> Scan(string root)
+    {
+        var prefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)).Length + 1;
+        var files = new FileSystemEnumerable<ScannedFile>(root,
+            (ref FileSystemEntry e) => new ScannedFile(
+                e.ToFullPath()[prefix..].Replace('\\', '/'),
+                e.Length,
+                e.LastWriteTimeUtc.UtcDateTime,
+                (e.Attributes & FileAttributes.ReparsePoint) != 0),
+            Recursive)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory,
+            ShouldRecursePredicate = (ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        return files.ToList();
+    }
+
+    /// <summary>Reads and parses one file; a file that cannot be read yields an error, never an exception.</summary>
+    public static ParsedFile Read(string root, ScannedFile file, ContentKind kind)
+    {
+        if (file.IsLink)
+            return Failed(file.Path, kind, "symbolic links are not followed: replace the link with the file itself");
+        if (file.Length > ContentParser.MaxFileBytes)
+            return Failed(file.Path, kind, $"file is {file.Length} bytes; content files are limited to 1 MiB");
+        try
+        {
+            using var stream = new FileStream(Path.Combine(root, file.Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // Read at most one byte past the limit, so a file that grew after the scan cannot exhaust memory.
+            var buffer = new byte[Math.Min(Math.Max(stream.Length, 0) + 1, ContentParser.MaxFileBytes + 1)];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+                total += read;
+            if (total > ContentParser.MaxFileBytes)
+                return Failed(file.Path, kind, "file is larger than 1 MiB; content files are limited to 1 MiB");
+            return ContentParser.Parse(file.Path, kind, buffer[..total]);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Failed(file.Path, kind, $"file cannot be read: {ex.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}");
+        }
+    }
+
+    private static ParsedFile Failed(string path, ContentKind kind, string message) =>
+        new(path, kind, "", null, [new ContentError(path, 1, 1, message)]);
+}

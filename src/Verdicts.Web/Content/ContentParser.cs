@@ -1,0 +1,277 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Verdicts.Web.Content;
+
+/// <summary>The outcome of reading one file on its own: a document, or the reasons it has none.</summary>
+public sealed record ParsedFile(string Path, ContentKind Kind, string Sha256, ContentDocument? Document, IReadOnlyList<ContentError> Errors)
+{
+    public bool IsValid => Document is not null && Errors.Count == 0;
+}
+
+/// <summary>Turns the bytes of one content file into a checked document. Pure: no file system, no database.</summary>
+public static partial class ContentParser
+{
+    public const long MaxFileBytes = 1024 * 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex SlugPattern();
+
+    public static bool IsValidSlug(string slug) => SlugPattern().IsMatch(slug) && !slug.Contains("-vs-", StringComparison.Ordinal);
+
+    public static string SlugFor(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (var c in name.ToLowerInvariant())
+        {
+            if (c is >= 'a' and <= 'z' or >= '0' and <= '9')
+                builder.Append(c);
+            else if (builder.Length > 0 && builder[^1] != '-')
+                builder.Append('-');
+        }
+        return builder.ToString().Trim('-').Replace("-vs-", "-v-", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Which kind of file a content-relative path holds, or null for files the site ignores
+    /// (the folder's own README, hidden files and editors' temporary or backup files).
+    /// </summary>
+    public static ContentKind? KindOf(string relativePath)
+    {
+        var parts = relativePath.Split('/');
+        if (parts.Length < 2 || parts.Any(p => p.Length == 0 || p[0] == '.' || p.EndsWith('~')))
+            return null;
+        if (!parts[^1].EndsWith(".md", StringComparison.OrdinalIgnoreCase))
+            return null;
+        return (parts[0], parts.Length) switch
+        {
+            ("tools", 2) => ContentKind.Tool,
+            ("reviewers", 2) => ContentKind.Reviewer,
+            ("comparisons", 2) => ContentKind.Comparison,
+            ("verdicts", 3) => ContentKind.Verdict,
+            _ => null,
+        };
+    }
+
+    /// <summary>True for Markdown files that sit where no kind of content lives, so an admin hears about them.</summary>
+    public static bool IsMisplaced(string relativePath) =>
+        KindOf(relativePath) is null
+        && relativePath.Contains('/', StringComparison.Ordinal)
+        && relativePath.EndsWith(".md", StringComparison.OrdinalIgnoreCase)
+        && !relativePath.Split('/').Any(p => p.StartsWith('.'));
+
+    public static string Hash(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    public static ParsedFile Parse(string relativePath, ContentKind kind, byte[] bytes)
+    {
+        var errors = new List<ContentError>();
+        var sha = Hash(bytes);
+        var document = Read(relativePath, kind, bytes, sha, errors);
+        return new ParsedFile(relativePath, kind, sha, errors.Count == 0 ? document : null, errors);
+    }
+
+    private static ContentDocument? Read(string path, ContentKind kind, byte[] bytes, string sha, List<ContentError> errors)
+    {
+        if (bytes.LongLength > MaxFileBytes)
+        {
+            errors.Add(new(path, 1, 1, $"file is {bytes.LongLength} bytes; content files are limited to 1 MiB"));
+            return null;
+        }
+        var text = Decode(path, bytes, errors);
+        if (text is null)
+            return null;
+
+        var parts = path.Split('/');
+        var slug = Path.GetFileNameWithoutExtension(parts[^1]);
+        if (!IsValidSlug(slug))
+            errors.Add(new(path, 1, 1, $"file name '{slug}' is not a valid slug: use lowercase letters, digits and single hyphens, without '-vs-'"));
+        if (kind == ContentKind.Verdict && !IsValidSlug(parts[1]))
+            errors.Add(new(path, 1, 1, $"folder name '{parts[1]}' is not a valid tool slug"));
+        if (errors.Count > 0)
+            return null;
+
+        if (!SplitFrontMatter(path, text, errors, out var yaml, out var body, out var bodyLine))
+            return null;
+        var map = YamlTree.Parse(yaml, 2, path, errors);
+        if (errors.Count > 0)
+            return null;
+        var fields = new FieldReader(path, map, errors);
+        return kind switch
+        {
+            ContentKind.Tool => ReadTool(path, slug, sha, text, fields, body, errors),
+            ContentKind.Reviewer => ReadReviewer(path, slug, sha, text, fields, body),
+            ContentKind.Verdict => ReadVerdict(path, parts[1], slug, sha, text, fields, body, bodyLine, errors),
+            _ => ReadComparison(path, slug, sha, text, fields, body, errors),
+        };
+    }
+
+    private static string? Decode(string path, byte[] bytes, List<ContentError> errors)
+    {
+        var start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            var offset = start + Math.Max(ex.Index, 0);
+            var (line, column) = LineAndColumn(bytes.AsSpan(0, offset));
+            var bad = ex.BytesUnknown is { Length: > 0 } unknown ? $"0x{unknown[0]:X2}" : "sequence";
+            errors.Add(new(path, line, column, $"invalid UTF-8 byte {bad} at byte offset {offset}; save the file as UTF-8"));
+            return null;
+        }
+        // CRLF, lone CR and LF all become LF, so the rows do not depend on the editor that saved the file.
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        var lineNo = 1;
+        var col = 1;
+        foreach (var c in text)
+        {
+            if (c < ' ' && c is not '\n' and not '\t' || c == '\u007F')
+            {
+                errors.Add(new(path, lineNo, col, $"control character U+{(int)c:X4} is not allowed"));
+                return null;
+            }
+            if (c == '\n')
+            {
+                lineNo++;
+                col = 1;
+            }
+            else
+            {
+                col++;
+            }
+        }
+        return text;
+    }
+
+    private static (int Line, int Column) LineAndColumn(ReadOnlySpan<byte> before)
+    {
+        var line = 1;
+        var lineStart = 0;
+        for (var i = 0; i < before.Length; i++)
+        {
+            if (before[i] == (byte)'\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return (line, before.Length - lineStart + 1);
+    }
+
+    private static bool SplitFrontMatter(string path, string text, List<ContentError> errors, out string yaml, out string body, out int bodyLine)
+    {
+        yaml = body = "";
+        bodyLine = 1;
+        if (!text.StartsWith("---\n", StringComparison.Ordinal) && text.TrimEnd() != "---")
+        {
+            errors.Add(new(path, 1, 1, "file must start with a front matter block: a line '---', YAML, then a line '---'"));
+            return false;
+        }
+        var lines = text.Split('\n');
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].TrimEnd() == "---")
+            {
+                yaml = string.Join('\n', lines, 1, i - 1);
+                body = string.Join('\n', lines, i + 1, lines.Length - i - 1).Trim();
+                bodyLine = i + 2;
+                return true;
+            }
+        }
+        errors.Add(new(path, 1, 1, "front matter is not closed: add a line '---' after the YAML"));
+        return false;
+    }
+
+    private static ToolDocument? ReadTool(string path, string slug, string sha, string source, FieldReader fields, string body, List<ContentError> errors)
+    {
+        fields.AllowOnly("name", "category", "tagline", "pricing", "vendor", "website", "license", "tags", "released", "aliases", "draft");
+        var name = fields.Text("name", required: true, maxLength: 100);
+        var category = fields.Text("category", required: true, maxLength: 60);
+        var tagline = fields.Text("tagline", required: true, maxLength: 140);
+        var vendor = fields.Text("vendor", maxLength: 100);
+        var website = fields.Url("website");
+        var license = fields.Text("license", maxLength: 100);
+        var tags = fields.TextList("tags").Select(t => t.Value).ToList();
+        var released = fields.Date("released");
+        var aliases = fields.TextList("aliases").Select(a => new PositionedSlug(a.Value, a.Line, a.Column)).ToList();
+        var draft = fields.Bool("draft");
+        foreach (var alias in aliases.Where(a => !IsValidSlug(a.Slug)))
+            errors.Add(new(path, alias.Line, alias.Column, $"alias '{alias.Slug}' is not a valid slug"));
+        foreach (var alias in aliases.Where(a => a.Slug == slug))
+            errors.Add(new(path, alias.Line, alias.Column, $"alias '{alias.Slug}' is the tool's own slug"));
+
+        string? entry = null;
+        var plans = new List<PricePlan>();
+        if (fields.Map("pricing", required: true) is { } pricingMap)
+        {
+            var pricing = fields.Nested(pricingMap, "pricing");
+            pricing.AllowOnly("entry", "plans");
+            entry = pricing.Text("entry", required: true, maxLength: 40);
+            foreach (var planMap in pricing.MapList("plans"))
+            {
+                var plan = pricing.Nested(planMap, "plans[]");
+                plan.AllowOnly("name", "price", "notes");
+                var planName = plan.Text("name", required: true, maxLength: 60);
+                var price = plan.Text("price", required: true, maxLength: 40);
+                if (planName is not null && price is not null)
+                    plans.Add(new PricePlan(planName, price, plan.Text("notes", maxLength: 200)));
+            }
+        }
+        if (errors.Count > 0)
+            return null;
+        var categorySlug = SlugFor(category!);
+        if (categorySlug.Length == 0)
+        {
+            errors.Add(new(path, 1, 1, "'category' must contain at least one letter or digit"));
+            return null;
+        }
+        return new ToolDocument(path, slug, sha, source, name!, category!, categorySlug, tagline!, vendor, website, license,
+            tags, released, entry!, plans, aliases, draft, MarkdownRenderer.ToHtml(body), MarkdownRenderer.ToPlainText(body));
+    }
+
+    private static ReviewerDocument? ReadReviewer(string path, string slug, string sha, string source, FieldReader fields, string body)
+    {
+        fields.AllowOnly("name", "lens", "order");
+        var name = fields.Text("name", required: true, maxLength: 100);
+        var lens = fields.Text("lens", required: true, maxLength: 60);
+        var order = fields.Integer("order");
+        return name is null || lens is null ? null : new ReviewerDocument(path, slug, sha, source, name, lens, order, MarkdownRenderer.ToHtml(body));
+    }
+
+    private static VerdictDocument? ReadVerdict(string path, string toolSlug, string reviewerSlug, string sha, string source,
+        FieldReader fields, string body, int bodyLine, List<ContentError> errors)
+    {
+        fields.AllowOnly("verdict", "date");
+        var verdict = fields.OneOf("verdict", true, "ship", "skip");
+        var date = fields.Date("date");
+        if (body.Length == 0)
+            errors.Add(new(path, bodyLine, 1, "the reviewer's quote (the text after the front matter) is required"));
+        if (verdict is null || errors.Count > 0)
+            return null;
+        return new VerdictDocument(path, $"{toolSlug}/{reviewerSlug}", sha, source, toolSlug, reviewerSlug, verdict, date,
+            MarkdownRenderer.ToHtml(body), MarkdownRenderer.ToPlainText(body));
+    }
+
+    private static ComparisonDocument? ReadComparison(string path, string slug, string sha, string source, FieldReader fields, string body, List<ContentError> errors)
+    {
+        fields.AllowOnly("tools", "published", "title", "question", "featured", "draft");
+        var tools = fields.TextList("tools", required: true).Select(t => new PositionedSlug(t.Value, t.Line, t.Column)).ToList();
+        var published = fields.Date("published", required: true);
+        var title = fields.Text("title", maxLength: 160);
+        var question = fields.Text("question", maxLength: 200);
+        var featured = fields.Bool("featured");
+        var draft = fields.Bool("draft");
+        if (fields.Node("tools") is YamlList toolsNode && tools.Count is < 2 or > 4)
+            fields.Error(toolsNode, $"'tools' lists {tools.Count} tools; a comparison needs 2 to 4");
+        foreach (var repeated in tools.GroupBy(t => t.Slug, StringComparer.OrdinalIgnoreCase).SelectMany(g => g.Skip(1)))
+            errors.Add(new(path, repeated.Line, repeated.Column, $"tool '{repeated.Slug}' is listed more than once"));
+        return published is null || errors.Count > 0
+            ? null
+            : new ComparisonDocument(path, slug, sha, source, tools, published, title, question, featured, draft, MarkdownRenderer.ToHtml(body));
+    }
+}

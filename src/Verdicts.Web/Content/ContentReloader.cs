@@ -1,0 +1,252 @@
+using System.Text;
+using System.Threading.Channels;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Verdicts.Web.Data;
+
+namespace Verdicts.Web.Content;
+
+/// <summary>
+/// Keeps the database in step with the content folder: a full import at start-up, then a rescan whenever the
+/// file watcher hints at a change and every few seconds regardless, since watchers can die or overflow.
+/// A rescan re-reads only files whose size or time changed, so an edit shows within a fraction of a second.
+/// </summary>
+public sealed class ContentReloader : IHostedService, IDisposable
+{
+    // A file written this recently may still be half-written: keep its previous version until it settles.
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(40);
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(25);
+
+    private readonly string root;
+    private readonly TimeSpan rescanInterval;
+    private readonly bool watchFiles;
+    private readonly Database database;
+    private readonly ContentImporter importer;
+    private readonly ILogger<ContentReloader> logger;
+    private readonly TimeProvider time;
+    private readonly Channel<bool> hints = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<string, (ScannedFile Stamp, ParsedFile Parsed)> tracked = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly CancellationTokenSource stopping = new();
+    private Dictionary<string, ContentDocument> acceptedByPath = new(StringComparer.Ordinal);
+    private HashSet<string> misplaced = new(StringComparer.Ordinal);
+    private HashSet<string> reportedErrors = [];
+    private ContentSnapshot? snapshot;
+    private FileSystemWatcher? watcher;
+    private Task? loop;
+    private bool folderMissingReported;
+
+    public ContentReloader(IOptions<VerdictsOptions> options, Database database, ContentImporter importer,
+        ILogger<ContentReloader> logger, TimeProvider time)
+    {
+        root = options.Value.ContentPath;
+        rescanInterval = TimeSpan.FromSeconds(options.Value.RescanSeconds);
+        watchFiles = options.Value.WatchFiles;
+        this.database = database;
+        this.importer = importer;
+        this.logger = logger;
+        this.time = time;
+    }
+
+    /// <summary>Raised after each import that changed something, on the reload thread.</summary>
+    public event Action? Reloaded;
+
+    public ContentSnapshot Snapshot => Volatile.Read(ref snapshot) ?? ContentSnapshot.Empty;
+
+    public DateTimeOffset? LastReload { get; private set; }
+
+    /// <summary>Counts imports; lets a caller that changed a file wait until the site has taken it in.</summary>
+    public long Generation => Interlocked.Read(ref generation);
+
+    private long generation;
+
+    public string ContentRoot => root;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        SafeReload();
+        StartWatcher();
+        loop = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        watcher?.Dispose();
+        if (loop is not null)
+            await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose()
+    {
+        watcher?.Dispose();
+        stopping.Dispose();
+    }
+
+    public void RequestReload() => hints.Writer.TryWrite(true);
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                wait.CancelAfter(rescanInterval);
+                try
+                {
+                    await hints.Reader.ReadAsync(wait.Token);
+                    // Let a burst of saves (or an editor's write-then-rename) arrive before scanning.
+                    await Task.Delay(Debounce, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                        return;
+                }
+            }
+            while (hints.Reader.TryRead(out _))
+            {
+            }
+            SafeReload();
+        }
+    }
+
+    private void SafeReload()
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception ex)
+        {
+            // Whatever went wrong, the database still holds the last good content and the site goes on serving it.
+            logger.LogError(ex, "Content reload failed; the site keeps serving the last good content");
+        }
+    }
+
+    private void Reload()
+    {
+        lock (gate)
+        {
+            if (!Directory.Exists(root))
+            {
+                if (!folderMissingReported)
+                    logger.LogError("Content folder {ContentPath} does not exist; serving the content already in the database", root);
+                folderMissingReported = true;
+                return;
+            }
+            folderMissingReported = false;
+
+            var scanned = ContentFolder.Scan(root);
+            var now = time.GetUtcNow();
+            var changed = snapshot is null;
+            var settling = false;
+            var files = new List<ParsedFile>(scanned.Count);
+            var toRead = new List<(ScannedFile File, ContentKind Kind)>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in scanned)
+            {
+                if (ContentParser.KindOf(file.Path) is not { } kind)
+                    continue;
+                seen.Add(file.Path);
+                var known = tracked.TryGetValue(file.Path, out var entry);
+                if (known && entry.Stamp == file)
+                {
+                    files.Add(entry.Parsed);
+                }
+                else if (now - file.LastWriteUtc < QuietPeriod && snapshot is not null)
+                {
+                    settling = true;
+                    if (known)
+                        files.Add(entry.Parsed);
+                }
+                else
+                {
+                    toRead.Add((file, kind));
+                }
+            }
+            foreach (var parsed in toRead.AsParallel().Select(f => (f.File, Parsed: ContentFolder.Read(root, f.File, f.Kind))).ToList())
+            {
+                tracked[parsed.File.Path] = (parsed.File, parsed.Parsed);
+                files.Add(parsed.Parsed);
+                changed = true;
+            }
+            foreach (var gone in tracked.Keys.Where(p => !seen.Contains(p)).ToList())
+            {
+                tracked.Remove(gone);
+                changed = true;
+            }
+            var misplacedNow = ContentChecker.Misplaced(scanned).ToList();
+            var misplacedPaths = misplacedNow.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+            changed |= !misplacedPaths.SetEquals(misplaced);
+            misplaced = misplacedPaths;
+            if (settling)
+                _ = Task.Delay(QuietPeriod * 2, stopping.Token).ContinueWith(_ => RequestReload(), TaskScheduler.Default);
+            if (!changed)
+                return;
+
+            var next = ContentResolver.Resolve(files, LastGood);
+            importer.Import(snapshot, next, misplacedNow, now);
+            Report(next.Errors.Concat(misplacedNow));
+            acceptedByPath = next.Documents.ToDictionary(d => d.Path, StringComparer.Ordinal);
+            Volatile.Write(ref snapshot, next);
+            LastReload = now;
+            Interlocked.Increment(ref generation);
+            logger.LogInformation("Content loaded: {Tools} tools, {Reviewers} reviewers, {Verdicts} verdicts, {Comparisons} comparisons, {Errors} errors",
+                next.Tools.Count, next.Reviewers.Count, next.Verdicts.Count, next.Comparisons.Count, next.Errors.Count + misplacedNow.Count);
+        }
+        Reloaded?.Invoke();
+    }
+
+    private ContentDocument? LastGood(string path)
+    {
+        if (acceptedByPath.TryGetValue(path, out var document))
+            return document;
+        if (snapshot is not null || ContentParser.KindOf(path) is not { } kind)
+            return null;
+        // Straight after a restart, the last good version of a broken file is the one the database kept.
+        using var connection = database.Open();
+        var source = connection.QueryFirstOrDefault<string>("SELECT good_source FROM content_files WHERE path = @path", new { path });
+        return source is null ? null : ContentParser.Parse(path, kind, Encoding.UTF8.GetBytes(source)).Document;
+    }
+
+    private void Report(IEnumerable<ContentError> errors)
+    {
+        var current = errors.Select(e => e.ToString()).ToHashSet(StringComparer.Ordinal);
+        foreach (var error in current.Where(e => !reportedErrors.Contains(e)))
+            logger.LogWarning("{ContentError}", error);
+        reportedErrors = current;
+    }
+
+    private void StartWatcher()
+    {
+        if (!watchFiles || !Directory.Exists(root))
+            return;
+        try
+        {
+            watcher = new FileSystemWatcher(root)
+            {
+                IncludeSubdirectories = true,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                InternalBufferSize = 64 * 1024,
+            };
+            watcher.Changed += (_, _) => RequestReload();
+            watcher.Created += (_, _) => RequestReload();
+            watcher.Deleted += (_, _) => RequestReload();
+            watcher.Renamed += (_, _) => RequestReload();
+            watcher.Error += (_, e) =>
+            {
+                logger.LogWarning(e.GetException(), "Content watcher failed; periodic rescans keep the site current");
+                RequestReload();
+            };
+            watcher.EnableRaisingEvents = true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            logger.LogWarning(ex, "Cannot watch {ContentPath}; changes are picked up by periodic rescans only", root);
+            watcher?.Dispose();
+            watcher = null;
+        }
+    }
+}

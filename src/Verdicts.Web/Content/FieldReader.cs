@@ -1,0 +1,183 @@
+using System.Globalization;
+
+namespace Verdicts.Web.Content;
+
+/// <summary>Reads typed fields from one front-matter mapping, recording an error at the offending key or value.</summary>
+internal sealed class FieldReader(string path, YamlMap map, List<ContentError> errors, string prefix = "")
+{
+    public void AllowOnly(params string[] keys)
+    {
+        foreach (var (key, _) in map.Entries)
+        {
+            if (!keys.Contains(key.Value, StringComparer.Ordinal))
+                Error(key, $"unknown key '{prefix}{key.Value}' (allowed here: {string.Join(", ", keys)})");
+        }
+    }
+
+    public string? Text(string key, bool required = false, int maxLength = 0)
+    {
+        var node = map[key];
+        if (node is null)
+        {
+            if (required)
+                Missing(key);
+            return null;
+        }
+        if (node is YamlText { IsPlain: true } empty && IsNull(empty.Value))
+        {
+            if (required)
+                Error(node, $"'{prefix}{key}' must not be empty");
+            return null;
+        }
+        if (node is not YamlText text)
+        {
+            Error(node, $"'{prefix}{key}' must be text");
+            return null;
+        }
+        var value = text.Value.Trim();
+        if (value.Length == 0)
+        {
+            if (required)
+                Error(node, $"'{prefix}{key}' must not be empty");
+            return null;
+        }
+        if (maxLength > 0 && value.EnumerateRunes().Count() > maxLength)
+        {
+            Error(node, $"'{prefix}{key}' is {value.EnumerateRunes().Count()} characters long; the limit is {maxLength}");
+            return null;
+        }
+        return value;
+    }
+
+    public string? OneOf(string key, bool required, params string[] allowed)
+    {
+        var value = Text(key, required);
+        if (value is null || allowed.Contains(value, StringComparer.Ordinal))
+            return value;
+        Error(map[key]!, $"'{prefix}{key}' must be {string.Join(" or ", allowed)}, not '{value}'");
+        return null;
+    }
+
+    public bool Bool(string key)
+    {
+        var node = map[key];
+        if (node is null)
+            return false;
+        if (node is YamlText { IsPlain: true, Value: "true" })
+            return true;
+        if (node is YamlText { IsPlain: true, Value: "false" })
+            return false;
+        Error(node, $"'{prefix}{key}' must be true or false");
+        return false;
+    }
+
+    public long? Integer(string key)
+    {
+        var node = map[key];
+        if (node is null)
+            return null;
+        if (node is YamlText { IsPlain: true } text
+            && long.TryParse(text.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            return value;
+        Error(node, $"'{prefix}{key}' must be a whole number");
+        return null;
+    }
+
+    public string? Date(string key, bool required = false)
+    {
+        var node = map[key];
+        if (node is null)
+        {
+            if (required)
+                Missing(key);
+            return null;
+        }
+        if (node is YamlText text
+            && DateOnly.TryParseExact(text.Value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            return date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Error(node, $"'{prefix}{key}' must be a date written YYYY-MM-DD");
+        return null;
+    }
+
+    public string? Url(string key)
+    {
+        var value = Text(key);
+        if (value is null)
+            return null;
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            return uri.AbsoluteUri;
+        Error(map[key]!, $"'{prefix}{key}' must be an absolute http or https URL");
+        return null;
+    }
+
+    public IReadOnlyList<YamlText> TextList(string key, bool required = false)
+    {
+        var node = map[key];
+        if (node is null)
+        {
+            if (required)
+                Missing(key);
+            return [];
+        }
+        if (node is not YamlList list)
+        {
+            Error(node, $"'{prefix}{key}' must be a list");
+            return [];
+        }
+        var items = new List<YamlText>();
+        foreach (var item in list.Items)
+        {
+            if (item is YamlText { Value.Length: > 0 } text)
+                items.Add(text with { Value = text.Value.Trim() });
+            else
+                Error(item, $"each item of '{prefix}{key}' must be non-empty text");
+        }
+        return items;
+    }
+
+    public YamlNode? Node(string key) => map[key];
+
+    public YamlMap? Map(string key, bool required = false)
+    {
+        var node = map[key];
+        if (node is null)
+        {
+            if (required)
+                Missing(key);
+            return null;
+        }
+        if (node is YamlMap nested)
+            return nested;
+        Error(node, $"'{prefix}{key}' must be a mapping of keys to values");
+        return null;
+    }
+
+    public IReadOnlyList<YamlMap> MapList(string key)
+    {
+        var node = map[key];
+        if (node is null)
+            return [];
+        if (node is not YamlList list)
+        {
+            Error(node, $"'{prefix}{key}' must be a list");
+            return [];
+        }
+        var maps = new List<YamlMap>();
+        foreach (var item in list.Items)
+        {
+            if (item is YamlMap entry)
+                maps.Add(entry);
+            else
+                Error(item, $"each item of '{prefix}{key}' must be a mapping of keys to values");
+        }
+        return maps;
+    }
+
+    public FieldReader Nested(YamlMap nested, string name) => new(path, nested, errors, $"{prefix}{name}.");
+
+    public void Error(YamlNode at, string message) => errors.Add(new(path, at.Line, at.Column, message));
+
+    private void Missing(string key) => errors.Add(new(path, 1, 1, $"required key '{prefix}{key}' is missing"));
+
+    private static bool IsNull(string value) => value is "" or "~" or "null";
+}

@@ -1,0 +1,48 @@
+using Ganss.Xss;
+using Markdig;
+
+namespace Verdicts.Web.Content;
+
+/// <summary>
+/// Markdown to safe HTML. Markdig escapes raw HTML; HtmlSanitizer then keeps only harmless tags and
+/// link targets, so entity-encoded or mixed-case <c>javascript:</c> and <c>data:</c> URLs never survive.
+/// One pipeline and one sanitizer serve every file: both are safe to share across threads.
+/// </summary>
+public static class MarkdownRenderer
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UseEmphasisExtras()
+        .UseAutoLinks()
+        .UsePipeTables()
+        .DisableHtml()
+        .Build();
+
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+
+    public static string ToHtml(string markdown) =>
+        markdown.Length == 0 ? "" : Sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+
+    public static string ToPlainText(string markdown) =>
+        markdown.Length == 0 ? "" : Markdown.ToPlainText(markdown, Pipeline).Trim();
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var options = new HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+            {
+                "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li",
+                "a", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img",
+            },
+            AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "title", "src", "alt", "start" },
+            AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
+            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src" },
+            AllowedCssProperties = new HashSet<string>(),
+            AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
+        };
+        var sanitizer = new HtmlSanitizer(options);
+        // Content headings sit inside pages that own h1; keep Markdown's h1 as text rather than a second h1.
+        sanitizer.KeepChildNodes = true;
+        return sanitizer;
+    }
+}

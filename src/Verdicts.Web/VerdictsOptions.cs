@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Verdicts.Web;
+
+/// <summary>The <c>Verdicts</c> configuration section. Relative paths are resolved against the repository root once, at start-up.</summary>
+public sealed class VerdictsOptions
+{
+    public const string Section = "Verdicts";
+
+    [Required]
+    public string ContentPath { get; set; } = "content";
+
+    [Required]
+    public string DatabasePath { get; set; } = "data/verdicts.db";
+
+    /// <summary>Seconds between full rescans of the content folder, whatever the file watcher reports.</summary>
+    [Range(0.1, 3600)]
+    public double RescanSeconds { get; set; } = 2;
+
+    public bool WatchFiles { get; set; } = true;
+
+    /// <summary>
+    /// The folder relative paths are resolved against: the nearest folder above the app holding Verdicts.sln
+    /// (a checkout), else the app's content root (a published copy).
+    /// </summary>
+    public static string FindRepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Verdicts.sln")))
+                return dir.FullName;
+        }
+        return start;
+    }
+
+    public void ResolvePaths(string repositoryRoot)
+    {
+        ContentPath = Path.GetFullPath(ContentPath, repositoryRoot);
+        DatabasePath = Path.GetFullPath(DatabasePath, repositoryRoot);
+    }
+}
