@@ -78,8 +78,9 @@ public static class YamlTree
         }
         catch (YamlException ex)
         {
-            var line = (int)ex.Start.Line + firstLine - 1;
-            errors.Add(new(path, Math.Max(line, firstLine), Math.Max((int)ex.Start.Column, 1), CleanMessage(ex)));
+            // YamlDotNet's Start is where the enclosing construct began; End is where the parser gave up, which is what an admin needs.
+            var line = (int)ex.End.Line + firstLine - 1;
+            errors.Add(new(path, Math.Max(line, firstLine), Math.Max((int)ex.End.Column, 1), CleanMessage(ex)));
             return empty;
         }
 

@@ -1,0 +1,58 @@
+using Dapper;
+using Verdicts.Tests.Infrastructure;
+
+namespace Verdicts.Tests.Content;
+
+public sealed class ContentImporterTests
+{
+    [Fact]
+    public async Task Panel_figures_are_counted_from_the_verdicts_that_loaded()
+    {
+        using var content = TestContent.Sample()
+            .Reviewer("cy").Verdict("alpha", "cy", "skip")
+            .File("verdicts/beta/cy.md", "---\nverdict: nope\n---\nQuote\n");
+        await using var app = new VerdictsApp(content);
+        _ = app.CreateClient();
+
+        using var connection = app.Database.Open();
+        var rows = connection.Query<(string Slug, long Ship, long Skip)>("SELECT slug, panel_ship, panel_skip FROM tools ORDER BY slug").ToList();
+        var expected = app.Reloader.Snapshot.Tools.Keys.Order(StringComparer.Ordinal).Select(slug =>
+        {
+            var verdicts = app.Reloader.Snapshot.Verdicts.Values.Where(v => v.ToolSlug == slug).ToList();
+            return (slug, (long)verdicts.Count(v => v.Verdict == "ship"), (long)verdicts.Count(v => v.Verdict == "skip"));
+        });
+        Assert.Equal(expected, rows);
+        Assert.Equal(("alpha", 2L, 1L), rows[0]);
+    }
+
+    [Fact]
+    public async Task Drafts_are_never_stored_as_public_rows()
+    {
+        using var content = TestContent.Sample()
+            .Tool("secret", extra: "draft: true\n")
+            .Verdict("secret", "ada")
+            .Comparison("hidden", ["alpha", "gamma"], extra: "draft: true\n");
+        await using var app = new VerdictsApp(content);
+        _ = app.CreateClient();
+
+        using var connection = app.Database.Open();
+        Assert.Equal(0, connection.QuerySingle<long>("SELECT count(*) FROM tools WHERE slug = 'secret'"));
+        Assert.Equal(0, connection.QuerySingle<long>("SELECT count(*) FROM verdicts WHERE tool_slug = 'secret'"));
+        Assert.Equal(0, connection.QuerySingle<long>("SELECT count(*) FROM comparisons WHERE slug = 'hidden'"));
+        Assert.Equal(0, connection.QuerySingle<long>("SELECT count(*) FROM search_index WHERE tool_slug = 'secret'"));
+        Assert.Equal("draft", connection.QuerySingle<string>("SELECT state FROM content_files WHERE path = 'tools/secret.md'"));
+    }
+
+    [Fact]
+    public async Task Errors_are_kept_in_the_database_in_the_reported_format()
+    {
+        using var content = TestContent.Sample().File("reviewers/zed.md", "---\nname: Zed\nlens: L\norder: first\n---\n");
+        await using var app = new VerdictsApp(content);
+        _ = app.CreateClient();
+
+        using var connection = app.Database.Open();
+        var error = connection.QuerySingle<(string Path, long Line, long Column, string Message)>("SELECT path, line, \"column\", message FROM content_errors");
+        Assert.Equal(("reviewers/zed.md", 4L, 8L, "'order' must be a whole number"), error);
+        Assert.Equal(1, connection.QuerySingle<long>("SELECT errors FROM content_reloads"));
+    }
+}

@@ -1,0 +1,150 @@
+using Dapper;
+using Verdicts.Tests.Infrastructure;
+
+namespace Verdicts.Tests.Content;
+
+public sealed class ContentReloaderTests
+{
+    private static async Task<string> Home(HttpClient client) => await client.GetStringAsync(new Uri("/", UriKind.Relative));
+
+    [Fact]
+    public async Task An_edited_file_is_visible_without_a_restart()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.CreateClient();
+        Assert.Contains("The first tool", await Home(client), StringComparison.Ordinal);
+
+        content.Tool("alpha", "Alpha", tagline: "Edited while running");
+
+        await VerdictsApp.Eventually(async () => (await Home(client)).Contains("Edited while running", StringComparison.Ordinal), "the edit shows");
+    }
+
+    [Fact]
+    public async Task New_deleted_and_renamed_files_are_picked_up()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.CreateClient();
+
+        content.Tool("delta", "Delta", tagline: "Brand new");
+        content.Delete("tools/gamma.md");
+        File.Move(content.PathOf("tools/beta.md"), content.PathOf("tools/bravo.md"));
+
+        await VerdictsApp.Eventually(async () =>
+        {
+            var html = await Home(client);
+            return html.Contains("Brand new", StringComparison.Ordinal) && !html.Contains("The third tool", StringComparison.Ordinal)
+                && html.Contains("data-tool=\"bravo\"", StringComparison.Ordinal) && !html.Contains("data-tool=\"beta\"", StringComparison.Ordinal);
+        }, "the new, deleted and renamed tools show");
+    }
+
+    [Fact]
+    public async Task An_editor_that_saves_through_a_temporary_file_and_rename_is_picked_up()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.CreateClient();
+
+        var temp = content.PathOf("tools/.alpha.md.tmp");
+        await File.WriteAllTextAsync(temp, TestContent.ToolText("Alpha", tagline: "Saved atomically"));
+        File.Move(temp, content.PathOf("tools/alpha.md"), overwrite: true);
+
+        await VerdictsApp.Eventually(async () => (await Home(client)).Contains("Saved atomically", StringComparison.Ordinal), "the renamed save shows");
+    }
+
+    [Fact]
+    public async Task A_burst_of_saves_ends_on_the_last_one()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.CreateClient();
+
+        for (var i = 0; i < 200; i++)
+            content.Tool("alpha", "Alpha", tagline: $"Save number {i}");
+
+        await VerdictsApp.Eventually(async () => (await Home(client)).Contains("Save number 199", StringComparison.Ordinal), "the last save shows");
+    }
+
+    [Fact]
+    public async Task A_file_that_becomes_invalid_keeps_its_last_good_version_until_fixed()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.CreateClient();
+        var generation = app.Reloader.Generation;
+
+        content.File("tools/alpha.md", "---\nname: Alpha\ntagline: Broken now\n");
+        await app.WaitForReloadAfter(generation);
+
+        var html = await Home(client);
+        Assert.Contains("The first tool", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Broken now", html, StringComparison.Ordinal);
+        using (var connection = app.Database.Open())
+        {
+            Assert.Equal("stale", connection.QuerySingle<string>("SELECT state FROM content_files WHERE path = 'tools/alpha.md'"));
+            var error = connection.QuerySingle<(string Path, long Line, long Column, string Message)>("SELECT path, line, \"column\", message FROM content_errors");
+            Assert.Equal(("tools/alpha.md", 1L, 1L), (error.Path, error.Line, error.Column));
+        }
+
+        content.Tool("alpha", "Alpha", tagline: "Fixed again");
+        await VerdictsApp.Eventually(async () => (await Home(client)).Contains("Fixed again", StringComparison.Ordinal), "the fix shows");
+        using (var connection = app.Database.Open())
+            Assert.Equal(0, connection.QuerySingle<long>("SELECT count(*) FROM content_errors"));
+    }
+
+    [Fact]
+    public async Task After_a_restart_a_broken_file_is_still_served_from_its_last_good_version()
+    {
+        using var content = TestContent.Sample();
+        await using (var first = new VerdictsApp(content))
+            Assert.Contains("The first tool", await Home(first.CreateClient()), StringComparison.Ordinal);
+
+        content.File("tools/alpha.md", "---\nname: [unclosed\n---\n");
+        await using var second = new VerdictsApp(content);
+
+        Assert.Contains("The first tool", await Home(second.CreateClient()), StringComparison.Ordinal);
+        var error = Assert.Single(second.Reloader.Snapshot.Errors);
+        Assert.Equal(("tools/alpha.md", 3), (error.Path, error.Line));
+        Assert.StartsWith("invalid YAML: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_content_folder_at_start_serves_the_existing_database()
+    {
+        using var content = TestContent.Sample();
+        await using (var first = new VerdictsApp(content))
+            Assert.Contains("The first tool", await Home(first.CreateClient()), StringComparison.Ordinal);
+
+        Directory.Move(content.Root, content.Root + "-moved");
+        try
+        {
+            await using var second = new VerdictsApp(content);
+            Assert.Contains("The first tool", await Home(second.CreateClient()), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Move(content.Root + "-moved", content.Root);
+        }
+    }
+
+    [Fact]
+    public async Task A_reload_replaces_content_rows_and_leaves_other_tables_alone()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        _ = app.CreateClient();
+        using (var connection = app.Database.Open())
+            connection.Execute("CREATE TABLE visitor_data (note TEXT); INSERT INTO visitor_data VALUES ('kept');");
+
+        content.Delete("tools/gamma.md").Tool("delta");
+        await VerdictsApp.Eventually(() =>
+        {
+            using var connection = app.Database.Open();
+            return Task.FromResult(connection.Query<string>("SELECT slug FROM tools ORDER BY slug").SequenceEqual(["alpha", "beta", "delta"]));
+        }, "the tools table holds the new set");
+
+        using var check = app.Database.Open();
+        Assert.Equal("kept", check.QuerySingle<string>("SELECT note FROM visitor_data"));
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using Verdicts.Tests.Infrastructure;
+using Verdicts.Web.Content;
+
+namespace Verdicts.Tests.Content;
+
+public sealed class ContentResolverTests
+{
+    private static ParsedFile File(string path, string text) =>
+        ContentParser.Parse(path, ContentParser.KindOf(path)!.Value, Encoding.UTF8.GetBytes(text));
+
+    private static ParsedFile Tool(string slug, string extra = "") => File($"tools/{slug}.md", TestContent.ToolText(slug, extra: extra));
+
+    private static ParsedFile Reviewer(string slug) => File($"reviewers/{slug}.md", "---\nname: R\nlens: L\n---\n");
+
+    private static ParsedFile Verdict(string tool, string reviewer) => File($"verdicts/{tool}/{reviewer}.md", "---\nverdict: ship\n---\nQuote\n");
+
+    private static ContentSnapshot Resolve(params ParsedFile[] files) => ContentResolver.Resolve(files, _ => null);
+
+    [Fact]
+    public void A_verdict_for_a_missing_tool_or_reviewer_is_rejected()
+    {
+        var snapshot = Resolve(Tool("alpha"), Reviewer("ida"), Verdict("alpha", "ida"), Verdict("ghost", "ida"), Verdict("alpha", "nobody"));
+
+        Assert.Equal(["alpha/ida"], snapshot.Verdicts.Keys);
+        Assert.Equal([
+            "verdicts/alpha/nobody.md:1:1: error: reviewer 'nobody' (the file name) does not exist or was rejected",
+            "verdicts/ghost/ida.md:1:1: error: tool 'ghost' (the folder name) does not exist or was rejected",
+        ], snapshot.Errors.Select(e => e.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(FileState.Rejected, snapshot.Files.Single(f => f.Path == "verdicts/ghost/ida.md").State);
+    }
+
+    [Fact]
+    public void A_verdict_for_a_rejected_tool_is_rejected_too()
+    {
+        var snapshot = Resolve(File("tools/alpha.md", "---\nname: A\n---\n"), Reviewer("ida"), Verdict("alpha", "ida"));
+        Assert.Empty(snapshot.Verdicts);
+        Assert.Contains(snapshot.Errors, e => e.Path == "verdicts/alpha/ida.md");
+    }
+
+    [Fact]
+    public void A_comparison_naming_a_missing_or_draft_tool_is_rejected_at_that_tool()
+    {
+        var snapshot = Resolve(Tool("alpha"), Tool("beta", "draft: true\n"),
+            File("comparisons/pair.md", "---\ntools:\n  - alpha\n  - ghost\npublished: 2026-01-01\n---\n"),
+            File("comparisons/draft.md", "---\ntools: [alpha, beta]\npublished: 2026-01-01\n---\n"));
+
+        Assert.Empty(snapshot.Comparisons);
+        Assert.Equal([
+            "comparisons/draft.md:2:16: error: tool 'beta' is a draft and cannot be compared yet",
+            "comparisons/pair.md:4:5: error: tool 'ghost' does not exist or was rejected",
+        ], snapshot.Errors.Select(e => e.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(FileState.Draft, snapshot.Files.Single(f => f.Path == "tools/beta.md").State);
+    }
+
+    [Fact]
+    public void An_alias_that_is_another_tools_slug_rejects_the_file_holding_the_alias()
+    {
+        var snapshot = Resolve(Tool("alpha", "aliases: [beta]\n"), Tool("beta"));
+
+        Assert.Equal(["beta"], snapshot.Tools.Keys);
+        var error = Assert.Single(snapshot.Errors);
+        Assert.Equal("tools/alpha.md:7:11: error: alias 'beta' is the slug of another tool", error.ToString());
+    }
+
+    [Fact]
+    public void Two_tools_claiming_one_alias_keep_the_first_and_reject_the_second()
+    {
+        var snapshot = Resolve(Tool("alpha", "aliases: [old]\n"), Tool("beta", "aliases:\n  - old\n"));
+
+        Assert.Equal(["alpha"], snapshot.Tools.Keys);
+        Assert.Equal("tools/beta.md:8:5: error: alias 'old' is already an alias of tool 'alpha'", Assert.Single(snapshot.Errors).ToString());
+    }
+
+    [Fact]
+    public void Two_files_claiming_one_slug_keep_one_and_report_the_other()
+    {
+        var snapshot = Resolve(File("tools/alpha.MD", TestContent.ToolText("Upper")), Tool("alpha"));
+
+        Assert.Single(snapshot.Tools);
+        var error = Assert.Single(snapshot.Errors);
+        Assert.Equal("tools/alpha.md", error.Path);
+        Assert.Equal("slug 'alpha' is already used by tools/alpha.MD", error.Message);
+    }
+
+    [Fact]
+    public void A_broken_file_falls_back_to_its_last_good_version()
+    {
+        var good = Tool("alpha");
+        var broken = File("tools/alpha.md", "---\nname: A\n");
+        var snapshot = ContentResolver.Resolve([broken], path => path == "tools/alpha.md" ? good.Document : null);
+
+        Assert.Same(good.Document, snapshot.Tools["alpha"]);
+        Assert.Equal(FileState.Stale, Assert.Single(snapshot.Files).State);
+        Assert.Equal("tools/alpha.md:1:1: error: front matter is not closed: add a line '---' after the YAML", Assert.Single(snapshot.Errors).ToString());
+    }
+
+    [Fact]
+    public void A_file_that_breaks_a_cross_file_rule_falls_back_to_its_last_good_version()
+    {
+        var good = File("comparisons/pair.md", "---\ntools: [alpha, beta]\npublished: 2026-01-01\n---\nOld\n");
+        var edited = File("comparisons/pair.md", "---\ntools: [alpha, ghost]\npublished: 2026-01-01\n---\nNew\n");
+        var snapshot = ContentResolver.Resolve([Tool("alpha"), Tool("beta"), edited], path => path == good.Path ? good.Document : null);
+
+        Assert.Same(good.Document, snapshot.Comparisons["pair"]);
+        Assert.Single(snapshot.Errors);
+    }
+}

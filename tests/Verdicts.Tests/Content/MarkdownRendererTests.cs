@@ -1,0 +1,70 @@
+using AngleSharp.Html.Parser;
+using Verdicts.Web.Content;
+
+namespace Verdicts.Tests.Content;
+
+public sealed class MarkdownRendererTests
+{
+    private static AngleSharp.Html.Dom.IHtmlDocument Render(string markdown) =>
+        new HtmlParser().ParseDocument($"<body>{MarkdownRenderer.ToHtml(markdown)}</body>");
+
+    [Theory]
+    [InlineData("<script>alert(1)</script>")]
+    [InlineData("<img src=x onerror=alert(1)>")]
+    [InlineData("<a href=\"https://ok.example\" onclick=\"alert(1)\">x</a>")]
+    [InlineData("<iframe src=\"https://evil.example\"></iframe>")]
+    [InlineData("<svg onload=alert(1)></svg>")]
+    [InlineData("<style>body{display:none}</style>")]
+    public void Raw_html_is_shown_as_text_never_as_markup(string markdown)
+    {
+        var body = Render(markdown).Body!;
+        Assert.Empty(body.QuerySelectorAll("script, img, iframe, svg, style, a"));
+        Assert.Contains(markdown.Split(' ')[0], body.TextContent, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[x](javascript:alert(1))")]
+    [InlineData("[x](JaVaScRiPt:alert(1))")]
+    [InlineData("[x](&#106;avascript:alert(1))")]
+    [InlineData("[x](&#x6A;avascript&colon;alert(1))")]
+    [InlineData("[x](java%0ascript:alert(1))")]
+    [InlineData("[x](vbscript:msgbox(1))")]
+    [InlineData("[x](data:text/html;base64,PHNjcmlwdD4=)")]
+    [InlineData("<javascript:alert(1)>")]
+    [InlineData("[x]: javascript:alert(1)\n\n[y][x]")]
+    public void Links_with_dangerous_schemes_lose_their_target(string markdown)
+    {
+        foreach (var link in Render(markdown).QuerySelectorAll("a"))
+        {
+            var href = link.GetAttribute("href");
+            Assert.True(href is null || !href.Contains(':', StringComparison.Ordinal) || href.StartsWith("http", StringComparison.Ordinal),
+                $"unsafe href survived: {href}");
+        }
+    }
+
+    [Theory]
+    [InlineData("![x](data:image/svg+xml;base64,PHN2Zz4=)")]
+    [InlineData("![x](javascript:alert(1))")]
+    public void Images_with_data_or_script_sources_are_dropped(string markdown)
+    {
+        Assert.All(Render(markdown).QuerySelectorAll("img"), img => Assert.Null(img.GetAttribute("src")));
+    }
+
+    [Theory]
+    [InlineData("[x](https://example.com/a?b=c)", "https://example.com/a?b=c")]
+    [InlineData("[x](http://example.com/)", "http://example.com/")]
+    [InlineData("[x](mailto:team@example.com)", "mailto:team@example.com")]
+    [InlineData("[x](/tools/alpha)", "/tools/alpha")]
+    [InlineData("[x](../alpha)", "../alpha")]
+    [InlineData("https://example.com/auto", "https://example.com/auto")]
+    public void Safe_links_survive(string markdown, string href)
+    {
+        Assert.Equal(href, Render(markdown).QuerySelector("a")?.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Plain_text_drops_the_markup()
+    {
+        Assert.Equal("A bold move.", MarkdownRenderer.ToPlainText("A **bold** [move](https://x.example)."));
+    }
+}
