@@ -1,0 +1,53 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Verdicts.Web.Data;
+
+/// <summary>A tool with the figures every listing shows: panel verdicts and community votes.</summary>
+public sealed record ToolCard
+{
+    public required string Slug { get; init; }
+    public required string Name { get; init; }
+    public required string Category { get; init; }
+    public required string CategorySlug { get; init; }
+    public required string Tagline { get; init; }
+    public required string EntryPrice { get; init; }
+    public required string DescriptionHtml { get; init; }
+    public required string DescriptionText { get; init; }
+    public string? Vendor { get; init; }
+    public string? Website { get; init; }
+    public string? License { get; init; }
+    public string? Released { get; init; }
+    public required string Tags { get; init; }
+    public long PanelShip { get; init; }
+    public long PanelSkip { get; init; }
+    public long CommunityShip { get; init; }
+    public long CommunitySkip { get; init; }
+
+    public int? PanelPercent => Figures.ShipPercent(PanelShip, PanelSkip);
+    public int? CommunityPercent => Figures.ShipPercent(CommunityShip, CommunitySkip);
+    public long CommunityVotes => CommunityShip + CommunitySkip;
+    public long PanelVerdicts => PanelShip + PanelSkip;
+
+    private const string Select = """
+        SELECT t.slug, t.name, t.category, t.category_slug AS CategorySlug, t.tagline, t.entry_price AS EntryPrice,
+               t.description_html AS DescriptionHtml, t.description_text AS DescriptionText, t.vendor, t.website, t.license,
+               t.released, t.tags, t.panel_ship AS PanelShip, t.panel_skip AS PanelSkip,
+               coalesce(v.ship, 0) AS CommunityShip, coalesce(v.skip, 0) AS CommunitySkip
+        FROM tools t LEFT JOIN vote_tallies v ON v.tool_slug = t.slug
+        """;
+
+    /// <summary>The cards for the given slugs, in the order given; unknown slugs are left out.</summary>
+    public static async Task<List<ToolCard>> LoadAsync(SqliteConnection connection, IReadOnlyList<string> slugs)
+    {
+        var found = (await connection.QueryAsync<ToolCard>(Select + " WHERE t.slug IN @slugs", new { slugs }))
+            .ToDictionary(t => t.Slug, StringComparer.Ordinal);
+        return slugs.Where(found.ContainsKey).Select(s => found[s]).ToList();
+    }
+
+    public static async Task<List<ToolCard>> InCategoryAsync(SqliteConnection connection, string categorySlug) =>
+        (await connection.QueryAsync<ToolCard>(Select + " WHERE t.category_slug = @categorySlug ORDER BY t.name", new { categorySlug })).ToList();
+
+    public static async Task<List<ToolCard>> AllAsync(SqliteConnection connection) =>
+        (await connection.QueryAsync<ToolCard>(Select + " ORDER BY t.category, t.name")).ToList();
+}
