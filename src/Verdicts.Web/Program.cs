@@ -1,8 +1,12 @@
 using Microsoft.Extensions.Options;
 using Serilog;
 using Verdicts.Web;
+using Verdicts.Web.Api;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages;
+using Verdicts.Web.Security;
+using Verdicts.Web.Syndication;
 
 var repositoryRoot = VerdictsOptions.FindRepositoryRoot(Directory.GetCurrentDirectory()) is var fromCwd && File.Exists(Path.Combine(fromCwd, "Verdicts.sln"))
     ? fromCwd
@@ -37,16 +41,37 @@ builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<
 builder.Services.AddSingleton<ContentImporter>();
 builder.Services.AddSingleton<ContentReloader>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ContentReloader>());
+builder.Services.AddHostedService<CacheEviction>();
+// Anonymous GETs are cached whole and evicted by tag when content reloads or a vote lands.
+builder.Services.AddOutputCache(o => o.AddBasePolicy(p => p
+    .Tag(CacheTags.Content)
+    // Keyed by content generation as well: a page rendered from the old rows while an import commits is never served after it.
+    .VaryByValue(context => new KeyValuePair<string, string>("content",
+        context.RequestServices.GetRequiredService<ContentReloader>().Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+    .Expire(TimeSpan.FromMinutes(10))));
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
 
 Migrations.Apply(app.Services.GetRequiredService<Database>());
 
+app.UseSecurityHeaders();
+app.UseExceptionHandler("/error");
+app.UseStatusCodePagesWithReExecute("/not-found");
 app.UseSerilogRequestLogging();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseOutputCache();
 app.MapRazorPages();
+app.MapSyndication();
+app.MapApi();
+app.MapGet("/healthz", (Database database) =>
+{
+    using var connection = database.Open();
+    using var command = connection.CreateCommand();
+    command.CommandText = "SELECT count(*) FROM tools";
+    return Results.Text($"ok: {command.ExecuteScalar()} tools\n");
+});
 
 app.Run();
 return 0;

@@ -19,6 +19,9 @@ public sealed class VerdictsOptions
 
     public bool WatchFiles { get; set; } = true;
 
+    /// <summary>The public address (scheme and host) for canonical links and feeds; empty means the request's own.</summary>
+    public string SiteUrl { get; set; } = "";
+
     /// <summary>
     /// The folder relative paths are resolved against: the nearest folder above the app holding Verdicts.sln
     /// (a checkout), else the app's content root (a published copy).

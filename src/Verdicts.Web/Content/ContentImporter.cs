@@ -101,8 +101,8 @@ public sealed class ContentImporter(Database database)
             connection.Execute("INSERT INTO tool_aliases (alias, tool_slug) VALUES (@Alias, @ToolSlug)",
                 tool.Aliases.Select(a => new { Alias = a.Slug, ToolSlug = slug }), transaction);
             connection.Execute("""
-                INSERT INTO verdicts (tool_slug, reviewer_slug, verdict, date, quote_html, path)
-                VALUES (@ToolSlug, @ReviewerSlug, @Verdict, @Date, @QuoteHtml, @Path)
+                INSERT INTO verdicts (tool_slug, reviewer_slug, verdict, date, quote_html, quote_text, path)
+                VALUES (@ToolSlug, @ReviewerSlug, @Verdict, @Date, @QuoteHtml, @QuoteText, @Path)
                 """, verdicts, transaction);
             connection.Execute("INSERT INTO search_index (tool_slug, kind, title, body) VALUES (@ToolSlug, @Kind, @Title, @Body)",
                 verdicts.Select(v => new { ToolSlug = slug, Kind = "quote", Title = tool.Name, Body = v.QuoteText })

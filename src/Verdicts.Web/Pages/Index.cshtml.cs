@@ -1,23 +1,43 @@
 using Dapper;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Pages;
 
-public sealed class IndexModel(Database database) : PageModel
+public sealed class IndexModel(Database database) : SitePageModel
 {
-    public sealed record ToolRow
+    public sealed record ComparisonCard
     {
         public required string Slug { get; init; }
-        public required string Name { get; init; }
-        public required string Tagline { get; init; }
+        public required string Title { get; init; }
+        public required string Question { get; init; }
+        public required string Published { get; init; }
+        public long Featured { get; init; }
     }
 
-    public IReadOnlyList<ToolRow> Tools { get; private set; } = [];
+    public IReadOnlyList<ComparisonCard> Featured { get; private set; } = [];
+    public IReadOnlyList<ComparisonCard> Latest { get; private set; } = [];
+    public IReadOnlyList<ToolCard> Tools { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
         using var connection = database.Open();
-        Tools = (await connection.QueryAsync<ToolRow>("SELECT slug, name, tagline FROM tools ORDER BY name")).ToList();
+        var comparisons = (await connection.QueryAsync<ComparisonCard>(ComparisonCards + """
+             WHERE c.featured = 1 OR c.slug IN (SELECT slug FROM comparisons ORDER BY published DESC, slug LIMIT 6)
+             ORDER BY c.published DESC, c.slug
+            """, new { question = Compare.ShowModel.DefaultQuestion })).ToList();
+        Featured = comparisons.Where(c => c.Featured == 1).Take(4).ToList();
+        Latest = comparisons.Where(c => !Featured.Contains(c)).Take(6).ToList();
+        Tools = await ToolCard.AllAsync(connection);
+        Meta = new PageMeta("Verdicts: side-by-side verdicts on AI tools for developers",
+            "Compare AI tools side by side: a four-lens reviewer panel, community ship/skip votes and plain pricing.", "/");
     }
+
+    /// <summary>Comparisons with their display title (the curated one, or the tool names joined by "vs").</summary>
+    public const string ComparisonCards = """
+        SELECT c.slug, c.published, c.featured, coalesce(c.question, @question) AS Question,
+               coalesce(c.title, (SELECT group_concat(name, ' vs ') FROM (
+                   SELECT t.name FROM comparison_tools ct JOIN tools t ON t.slug = ct.tool_slug
+                   WHERE ct.comparison_slug = c.slug ORDER BY ct.position))) AS Title
+        FROM comparisons c
+        """;
 }

@@ -48,6 +48,7 @@ CREATE TABLE verdicts (
     verdict TEXT NOT NULL CHECK (verdict IN ('ship', 'skip')),
     date TEXT,
     quote_html TEXT NOT NULL,
+    quote_text TEXT NOT NULL,
     path TEXT NOT NULL,
     PRIMARY KEY (tool_slug, reviewer_slug)
 );

@@ -1,0 +1,77 @@
+using Dapper;
+using Microsoft.AspNetCore.OutputCaching;
+using Verdicts.Web.Data;
+using Verdicts.Web.Pages;
+
+namespace Verdicts.Web.Api;
+
+/// <summary>Read-only JSON for the figures the pages show; same queries, same rounding.</summary>
+public static class ApiEndpoints
+{
+    public sealed record Tally(long Ship, long Skip, int? Percent);
+
+    public sealed record Pricing(string Entry, IReadOnlyList<Plan> Plans);
+
+    public sealed record Plan(string Name, string Price, string? Notes);
+
+    public sealed record ToolJson(string Slug, string Name, string Category, string CategorySlug, string Tagline, string Url,
+        Pricing Pricing, Tally Panel, Tally Community);
+
+    public sealed record ComparisonJson(string Slug, string Title, string Question, string Published, string Url, IReadOnlyList<ToolJson> Tools);
+
+    private sealed record PlanRow(string ToolSlug, string Name, string Price, string? Notes);
+
+    public static void MapApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").CacheOutput();
+        api.MapGet("/tools/{slug}", async (string slug, Database database, HttpContext context) =>
+        {
+            using var connection = database.Open();
+            var tools = await ToJsonAsync(connection, [slug]);
+            if (tools.Count == 0)
+            {
+                var current = await connection.QueryFirstOrDefaultAsync<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
+                return current is null ? NotFound($"No tool '{slug}'.") : Results.Redirect($"/api/tools/{current}", permanent: true);
+            }
+            Tag(context, [slug]);
+            return Results.Ok(tools[0]);
+        });
+        api.MapGet("/comparisons/{slug}", async (string slug, Database database, HttpContext context) =>
+        {
+            using var connection = database.Open();
+            var comparison = await connection.QuerySingleOrDefaultAsync<(string Slug, string? Title, string? Question, string Published)>(
+                "SELECT slug, title, question, published FROM comparisons WHERE slug = @slug", new { slug });
+            if (comparison.Slug is null)
+                return NotFound($"No comparison '{slug}'.");
+            var slugs = (await connection.QueryAsync<string>(
+                "SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug })).ToList();
+            var tools = await ToJsonAsync(connection, slugs);
+            Tag(context, slugs);
+            return Results.Ok(new ComparisonJson(comparison.Slug, comparison.Title ?? string.Join(" vs ", tools.Select(t => t.Name)),
+                comparison.Question ?? Pages.Compare.ShowModel.DefaultQuestion, comparison.Published, $"/compare/{comparison.Slug}", tools));
+        });
+    }
+
+    private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    private static void Tag(HttpContext context, IEnumerable<string> slugs)
+    {
+        if (context.Features.Get<IOutputCacheFeature>() is { } cache)
+        {
+            foreach (var slug in slugs)
+                cache.Context.Tags.Add(CacheTags.Tool(slug));
+        }
+    }
+
+    private static async Task<List<ToolJson>> ToJsonAsync(Microsoft.Data.Sqlite.SqliteConnection connection, IReadOnlyList<string> slugs)
+    {
+        var cards = await ToolCard.LoadAsync(connection, slugs);
+        var plans = (await connection.QueryAsync<PlanRow>(
+            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug IN @slugs ORDER BY position", new { slugs }))
+            .ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
+        return cards.Select(t => new ToolJson(t.Slug, t.Name, t.Category, t.CategorySlug, t.Tagline, $"/tools/{t.Slug}",
+            new Pricing(t.EntryPrice, plans[t.Slug].Select(p => new Plan(p.Name, p.Price, p.Notes)).ToList()),
+            new Tally(t.PanelShip, t.PanelSkip, t.PanelPercent),
+            new Tally(t.CommunityShip, t.CommunitySkip, t.CommunityPercent))).ToList();
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
+
+namespace Verdicts.Web.Pages;
+
+/// <summary>What the layout needs to describe a page to browsers, search engines and link previews.</summary>
+public sealed record PageMeta(string Title, string Description, string Path, string OpenGraphType = "website")
+{
+    /// <summary>JSON-LD, already serialised; the layout writes it as a data block.</summary>
+    public string? JsonLd { get; init; }
+
+    public bool NoIndex { get; init; }
+}
+
+/// <summary>Base for public pages: typed page metadata for the layout, and cache tags for eviction.</summary>
+public abstract class SitePageModel : PageModel
+{
+    public PageMeta Meta { get; protected set; } = new("Verdicts", "Side-by-side verdicts on AI tools for developers.", "/");
+
+    /// <summary>Tags this page's cached copy, so a vote on one tool evicts only the pages that show it.</summary>
+    protected void TagCache(IEnumerable<string> toolSlugs)
+    {
+        if (HttpContext.Features.Get<IOutputCacheFeature>() is { } cache)
+        {
+            foreach (var slug in toolSlugs)
+                cache.Context.Tags.Add(CacheTags.Tool(slug));
+        }
+    }
+}
+
+public static class CacheTags
+{
+    public const string Content = "content";
+
+    public static string Tool(string slug) => "tool:" + slug;
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Mvc;
+using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Compare;
+
+namespace Verdicts.Web.Pages.Tools;
+
+public sealed class ShowModel(Database database) : SitePageModel
+{
+    public sealed record AlternativeRow
+    {
+        public required string Slug { get; init; }
+        public required string Name { get; init; }
+        public required string Tagline { get; init; }
+        public long Together { get; init; }
+    }
+
+    public ToolCard Tool { get; private set; } = null!;
+    public IReadOnlyList<Compare.ShowModel.VerdictRow> Verdicts { get; private set; } = [];
+    public IReadOnlyList<Compare.ShowModel.PlanRow> Plans { get; private set; } = [];
+    public IReadOnlyList<IndexModel.ComparisonCard> Comparisons { get; private set; } = [];
+    public IReadOnlyList<AlternativeRow> Alternatives { get; private set; } = [];
+    public IReadOnlyList<string> Tags { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(string slug)
+    {
+        using var connection = database.Open();
+        if ((await ToolCard.LoadAsync(connection, [slug])).FirstOrDefault() is not { } tool)
+        {
+            var current = await connection.QueryFirstOrDefaultAsync<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
+            return current is null ? NotFound() : RedirectPermanent($"/tools/{current}");
+        }
+        Tool = tool;
+        Tags = JsonSerializer.Deserialize<List<string>>(tool.Tags) ?? [];
+        Verdicts = (await connection.QueryAsync<Compare.ShowModel.VerdictRow>("""
+            SELECT v.tool_slug AS ToolSlug, v.verdict, v.quote_html AS QuoteHtml, v.quote_text AS QuoteText,
+                   r.slug AS ReviewerSlug, r.name AS ReviewerName, r.lens
+            FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug
+            WHERE v.tool_slug = @slug
+            ORDER BY r.sort_order IS NULL, r.sort_order, r.name
+            """, new { slug })).ToList();
+        Plans = (await connection.QueryAsync<Compare.ShowModel.PlanRow>(
+            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug = @slug ORDER BY position", new { slug })).ToList();
+        Comparisons = (await connection.QueryAsync<IndexModel.ComparisonCard>(IndexModel.ComparisonCards + """
+             WHERE c.slug IN (SELECT comparison_slug FROM comparison_tools WHERE tool_slug = @slug)
+             ORDER BY c.published DESC, c.slug
+            """, new { slug, question = Compare.ShowModel.DefaultQuestion })).ToList();
+        // Alternatives: the same category, most often compared with this tool first.
+        Alternatives = (await connection.QueryAsync<AlternativeRow>("""
+            SELECT t.slug, t.name, t.tagline,
+                   (SELECT count(*) FROM comparison_tools mine JOIN comparison_tools theirs ON theirs.comparison_slug = mine.comparison_slug
+                    WHERE mine.tool_slug = @slug AND theirs.tool_slug = t.slug) AS Together
+            FROM tools t
+            WHERE t.category_slug = @category AND t.slug <> @slug
+            ORDER BY Together DESC, t.name
+            LIMIT 6
+            """, new { slug, category = tool.CategorySlug })).ToList();
+
+        Meta = new PageMeta($"{tool.Name}: panel verdict, community vote and pricing · Verdicts", $"{tool.Name}: {tool.Tagline}", $"/tools/{tool.Slug}")
+        {
+            JsonLd = JsonLd.Tool(tool, Verdicts),
+        };
+        TagCache([tool.Slug]);
+        return Page();
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Verdicts.Web.Data;
+
+namespace Verdicts.Web.Syndication;
+
+/// <summary>The Atom feed, the sitemap and robots.txt: what crawlers and feed readers fetch.</summary>
+public static class SyndicationEndpoints
+{
+    public static void MapSyndication(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/feed.xml", FeedAsync).CacheOutput();
+        app.MapGet("/sitemap.xml", SitemapAsync).CacheOutput();
+        app.MapGet("/robots.txt", (HttpContext context, IOptions<VerdictsOptions> options) =>
+            Results.Text($"User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\nSitemap: {SiteUrl(context, options.Value)}/sitemap.xml\n", "text/plain; charset=utf-8"))
+            .CacheOutput();
+    }
+
+    public static string SiteUrl(HttpContext context, VerdictsOptions options) =>
+        options.SiteUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{context.Request.Scheme}://{context.Request.Host}";
+
+    private sealed record FeedEntry
+    {
+        public required string Slug { get; init; }
+        public required string Title { get; init; }
+        public required string Published { get; init; }
+        public required string IntroHtml { get; init; }
+    }
+
+    private static async Task<IResult> FeedAsync(HttpContext context, Database database, IOptions<VerdictsOptions> options)
+    {
+        using var connection = database.Open();
+        var entries = (await connection.QueryAsync<FeedEntry>("""
+            SELECT c.slug, coalesce(c.title, (SELECT group_concat(name, ' vs ') FROM (
+                       SELECT t.name FROM comparison_tools ct JOIN tools t ON t.slug = ct.tool_slug
+                       WHERE ct.comparison_slug = c.slug ORDER BY ct.position))) AS Title,
+                   c.published, c.intro_html AS IntroHtml
+            FROM comparisons c ORDER BY c.published DESC, c.slug LIMIT 50
+            """)).ToList();
+        var site = SiteUrl(context, options.Value);
+        var xml = Write(writer =>
+        {
+            writer.WriteStartElement("feed", "http://www.w3.org/2005/Atom");
+            writer.WriteElementString("title", "Verdicts: AI tool comparisons");
+            writer.WriteElementString("id", site + "/");
+            writer.WriteElementString("updated", AtomDate(entries.FirstOrDefault()?.Published ?? "2026-01-01"));
+            Link(writer, site + "/feed.xml", "self");
+            Link(writer, site + "/", "alternate");
+            writer.WriteStartElement("author");
+            writer.WriteElementString("name", "Verdicts");
+            writer.WriteEndElement();
+            foreach (var entry in entries)
+            {
+                writer.WriteStartElement("entry");
+                writer.WriteElementString("title", entry.Title);
+                writer.WriteElementString("id", $"{site}/compare/{entry.Slug}");
+                Link(writer, $"{site}/compare/{entry.Slug}", "alternate");
+                writer.WriteElementString("published", AtomDate(entry.Published));
+                writer.WriteElementString("updated", AtomDate(entry.Published));
+                writer.WriteStartElement("summary");
+                writer.WriteAttributeString("type", "html");
+                writer.WriteString(entry.IntroHtml);
+                writer.WriteEndElement();
+                writer.WriteEndElement();
+            }
+            writer.WriteEndElement();
+        });
+        return Results.Text(xml, "application/atom+xml; charset=utf-8");
+    }
+
+    private static async Task<IResult> SitemapAsync(HttpContext context, Database database, IOptions<VerdictsOptions> options)
+    {
+        using var connection = database.Open();
+        var paths = (await connection.QueryAsync<string>("""
+            SELECT '/compare/' || slug FROM comparisons
+            UNION ALL SELECT '/tools/' || slug FROM tools
+            UNION ALL SELECT DISTINCT '/categories/' || category_slug FROM tools
+            UNION ALL SELECT '/reviewers/' || slug FROM reviewers
+            """)).Prepend("/").ToList();
+        var site = SiteUrl(context, options.Value);
+        var xml = Write(writer =>
+        {
+            writer.WriteStartElement("urlset", "http://www.sitemaps.org/schemas/sitemap/0.9");
+            foreach (var path in paths)
+            {
+                writer.WriteStartElement("url");
+                writer.WriteElementString("loc", site + path);
+                writer.WriteEndElement();
+            }
+            writer.WriteEndElement();
+        });
+        return Results.Text(xml, "application/xml; charset=utf-8");
+    }
+
+    private static void Link(XmlWriter writer, string href, string rel)
+    {
+        writer.WriteStartElement("link");
+        writer.WriteAttributeString("rel", rel);
+        writer.WriteAttributeString("href", href);
+        writer.WriteEndElement();
+    }
+
+    private static string AtomDate(string isoDate) =>
+        DateOnly.ParseExact(isoDate, "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z";
+
+    private static string Write(Action<XmlWriter> body)
+    {
+        var builder = new StringBuilder();
+        using (var writer = XmlWriter.Create(builder, new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8 }))
+        {
+            writer.WriteStartDocument();
+            body(writer);
+            writer.WriteEndDocument();
+        }
+        // StringBuilder output declares UTF-16; the response is UTF-8.
+        return builder.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal);
+    }
+}
