@@ -104,9 +104,9 @@ public sealed class ContentImporter(Database database)
                 INSERT INTO verdicts (tool_slug, reviewer_slug, verdict, date, quote_html, quote_text, path)
                 VALUES (@ToolSlug, @ReviewerSlug, @Verdict, @Date, @QuoteHtml, @QuoteText, @Path)
                 """, verdicts, transaction);
-            connection.Execute("INSERT INTO search_index (tool_slug, kind, title, body) VALUES (@ToolSlug, @Kind, @Title, @Body)",
-                verdicts.Select(v => new { ToolSlug = slug, Kind = "quote", Title = tool.Name, Body = v.QuoteText })
-                    .Prepend(new { ToolSlug = slug, Kind = "tool", Title = tool.Name, Body = $"{tool.Tagline}\n{tool.DescriptionText}" }),
+            connection.Execute("INSERT INTO search_index (tool_slug, kind, title, tagline, body) VALUES (@ToolSlug, @Kind, @Title, @Tagline, @Body)",
+                verdicts.Select(v => new { ToolSlug = slug, Kind = "quote", Title = tool.Name, Tagline = "", Body = v.QuoteText })
+                    .Prepend(new { ToolSlug = slug, Kind = "tool", Title = tool.Name, tool.Tagline, Body = tool.DescriptionText }),
                 transaction);
         }
 

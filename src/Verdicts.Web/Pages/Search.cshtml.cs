@@ -55,8 +55,8 @@ public sealed partial class SearchModel(Database database) : SitePageModel
         {
             var rows = await connection.QueryAsync<Hit>("""
                 SELECT s.tool_slug AS Slug, t.name, t.tagline,
-                       snippet(search_index, 3, char(2), char(3), '…', 14) AS Snippet,
-                       bm25(search_index, 0.0, 0.0, 8.0, 1.0) AS Score
+                       snippet(search_index, -1, char(2), char(3), '…', 14) AS Snippet,
+                       bm25(search_index, 0.0, 0.0, 10.0, 4.0, 1.0) AS Score
                 FROM search_index s JOIN tools t ON t.slug = s.tool_slug
                 WHERE search_index MATCH @match
                 ORDER BY Score

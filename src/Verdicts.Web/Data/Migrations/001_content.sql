@@ -80,6 +80,7 @@ CREATE VIRTUAL TABLE search_index USING fts5 (
     tool_slug UNINDEXED,
     kind UNINDEXED,
     title,
+    tagline,
     body,
     tokenize = 'unicode61 remove_diacritics 2'
 );

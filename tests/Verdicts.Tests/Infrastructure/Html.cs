@@ -1,0 +1,77 @@
+using System.Net;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using Dapper;
+using Verdicts.Web.Data;
+
+namespace Verdicts.Tests.Infrastructure;
+
+/// <summary>Fetching and reading pages the way a browser would, through AngleSharp.</summary>
+public static class Html
+{
+    public static HttpClient NoRedirects(this VerdictsApp app) =>
+        app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public static async Task<IHtmlDocument> GetPage(this HttpClient client, string path, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"GET {path}: expected {(int)expected}, got {(int)response.StatusCode}\n{body[..Math.Min(body.Length, 2000)]}");
+        Assert.StartsWith("text/html", response.Content.Headers.ContentType?.ToString() ?? "", StringComparison.Ordinal);
+        return Parse(body);
+    }
+
+    /// <summary>Parses a page and fails on any HTML parse error, duplicate id or missing essentials.</summary>
+    public static IHtmlDocument Parse(string html)
+    {
+        var errors = new List<string>();
+        var parser = new HtmlParser(new HtmlParserOptions { IsNotConsumingCharacterReferences = false });
+        parser.Error += (_, e) => errors.Add(((AngleSharp.Html.Dom.Events.HtmlErrorEvent)e).Message + " at " + ((AngleSharp.Html.Dom.Events.HtmlErrorEvent)e).Position);
+        var document = parser.ParseDocument(html);
+        Assert.True(errors.Count == 0, "HTML parse errors:\n" + string.Join('\n', errors));
+        Assert.StartsWith("<!DOCTYPE html>", html.TrimStart(), StringComparison.Ordinal);
+        var duplicateIds = document.QuerySelectorAll("[id]").GroupBy(e => e.Id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicateIds.Count == 0, "duplicate ids: " + string.Join(", ", duplicateIds));
+        Assert.Single(document.QuerySelectorAll("h1"));
+        Assert.Equal("en", document.DocumentElement.GetAttribute("lang"));
+        Assert.False(string.IsNullOrWhiteSpace(document.Title));
+        foreach (var label in document.QuerySelectorAll("label[for]"))
+            Assert.NotNull(document.GetElementById(label.GetAttribute("for")!));
+        foreach (var element in document.QuerySelectorAll("[src], link[href]"))
+        {
+            var url = element.GetAttribute("src") ?? element.GetAttribute("href")!;
+            Assert.True(url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) || element.GetAttribute("rel") == "canonical",
+                $"page requests another host: {url}");
+        }
+        Assert.Empty(document.QuerySelectorAll("[style]"));
+        Assert.Empty(document.QuerySelectorAll("script:not([src]):not([type='application/ld+json'])"));
+        return document;
+    }
+
+    public static string? Metric(this IParentNode document, string metric, string tool) =>
+        document.QuerySelector($"[data-metric='{metric}'][data-tool='{tool}']")?.GetAttribute("data-value");
+
+    public static string Text(this IElement? element) => (element?.TextContent ?? "").Trim();
+
+    /// <summary>Writes votes straight into the database, as if visitors had cast them.</summary>
+    public static void CastVotes(this VerdictsApp app, string tool, int ship, int skip)
+    {
+        using var connection = app.Database.Open();
+        var rows = Enumerable.Range(0, ship).Select(i => "ship").Concat(Enumerable.Range(0, skip).Select(i => "skip"))
+            .Select(choice => new { tool, voter = Guid.NewGuid().ToString("N"), choice, at = DateTime.UtcNow.ToString("O") });
+        connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES (@tool, @voter, @choice, @at)", rows);
+    }
+
+    /// <summary>The expected percentage, computed here rather than by the site's own code.</summary>
+    public static string Percent(int ship, int total) =>
+        total == 0 ? "" : ((int)Math.Floor(100.0 * ship / total + 0.5)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Shown(int ship, int total) => total == 0 ? "—" : Percent(ship, total) + "%";
+
+    public static async Task<HttpResponseMessage> Get(this HttpClient client, string path) => await client.GetAsync(new Uri(path, UriKind.Relative));
+
+    public static Database Db(this VerdictsApp app) => app.Database;
+
+    public static HttpStatusCode Status(this HttpResponseMessage response) => response.StatusCode;
+}
