@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Sockets;
+using Deque.AxeCore.Playwright;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Playwright;
+using Verdicts.Tests.Infrastructure;
+
+namespace Verdicts.BrowserTests.Infrastructure;
+
+/// <summary>
+/// The site on a real loopback port with its own content and database, and Debian's Chromium driven by Playwright.
+/// Where Chromium is missing every browser test reports as skipped with the install hint; it never passes silently.
+/// </summary>
+public sealed class BrowserSite : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    public const string MissingChromium = "chromium is not installed: run `apt-get install -y chromium` as root (.ci/run does this)";
+
+    private SiteFactory? factory;
+    private IPlaywright? playwright;
+
+    public TestContent Content { get; } = TestContent.Sample()
+        .Reviewer("cy", "Cy Park", "Where the market goes", 3)
+        .Verdict("alpha", "cy", "skip").Verdict("beta", "cy", "ship").Verdict("gamma", "cy", "ship")
+        .Tool("delta", "Delta", category: "Inference Runtimes", tagline: "A runtime for phones and laptops", entry: "$9/mo")
+        .Comparison("runtimes", ["gamma", "delta", "alpha"], "2026-05-01");
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IBrowser? Browser { get; private set; }
+
+    public static string ScreenshotFolder { get; } = Path.Combine(Web.VerdictsOptions.FindRepositoryRoot(AppContext.BaseDirectory), "tests", "Verdicts.BrowserTests", "TestResults", "screenshots");
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            return;
+        var port = FreePort();
+        factory = new SiteFactory(Content, port);
+        factory.UseKestrel(port);
+        factory.StartServer();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // As root Chromium needs --no-sandbox; the rest keep it from calling home on a machine with no network.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh page (own cookies) that fails the test on any request leaving this machine's site.</summary>
+    public async Task<IPage> NewPage(int width = 1280, bool javaScript = true, ColorScheme colorScheme = ColorScheme.Light)
+    {
+        if (Browser is null)
+            Assert.Skip(MissingChromium);
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = 900 },
+            JavaScriptEnabled = javaScript,
+            ColorScheme = colorScheme,
+            BaseURL = BaseUrl,
+        });
+        var page = await context.NewPageAsync();
+        page.Request += (_, request) =>
+        {
+            var uri = new Uri(request.Url);
+            if (uri.Scheme is "http" or "https" && uri.Authority != new Uri(BaseUrl).Authority)
+                ForeignRequests.Add(request.Url);
+        };
+        return page;
+    }
+
+    public List<string> ForeignRequests { get; } = [];
+
+    public static async Task AssertNoAxeViolations(IPage page)
+    {
+        var results = await page.RunAxe();
+        var problems = results.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}");
+        Assert.True(results.Violations.Length == 0, $"axe-core violations on {page.Url}:\n" + string.Join('\n', problems));
+    }
+
+    public static async Task Screenshot(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        var width = page.ViewportSize?.Width ?? 0;
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, $"{name}-{width}.png"), FullPage = true });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+            await Browser.DisposeAsync();
+        playwright?.Dispose();
+        if (factory is not null)
+            await factory.DisposeAsync();
+        Content.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class SiteFactory(TestContent content, int port) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("Verdicts:ContentPath", content.Root);
+            builder.UseSetting("Verdicts:DatabasePath", Path.Combine(content.Scratch, "verdicts.db"));
+            builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+            builder.UseSetting("urls", $"http://127.0.0.1:{port}");
+        }
+    }
+}
