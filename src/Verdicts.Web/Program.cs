@@ -4,9 +4,11 @@ using Verdicts.Web;
 using Verdicts.Web.Api;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
+using Verdicts.Web.Newsletter;
 using Verdicts.Web.Pages;
 using Verdicts.Web.Security;
 using Verdicts.Web.Syndication;
+using Verdicts.Web.Voting;
 
 var repositoryRoot = VerdictsOptions.FindRepositoryRoot(Directory.GetCurrentDirectory()) is var fromCwd && File.Exists(Path.Combine(fromCwd, "Verdicts.sln"))
     ? fromCwd
@@ -41,13 +43,21 @@ builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<
 builder.Services.AddSingleton<ContentImporter>();
 builder.Services.AddSingleton<ContentReloader>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ContentReloader>());
+builder.Services.AddSingleton<VoteWriter>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<VoteWriter>());
+builder.Services.AddSingleton<Visitors>();
+builder.Services.AddSingleton<Mailer>();
+builder.Services.AddSingleton<Subscriptions>();
 builder.Services.AddHostedService<CacheEviction>();
+builder.Services.AddVisitorRateLimits(builder.Configuration);
 // Anonymous GETs are cached whole and evicted by tag when content reloads or a vote lands.
 builder.Services.AddOutputCache(o => o.AddBasePolicy(p => p
     .Tag(CacheTags.Content)
     // Keyed by content generation as well: a page rendered from the old rows while an import commits is never served after it.
     .VaryByValue(context => new KeyValuePair<string, string>("content",
         context.RequestServices.GetRequiredService<ContentReloader>().Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+    // Only the query keys some page reads; any other query string shares the page's cached copy.
+    .SetVaryByQuery("q", "a", "b", "c", "d", "voted")
     .Expire(TimeSpan.FromMinutes(10))));
 builder.Services.AddRazorPages();
 
@@ -56,15 +66,20 @@ var app = builder.Build();
 Migrations.Apply(app.Services.GetRequiredService<Database>());
 
 app.UseSecurityHeaders();
+app.UseForwardedHeaders();
 app.UseExceptionHandler("/error");
 app.UseStatusCodePagesWithReExecute("/not-found");
 app.UseSerilogRequestLogging();
 app.UseStaticFiles();
+app.UseCrossOriginProtection();
 app.UseRouting();
+app.UseRateLimiter();
 app.UseOutputCache();
 app.MapRazorPages();
 app.MapSyndication();
 app.MapApi();
+app.MapVoting();
+app.MapNewsletter();
 app.MapGet("/healthz", (Database database) =>
 {
     using var connection = database.Open();

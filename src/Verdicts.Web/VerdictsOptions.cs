@@ -19,6 +19,16 @@ public sealed class VerdictsOptions
 
     public bool WatchFiles { get; set; } = true;
 
+    /// <summary>Key for hashing visitor ids; empty means a random key generated on first start and kept in the database.</summary>
+    public string VoterKey { get; set; } = "";
+
+    /// <summary>Where mail goes when no SMTP server is configured: one .eml file per message.</summary>
+    public string MailPickupPath { get; set; } = "data/mail";
+
+    public string MailFrom { get; set; } = "Verdicts <newsletter@verdicts.localhost>";
+
+    public SmtpOptions Smtp { get; set; } = new();
+
     /// <summary>The public address (scheme and host) for canonical links and feeds; empty means the request's own.</summary>
     public string SiteUrl { get; set; } = "";
 
@@ -40,5 +50,16 @@ public sealed class VerdictsOptions
     {
         ContentPath = Path.GetFullPath(ContentPath, repositoryRoot);
         DatabasePath = Path.GetFullPath(DatabasePath, repositoryRoot);
+        MailPickupPath = Path.GetFullPath(MailPickupPath, repositoryRoot);
     }
+}
+
+/// <summary><c>Verdicts:Smtp</c>: mail goes out through this server when Host is set.</summary>
+public sealed class SmtpOptions
+{
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 587;
+    public string UserName { get; set; } = "";
+    public string Password { get; set; } = "";
+    public bool UseStartTls { get; set; } = true;
 }

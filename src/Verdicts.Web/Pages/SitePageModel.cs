@@ -17,6 +17,21 @@ public abstract class SitePageModel : PageModel
 {
     public PageMeta Meta { get; protected set; } = new("Verdicts", "Side-by-side verdicts on AI tools for developers.", "/");
 
+    /// <summary>The visitor's choice for a tool, as told by the address a no-JavaScript vote redirected to.</summary>
+    public string? VotedFor(string slug) =>
+        Request.Query["voted"].ToString().Split(':') is [var tool, var choice and ("ship" or "skip" or "clear")] && tool == slug ? choice : null;
+
+    /// <summary>The vote form for a tool on this page.</summary>
+    public Shared.VoteFormModel VoteForm(string slug, string name) => new(slug, name, Request.Path, VotedFor(slug));
+
+    /// <summary>For pages whose answer depends on who asks or changes state: never stored in the output cache.</summary>
+    protected void DoNotCache()
+    {
+        if (HttpContext.Features.Get<IOutputCacheFeature>() is { } cache)
+            cache.Context.AllowCacheStorage = false;
+        Response.Headers.CacheControl = "no-store";
+    }
+
     /// <summary>Tags this page's cached copy, so a vote on one tool evicts only the pages that show it.</summary>
     protected void TagCache(IEnumerable<string> toolSlugs)
     {

@@ -141,8 +141,6 @@ public sealed class ShowModel(Database database) : SitePageModel
     }
 
     private static string Words(int count) => count switch { 3 => "three", 4 => "four", _ => count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-
-    public string ReturnPath => Request.Path;
 }
 
 /// <summary>Structured data for search engines: the panel's quotes as reviews by the site, ratings only from real votes.</summary>

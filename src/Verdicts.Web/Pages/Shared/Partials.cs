@@ -12,4 +12,16 @@ public sealed record BarModel(int? Percent, string Label, string Kind)
         tool.CommunityPercent is { } p ? $"Community: {p}% ship for {tool.Name}" : $"Community: no votes on {tool.Name} yet", "community");
 }
 
-public sealed record VoteFormModel(string ToolSlug, string ToolName, string ReturnPath);
+/// <param name="Voted">What this visitor just chose, when the page was reached through a no-JavaScript vote.</param>
+public sealed record VoteFormModel(string ToolSlug, string ToolName, string ReturnPath, string? Voted)
+{
+    public string Pressed(string choice) => Voted == choice ? "true" : "false";
+
+    public string Status => Voted switch
+    {
+        "ship" => $"Your vote: ship {ToolName}.",
+        "skip" => $"Your vote: skip {ToolName}.",
+        "clear" => "Your vote was withdrawn.",
+        _ => "",
+    };
+}

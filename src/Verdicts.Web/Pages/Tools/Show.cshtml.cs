@@ -3,10 +3,11 @@ using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Compare;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages.Tools;
 
-public sealed class ShowModel(Database database) : SitePageModel
+public sealed class ShowModel(Database database, TimeProvider time) : SitePageModel
 {
     public sealed record AlternativeRow
     {
@@ -22,6 +23,7 @@ public sealed class ShowModel(Database database) : SitePageModel
     public IReadOnlyList<IndexModel.ComparisonCard> Comparisons { get; private set; } = [];
     public IReadOnlyList<AlternativeRow> Alternatives { get; private set; } = [];
     public IReadOnlyList<string> Tags { get; private set; } = [];
+    public CommunityTrend Trend { get; private set; } = new([]);
 
     public async Task<IActionResult> OnGetAsync(string slug)
     {
@@ -33,6 +35,7 @@ public sealed class ShowModel(Database database) : SitePageModel
         }
         Tool = tool;
         Tags = JsonSerializer.Deserialize<List<string>>(tool.Tags) ?? [];
+        Trend = await CommunityTrend.LoadAsync(connection, slug, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         Verdicts = (await connection.QueryAsync<Compare.ShowModel.VerdictRow>("""
             SELECT v.tool_slug AS ToolSlug, v.verdict, v.quote_html AS QuoteHtml, v.quote_text AS QuoteText,
                    r.slug AS ReviewerSlug, r.name AS ReviewerName, r.lens

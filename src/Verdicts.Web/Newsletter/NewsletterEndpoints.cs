@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+using Verdicts.Web.Security;
+using Verdicts.Web.Syndication;
+
+namespace Verdicts.Web.Newsletter;
+
+public static class NewsletterEndpoints
+{
+    public static void MapNewsletter(this IEndpointRouteBuilder app) =>
+        app.MapPost("/subscribe", SubscribeAsync).RequireRateLimiting(VisitorRateLimits.Policy).DisableAntiforgery();
+
+    private static async Task<IResult> SubscribeAsync(HttpContext context, Subscriptions subscriptions, IOptions<VerdictsOptions> options)
+    {
+        var form = await FormPost.ReadAsync(context.Request, "email", "website");
+        if (form.Problem is not null)
+            return form.Problem;
+        // The hidden field is left empty by people and filled in by bots: they get the same answer, and nothing is stored.
+        if (form.Fields.GetValueOrDefault("website") is { Length: > 0 })
+            return SeeOther("/subscribe/thanks");
+        if (Subscriptions.NormaliseAddress(form.Fields.GetValueOrDefault("email")) is not { } email)
+            return Results.Text("That is not a single plain email address (like name@example.com, at most 254 characters).\n",
+                "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+        await subscriptions.SubscribeAsync(email, SyndicationEndpoints.SiteUrl(context, options.Value), context.RequestAborted);
+        return SeeOther("/subscribe/thanks");
+    }
+
+    private static IResult SeeOther(string location) => Results.Extensions.SeeOther(location);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace Verdicts.Web.Security;
+
+/// <summary><c>Verdicts:RateLimit</c>: a token bucket per client address for the anonymous posts (votes, sign-ups).</summary>
+public sealed class RateLimitOptions
+{
+    public bool Disabled { get; set; }
+
+    /// <summary>Burst size: generous, since a whole office may share one address.</summary>
+    public int TokenLimit { get; set; } = 120;
+
+    public int TokensPerPeriod { get; set; } = 60;
+
+    public double PeriodSeconds { get; set; } = 60;
+}
+
+public static class VisitorRateLimits
+{
+    public const string Policy = "visitor-posts";
+
+    /// <summary>The address a limit applies to: IPv4 as is, IPv6 grouped by its /64, since one host often holds a whole /64.</summary>
+    public static string ClientKey(IPAddress? address)
+    {
+        if (address is null)
+            return "unknown";
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+            return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+
+    public static IServiceCollection AddVisitorRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Verdicts:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only proxies named in configuration are believed; the framework's default trusts loopback.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in configuration.GetSection("Verdicts:TrustedProxies").Get<string[]>() ?? [])
+            {
+                if (IPAddress.TryParse(proxy, out var address))
+                    forwarded.KnownProxies.Add(address);
+            }
+        });
+        return services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(Policy, context => options.Disabled
+                ? RateLimitPartition.GetNoLimiter("off")
+                : RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.TokenLimit,
+                    TokensPerPeriod = options.TokensPerPeriod,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(options.PeriodSeconds),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+                    : (int)Math.Ceiling(options.PeriodSeconds / Math.Max(1, options.TokensPerPeriod));
+                var response = context.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                response.ContentType = "text/plain; charset=utf-8";
+                await response.WriteAsync($"Too many requests from your network. Try again in {seconds} seconds.\n", cancellationToken);
+            };
+        });
+    }
+}

@@ -1,0 +1,148 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Verdicts.Web.Data;
+
+namespace Verdicts.Web.Voting;
+
+public sealed record Tally(long Ship, long Skip)
+{
+    public int? Percent => Figures.ShipPercent(Ship, Skip);
+}
+
+/// <summary>The database could not take the vote now; nothing was acknowledged.</summary>
+public sealed class VotesUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The single writer of votes. Requests queue their vote and wait; the writer commits whatever has queued
+/// in one transaction and only then completes each request with its tool's new tally, so an acknowledged
+/// vote is always a committed one, and a burst costs one commit instead of hundreds.
+/// </summary>
+public sealed class VoteWriter(Database database, ILogger<VoteWriter> logger) : BackgroundService
+{
+    private const int MaxBatch = 512;
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(6);
+
+    private sealed record Pending(string Tool, string Voter, string? Choice, string At, TaskCompletionSource<Tally> Done);
+
+    private readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(20_000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    /// <summary>Raised after each commit with the tools whose tallies changed.</summary>
+    public event Action<IReadOnlyCollection<string>>? Committed;
+
+    /// <param name="choice">"ship", "skip", or null to withdraw the vote.</param>
+    public async Task<Tally> SubmitAsync(string tool, string voter, string? choice, DateTimeOffset at)
+    {
+        var pending = new Pending(tool, voter, choice, at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            new TaskCompletionSource<Tally>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!queue.Writer.TryWrite(pending))
+            throw new VotesUnavailableException("too many votes are waiting");
+        try
+        {
+            return await pending.Done.Task.WaitAsync(WaitLimit);
+        }
+        catch (TimeoutException ex)
+        {
+            // The batch may still commit later; the visitor was not told it did, and voting again is idempotent.
+            throw new VotesUnavailableException("the database did not answer in time", ex);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        SqliteConnection? connection = null;
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
+                    batch.Add(next);
+                try
+                {
+                    connection ??= database.Open();
+                    var tallies = Commit(connection, batch);
+                    // Evict cached pages before acknowledging, so the page a visitor is sent back to shows the new tally.
+                    Committed?.Invoke(tallies.Keys);
+                    foreach (var pending in batch)
+                        pending.Done.TrySetResult(tallies[pending.Tool]);
+                }
+                catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
+                {
+                    logger.LogWarning("Could not commit {Count} votes: {Reason}", batch.Count, ex.Message);
+                    foreach (var pending in batch)
+                        pending.Done.TrySetException(new VotesUnavailableException("the database is not taking votes right now", ex));
+                    connection?.Dispose();
+                    connection = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            connection?.Dispose();
+            while (queue.Reader.TryRead(out var left))
+                left.Done.TrySetException(new VotesUnavailableException("the site is shutting down"));
+        }
+    }
+
+    // Plain prepared commands rather than Dapper: this loop is the vote path's hot spot.
+    private static Dictionary<string, Tally> Commit(SqliteConnection connection, List<Pending> batch)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = """
+            INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES ($tool, $voter, $choice, $at)
+            ON CONFLICT (tool_slug, voter) DO UPDATE SET choice = excluded.choice, voted_at = excluded.voted_at
+            WHERE votes.choice <> excluded.choice
+            """;
+        var tool = upsert.Parameters.Add("$tool", SqliteType.Text);
+        var voter = upsert.Parameters.Add("$voter", SqliteType.Text);
+        var choice = upsert.Parameters.Add("$choice", SqliteType.Text);
+        var at = upsert.Parameters.Add("$at", SqliteType.Text);
+        using var clear = connection.CreateCommand();
+        clear.Transaction = transaction;
+        clear.CommandText = "DELETE FROM votes WHERE tool_slug = $tool AND voter = $voter";
+        var clearTool = clear.Parameters.Add("$tool", SqliteType.Text);
+        var clearVoter = clear.Parameters.Add("$voter", SqliteType.Text);
+
+        foreach (var pending in batch)
+        {
+            if (pending.Choice is null)
+            {
+                clearTool.Value = pending.Tool;
+                clearVoter.Value = pending.Voter;
+                clear.ExecuteNonQuery();
+            }
+            else
+            {
+                tool.Value = pending.Tool;
+                voter.Value = pending.Voter;
+                choice.Value = pending.Choice;
+                at.Value = pending.At;
+                upsert.ExecuteNonQuery();
+            }
+        }
+
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT ship, skip FROM vote_tallies WHERE tool_slug = $tool";
+        var readTool = read.Parameters.Add("$tool", SqliteType.Text);
+        var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
+        foreach (var slug in batch.Select(p => p.Tool).Distinct(StringComparer.Ordinal))
+        {
+            readTool.Value = slug;
+            using var reader = read.ExecuteReader();
+            tallies[slug] = reader.Read() ? new Tally(reader.GetInt64(0), reader.GetInt64(1)) : new Tally(0, 0);
+        }
+        transaction.Commit();
+        return tallies;
+    }
+}
