@@ -78,10 +78,12 @@ public sealed class ContentReloader : IHostedService, IDisposable
             await loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    // The container may dispose this before or after the host stops it; the token source is left to the
+    // collector (it holds no timer), so a late StopAsync or a pending settle delay never meets a disposed one.
     public void Dispose()
     {
+        stopping.Cancel();
         watcher?.Dispose();
-        stopping.Dispose();
     }
 
     public void RequestReload() => hints.Writer.TryWrite(true);

@@ -40,17 +40,17 @@ public static class VisitorRateLimits
     public static IServiceCollection AddVisitorRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Verdicts:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var proxies = (configuration.GetSection("Verdicts:TrustedProxies").Get<string[]>() ?? [])
+            .Select(p => IPAddress.TryParse(p, out var address) ? address : null).OfType<IPAddress>().ToList();
         services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Only proxies named in configuration are believed; the framework's default trusts loopback.
+            // Only proxies named in configuration are believed. The framework trusts loopback by default, and with
+            // both lists empty it skips the check and believes everyone, so with no proxies forwarding is off.
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
-            foreach (var proxy in configuration.GetSection("Verdicts:TrustedProxies").Get<string[]>() ?? [])
-            {
-                if (IPAddress.TryParse(proxy, out var address))
-                    forwarded.KnownProxies.Add(address);
-            }
+            forwarded.ForwardedHeaders = proxies.Count == 0 ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in proxies)
+                forwarded.KnownProxies.Add(proxy);
         });
         return services.AddRateLimiter(limiter =>
         {

@@ -15,7 +15,8 @@ public static class VotingEndpoints
     public static void MapVoting(this IEndpointRouteBuilder app)
     {
         app.MapPost("/tools/{slug}/vote", VoteAsync).RequireRateLimiting(VisitorRateLimits.Policy).DisableAntiforgery();
-        app.MapGet("/votes/mine", MineAsync);
+        // Per visitor: must never be stored in the output cache, whatever the base policy says.
+        app.MapGet("/votes/mine", MineAsync).CacheOutput(policy => policy.NoCache());
     }
 
     private static async Task<IResult> VoteAsync(string slug, HttpContext context, Database database, Visitors visitors, VoteWriter writer, TimeProvider time)

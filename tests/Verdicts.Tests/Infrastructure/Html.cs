@@ -75,3 +75,38 @@ public static class Html
 
     public static HttpStatusCode Status(this HttpResponseMessage response) => response.StatusCode;
 }
+
+/// <summary>Submits a form found on a page with the fields a browser would send.</summary>
+public static class Forms
+{
+    public static FormUrlEncodedContent Fields(IElement form, string? submitterValue = null)
+    {
+        var fields = form.QuerySelectorAll("input[name]")
+            .Where(i => i.GetAttribute("type") is not ("submit" or "button"))
+            .Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))
+            .ToList();
+        if (submitterValue is not null)
+        {
+            var button = form.QuerySelectorAll("button[name]").Single(b => b.GetAttribute("value") == submitterValue);
+            fields.Add(new(button.GetAttribute("name")!, submitterValue));
+        }
+        return new FormUrlEncodedContent(fields);
+    }
+
+    public static async Task<HttpResponseMessage> Submit(this HttpClient client, IElement form, string? submitterValue = null,
+        Action<HttpRequestMessage>? adjust = null, params (string Name, string Value)[] overrides)
+    {
+        var content = Fields(form, submitterValue);
+        if (overrides.Length > 0)
+        {
+            var values = (await content.ReadAsStringAsync()).Split('&', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Split('=')).ToDictionary(p => Uri.UnescapeDataString(p[0].Replace('+', ' ')), p => Uri.UnescapeDataString(p[1].Replace('+', ' ')));
+            foreach (var (name, value) in overrides)
+                values[name] = value;
+            content = new FormUrlEncodedContent(values);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(form.GetAttribute("action")!, UriKind.Relative)) { Content = content };
+        adjust?.Invoke(request);
+        return await client.SendAsync(request);
+    }
+}

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,8 +25,35 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
         builder.UseSetting("Verdicts:DatabasePath", DatabasePath);
         builder.UseSetting("Verdicts:RescanSeconds", "0.5");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.UseSetting("Verdicts:MailPickupPath", MailFolder);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
+    }
+
+    public string MailFolder => Path.Combine(Content.Scratch, "mail");
+
+    /// <summary>The messages the site has sent so far, oldest first.</summary>
+    public IReadOnlyList<MimeKit.MimeMessage> Mail() => Directory.Exists(MailFolder)
+        ? Directory.GetFiles(MailFolder, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeKit.MimeMessage.Load(f)).ToList()
+        : [];
+
+    /// <summary>
+    /// The test server has no real peer address; a request may name one in X-Test-Client-IP, so tests can act
+    /// as several visitors or a proxy. Added before the site's own middleware, exactly like a real connection.
+    /// </summary>
+    private sealed class TestClientAddress : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (System.Net.IPAddress.TryParse(context.Request.Headers["X-Test-Client-IP"].ToString(), out var address))
+                    context.Connection.RemoteIpAddress = address;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>Waits until the site has imported something newer than <paramref name="since"/>, or fails after a generous limit.</summary>
