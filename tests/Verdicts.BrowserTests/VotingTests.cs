@@ -1,0 +1,59 @@
+using Microsoft.Playwright;
+using Verdicts.BrowserTests.Infrastructure;
+
+namespace Verdicts.BrowserTests;
+
+public sealed class VotingTests(BrowserSite site) : IClassFixture<BrowserSite>
+{
+    [Fact]
+    public async Task Clicking_ship_updates_the_tally_in_place_and_announces_the_choice()
+    {
+        var page = await site.NewPage();
+        await page.GotoAsync("/compare/runtimes");
+        await page.EvaluateAsync("() => { window.sameDocument = true; }");
+        var card = page.Locator(".vote-card[data-tool='delta']");
+        Assert.Equal("No votes yet", await card.Locator(".tally-text").InnerTextAsync());
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Ship it" }).ClickAsync();
+
+        await Assertions.Expect(card.Locator(".vote-status")).ToHaveTextAsync("Your vote: ship Delta.");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page reloaded");
+        Assert.Equal("100% ship · 1 vote", await card.Locator(".tally-text").InnerTextAsync());
+        Assert.Equal("100", await page.Locator(".tool-col [data-metric='community-ship'][data-tool='delta']").GetAttributeAsync("data-value"));
+        Assert.Equal("1", await page.Locator(".tool-col [data-metric='community-votes'][data-tool='delta']").GetAttributeAsync("data-value"));
+        Assert.Equal("100", await page.Locator(".panel-verdict [data-tool='delta'] svg.bar-community .bar-fill").GetAttributeAsync("width"));
+        Assert.Equal("true", await card.GetByRole(AriaRole.Button, new() { Name = "Ship it" }).GetAttributeAsync("aria-pressed"));
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Skip it" }).ClickAsync();
+        await Assertions.Expect(card.Locator(".tally-text")).ToHaveTextAsync("0% ship · 1 vote");
+
+        // A fresh load of the (cached) page still shows this visitor's own choice, fetched separately.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator(".vote-card[data-tool='delta'] button[value='skip']")).ToHaveAttributeAsync("aria-pressed", "true");
+        await BrowserSite.AssertNoAxeViolations(page);
+    }
+
+    [Fact]
+    public async Task Voting_works_with_javascript_disabled()
+    {
+        var page = await site.NewPage(360, javaScript: false);
+        await page.GotoAsync("/tools/gamma");
+        var form = page.Locator("form.vote-form");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Skip it" }).ClickAsync();
+
+        await page.WaitForURLAsync("**/tools/gamma?voted=gamma%3Askip");
+        Assert.Equal("Your vote: skip Gamma.", await page.Locator(".vote-status").InnerTextAsync());
+        Assert.Equal("true", await page.Locator("form.vote-form button[value='skip']").GetAttributeAsync("aria-pressed"));
+        Assert.Equal("0", await page.Locator("[data-metric='community-ship'][data-tool='gamma']").First.GetAttributeAsync("data-value"));
+    }
+
+    [Fact]
+    public async Task A_failed_vote_says_so()
+    {
+        var page = await site.NewPage();
+        await page.GotoAsync("/tools/alpha");
+        await page.RouteAsync("**/tools/alpha/vote", route => route.FulfillAsync(new() { Status = 503, Body = "Votes cannot be saved right now." }));
+        await page.Locator("form.vote-form").GetByRole(AriaRole.Button, new() { Name = "Ship it" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".vote-status")).ToHaveTextAsync("Your vote was not saved: Votes cannot be saved right now.");
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Verdicts.Tests.Infrastructure;
+
+/// <summary>The real site as a child process on a loopback port, for tests that kill or signal it.</summary>
+public sealed class SiteProcess : IDisposable
+{
+    private readonly Process process;
+
+    private SiteProcess(Process process, string baseUrl)
+    {
+        this.process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public static async Task<SiteProcess> StartAsync(TestContent content, params string[] settings)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var argument in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "Verdicts.Web.dll"),
+            "--urls", $"http://127.0.0.1:{port}",
+            $"--Verdicts:ContentPath={content.Root}",
+            $"--Verdicts:DatabasePath={Path.Combine(content.Scratch, "verdicts.db")}",
+            $"--Verdicts:MailPickupPath={Path.Combine(content.Scratch, "mail")}",
+            "--Serilog:MinimumLevel:Default=Warning",
+        }.Concat(settings))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start)!;
+        // Drain the output so a chatty server never blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var site = new SiteProcess(process, $"http://127.0.0.1:{port}");
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                if ((await client.GetAsync(new Uri(site.BaseUrl + "/healthz"))).IsSuccessStatusCode)
+                    return site;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                site.Dispose();
+                throw new InvalidOperationException("the site did not start");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited)
+            process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        process.Dispose();
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Verdicts.Tests.Infrastructure;
+
+namespace Verdicts.Tests.Voting;
+
+public sealed class VoteDurabilityTests(ITestOutputHelper output)
+{
+    internal sealed record Acknowledged(string VisitorId, string Tool, string Choice);
+
+    /// <summary>Sends votes from many new visitors until the server stops answering; returns those it acknowledged.</summary>
+    internal static async Task<List<Acknowledged>> VoteUntilKilled(SiteProcess site, TimeSpan killAfter)
+    {
+        var acknowledged = new ConcurrentBag<Acknowledged>();
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+        var tools = new[] { "alpha", "beta", "gamma" };
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker);
+            while (!stop.IsCancellationRequested)
+            {
+                var tool = tools[random.Next(tools.Length)];
+                var choice = random.Next(2) == 0 ? "ship" : "skip";
+                try
+                {
+                    using var response = await client.PostAsync(new Uri($"{site.BaseUrl}/tools/{tool}/vote"),
+                        new StringContent($"choice={choice}", Encoding.UTF8, "application/x-www-form-urlencoded"));
+                    if (response.StatusCode == HttpStatusCode.SeeOther)
+                    {
+                        var cookie = response.Headers.GetValues("Set-Cookie").Single();
+                        acknowledged.Add(new Acknowledged(cookie.Split(';')[0]["vid=".Length..], tool, choice));
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    return;
+                }
+                catch (TaskCanceledException)
+                {
+                    return;
+                }
+            }
+        })).ToList();
+        await Task.Delay(killAfter);
+        site.Kill();
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+        return acknowledged.ToList();
+    }
+
+    internal static void AssertEveryAcknowledgedVoteIsStored(string databasePath, IReadOnlyCollection<Acknowledged> acknowledged)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=false");
+        connection.Open();
+        Assert.Equal("ok", connection.QuerySingle<string>("PRAGMA integrity_check"));
+        var key = Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'"));
+        var stored = connection.Query<(string Tool, string Voter, string Choice)>("SELECT tool_slug, voter, choice FROM votes")
+            .ToDictionary(v => (v.Tool, v.Voter), v => v.Choice);
+        foreach (var vote in acknowledged)
+        {
+            var voter = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(vote.VisitorId)));
+            Assert.True(stored.TryGetValue((vote.Tool, voter), out var choice), $"acknowledged vote for {vote.Tool} is missing");
+            Assert.Equal(vote.Choice, choice);
+        }
+        // Tallies kept by triggers agree with the rows: nothing counted twice, nothing lost between them.
+        var counted = connection.Query<(string Tool, long Ship, long Skip)>(
+            "SELECT tool_slug, sum(choice = 'ship'), sum(choice = 'skip') FROM votes GROUP BY tool_slug ORDER BY tool_slug");
+        var tallies = connection.Query<(string Tool, long Ship, long Skip)>(
+            "SELECT tool_slug, ship, skip FROM vote_tallies WHERE ship + skip > 0 ORDER BY tool_slug");
+        Assert.Equal(counted, tallies);
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_vote_survives_the_server_being_killed()
+    {
+        using var content = TestContent.Sample();
+        var random = new Random();
+        var total = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            var site = await SiteProcess.StartAsync(content, "--Verdicts:RateLimit:Disabled=true", "--Verdicts:WatchFiles=false");
+            var acknowledged = await VoteUntilKilled(site, TimeSpan.FromMilliseconds(random.Next(300, 1200)));
+            site.Dispose();
+            AssertEveryAcknowledgedVoteIsStored(Path.Combine(content.Scratch, "verdicts.db"), acknowledged);
+            total += acknowledged.Count;
+            output.WriteLine($"round {round + 1}: {acknowledged.Count} votes acknowledged before the kill, all stored");
+        }
+        Assert.True(total > 0, "no vote was acknowledged before the kills, so nothing was tested");
+    }
+}
