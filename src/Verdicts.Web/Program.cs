@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Serilog;
 using Verdicts.Web;
+using Verdicts.Web.Admin;
 using Verdicts.Web.Api;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
@@ -25,6 +27,9 @@ if (args is ["check", .. var checkArgs])
         : options.ContentPath;
     return ContentChecker.Run(folder, Console.Out);
 }
+
+if (args is ["hash-password", ..])
+    return AdminAccounts.RunHashCommand(Console.In, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -59,7 +64,42 @@ builder.Services.AddOutputCache(o => o.AddBasePolicy(p => p
     // Only the query keys some page reads; any other query string shares the page's cached copy.
     .SetVaryByQuery("q", "a", "b", "c", "d", "voted")
     .Expire(TimeSpan.FromMinutes(10))));
-builder.Services.AddRazorPages();
+builder.Services.AddSingleton<AdminAccounts>();
+builder.Services.AddSingleton<LoginThrottle>();
+builder.Services.AddSingleton<AuditLog>();
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+{
+    cookie.Cookie.Name = "verdicts-admin";
+    cookie.Cookie.HttpOnly = true;
+    cookie.Cookie.SameSite = SameSiteMode.Strict;
+    cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+    cookie.LoginPath = "/admin/login";
+    cookie.AccessDeniedPath = "/admin/login";
+    cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+    cookie.SlidingExpiration = true;
+    // Scripts and API clients get a plain 401 rather than a redirect to a login form.
+    cookie.Events.OnRedirectToLogin = context =>
+    {
+        if (AdminRequests.IsApiStyle(context.Request))
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        else
+            context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    };
+});
+builder.Services.AddAuthorization();
+builder.Services.AddAntiforgery(antiforgery =>
+{
+    antiforgery.Cookie.Name = "verdicts-antiforgery";
+    antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+    antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+});
+builder.Services.AddRazorPages(pages =>
+{
+    // The whole admin folder needs a signed-in admin; only the login page is open.
+    pages.Conventions.AuthorizeFolder("/Admin");
+    pages.Conventions.AllowAnonymousToPage("/Admin/Login");
+});
 
 var app = builder.Build();
 
@@ -73,6 +113,8 @@ app.UseSerilogRequestLogging();
 app.UseStaticFiles();
 app.UseCrossOriginProtection();
 app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseRateLimiter();
 app.UseOutputCache();
 app.MapRazorPages();

@@ -29,6 +29,9 @@ public sealed class VerdictsOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
+    /// <summary>Admin accounts: <c>Verdicts:Admins:0:Name</c> and <c>Verdicts:Admins:0:PasswordHash</c>, and so on.</summary>
+    public List<Admin.AdminAccount> Admins { get; set; } = [];
+
     /// <summary>The public address (scheme and host) for canonical links and feeds; empty means the request's own.</summary>
     public string SiteUrl { get; set; } = "";
 

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Verdicts.Web.Admin;
+
+namespace Verdicts.Web.Pages.Admin;
+
+public sealed class LoginModel(AdminAccounts accounts, LoginThrottle throttle, ILogger<LoginModel> logger) : SitePageModel
+{
+    public bool Configured => accounts.AnyConfigured;
+
+    public string? Problem { get; private set; }
+
+    [BindProperty]
+    public string Name { get; set; } = "";
+
+    [BindProperty]
+    public string Password { get; set; } = "";
+
+    public void OnGet() => Describe();
+
+    public async Task<IActionResult> OnPostAsync(string? returnUrl)
+    {
+        Describe();
+        if (!Configured)
+        {
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
+        var address = AdminRequests.ClientKey(HttpContext);
+        var wait = throttle.RetryAfter(Name, address);
+        if (wait > TimeSpan.Zero)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            Problem = $"Too many failed attempts. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds.";
+            return Page();
+        }
+        if (accounts.Verify(Name, Password) is not { } admin)
+        {
+            throttle.Failed(Name, address);
+            logger.LogWarning("Failed admin sign-in from {Address}", address);
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            Problem = "That name and password do not match an admin account.";
+            return Page();
+        }
+        throttle.Succeeded(admin);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, admin)], CookieAuthenticationDefaults.AuthenticationScheme);
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        logger.LogInformation("Admin {Admin} signed in", admin);
+        // A redirect, so the next page is rendered with antiforgery tokens issued for the signed-in admin.
+        return LocalRedirect(Security.FormPost.SafeReturnPath(returnUrl) is { } path && path.StartsWith("/admin", StringComparison.Ordinal) ? path : "/admin");
+    }
+
+    private void Describe() => Meta = new PageMeta("Sign in · Verdicts admin", "Admin sign-in.", "/admin/login") { NoIndex = true };
+}
