@@ -67,6 +67,7 @@ builder.Services.AddOutputCache(o => o.AddBasePolicy(p => p
 builder.Services.AddSingleton<AdminAccounts>();
 builder.Services.AddSingleton<LoginThrottle>();
 builder.Services.AddSingleton<AuditLog>();
+builder.Services.AddSingleton<ContentFiles>();
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
 {
     cookie.Cookie.Name = "verdicts-admin";
@@ -112,6 +113,7 @@ app.UseStatusCodePagesWithReExecute("/not-found");
 app.UseSerilogRequestLogging();
 app.UseStaticFiles();
 app.UseCrossOriginProtection();
+app.UseAdminPathGuard();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -7,5 +7,24 @@ public static class AdminRequests
         request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true)
         || request.Headers.XRequestedWith == "XMLHttpRequest";
 
+    /// <summary>
+    /// Refuses admin requests whose raw address has dot segments. The server removes them before routing, so
+    /// without this a traversal attempt would quietly land on another page instead of being refused.
+    /// </summary>
+    public static IApplicationBuilder UseAdminPathGuard(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        var path = raw.Split('?')[0];
+        if (path.StartsWith("/admin", StringComparison.OrdinalIgnoreCase)
+            && Uri.UnescapeDataString(path).Replace('\\', '/').Split('/').Any(segment => segment is "." or ".."))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("Paths may not contain '.' or '..' parts.\n");
+            return;
+        }
+        await next(context);
+    });
+
     public static string ClientKey(HttpContext context) => Security.VisitorRateLimits.ClientKey(context.Connection.RemoteIpAddress);
 }

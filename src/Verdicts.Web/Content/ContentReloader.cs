@@ -88,6 +88,12 @@ public sealed class ContentReloader : IHostedService, IDisposable
 
     public void RequestReload() => hints.Writer.TryWrite(true);
 
+    /// <summary>
+    /// Scans now, on the caller's thread, without waiting for recently written files to settle: for writers
+    /// such as the admin editor whose writes are atomic renames, so the next page already shows the change.
+    /// </summary>
+    public void ReloadNow() => SafeReload(TimeSpan.Zero);
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -114,11 +120,11 @@ public sealed class ContentReloader : IHostedService, IDisposable
         }
     }
 
-    private void SafeReload()
+    private void SafeReload(TimeSpan? quietPeriod = null)
     {
         try
         {
-            Reload();
+            Reload(quietPeriod ?? QuietPeriod);
         }
         catch (Exception ex)
         {
@@ -127,7 +133,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
         }
     }
 
-    private void Reload()
+    private void Reload(TimeSpan quietPeriod)
     {
         lock (gate)
         {
@@ -157,7 +163,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
                 {
                     files.Add(entry.Parsed);
                 }
-                else if (now - file.LastWriteUtc < QuietPeriod && snapshot is not null)
+                else if (now - file.LastWriteUtc < quietPeriod && snapshot is not null)
                 {
                     settling = true;
                     if (known)

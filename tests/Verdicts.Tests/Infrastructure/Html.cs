@@ -82,16 +82,20 @@ public static class Forms
     public static FormUrlEncodedContent Fields(IElement form, string? submitterValue = null)
     {
         var fields = form.QuerySelectorAll("input[name]")
-            .Where(i => i.GetAttribute("type") is not ("submit" or "button"))
+            .Where(i => i.GetAttribute("type") is not ("submit" or "button") && (i.GetAttribute("type") is not ("radio" or "checkbox") || i.HasAttribute("checked")))
             .Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))
+            .Concat(form.QuerySelectorAll("textarea[name]").Select(t => new KeyValuePair<string, string>(t.GetAttribute("name")!, t.TextContent)))
+            .Concat(form.QuerySelectorAll("select[name]").Select(s => new KeyValuePair<string, string>(s.GetAttribute("name")!,
+                (s.QuerySelector("option[selected]") ?? s.QuerySelector("option"))?.GetAttribute("value") ?? "")))
             .ToList();
-        if (submitterValue is not null)
-        {
-            var button = form.QuerySelectorAll("button[name]").Single(b => b.GetAttribute("value") == submitterValue);
-            fields.Add(new(button.GetAttribute("name")!, submitterValue));
-        }
+        if (submitterValue is not null && Submitter(form, submitterValue).GetAttribute("name") is { } name)
+            fields.Add(new(name, submitterValue));
         return new FormUrlEncodedContent(fields);
     }
+
+    /// <summary>The button a person would press: by its value, or by its visible text.</summary>
+    public static IElement Submitter(IElement form, string valueOrText) =>
+        form.QuerySelectorAll("button").Single(b => b.GetAttribute("value") == valueOrText || b.TextContent.Trim() == valueOrText);
 
     public static async Task<HttpResponseMessage> Submit(this HttpClient client, IElement form, string? submitterValue = null,
         Action<HttpRequestMessage>? adjust = null, params (string Name, string Value)[] overrides)
@@ -105,7 +109,10 @@ public static class Forms
                 values[name] = value;
             content = new FormUrlEncodedContent(values);
         }
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(form.GetAttribute("action")!, UriKind.Relative)) { Content = content };
+        var action = submitterValue is not null
+            ? Submitter(form, submitterValue).GetAttribute("formaction") ?? form.GetAttribute("action")!
+            : form.GetAttribute("action")!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(action, UriKind.Relative)) { Content = content };
         adjust?.Invoke(request);
         return await client.SendAsync(request);
     }

@@ -1,0 +1,138 @@
+using Dapper;
+using Verdicts.Web.Content;
+using Verdicts.Web.Data;
+
+namespace Verdicts.Web.Admin;
+
+/// <summary>
+/// Renaming a tool touches several files: the tool file moves and gains its old slug as an alias (so old links
+/// redirect), its verdict folder moves, comparisons naming it are rewritten, and its votes follow it. The plan is
+/// checked in full before anything is written; applying writes the new tool first and removes the old one last,
+/// so a reload in between still serves the last good version of everything.
+/// </summary>
+public sealed class ToolRename
+{
+    private readonly List<Action> steps = [];
+
+    private ToolRename(string oldSlug, string newSlug)
+    {
+        OldSlug = oldSlug;
+        NewSlug = newSlug;
+    }
+
+    public string OldSlug { get; }
+    public string NewSlug { get; }
+    public string? Problem { get; private set; }
+    public List<(string Path, string? Before, string? After)> Changes { get; } = [];
+
+    public static ToolRename Plan(ContentFiles files, Database database, string toolPath, string newSlug)
+    {
+        var oldSlug = Path.GetFileNameWithoutExtension(toolPath);
+        var plan = new ToolRename(oldSlug, newSlug);
+        var snapshot = files.Snapshot;
+        var newPath = $"tools/{newSlug}.md";
+        var (newFull, pathProblem) = files.Resolve(newPath);
+        var oldFull = Path.Combine(files.Root, toolPath);
+        if (!ContentParser.IsValidSlug(newSlug))
+            return plan.Refuse($"'{newSlug}' is not a valid slug: use lowercase letters, digits and single hyphens, without '-vs-'.");
+        if (newSlug == oldSlug)
+            return plan.Refuse("The new slug is the same as the old one.");
+        if (pathProblem is not null)
+            return plan.Refuse(pathProblem);
+        if (File.Exists(newFull) || Directory.Exists(Path.Combine(files.Root, "verdicts", newSlug)))
+            return plan.Refuse($"A tool or verdict folder named '{newSlug}' already exists.");
+        if (snapshot.Tools.Values.Any(t => t.Aliases.Any(a => a.Slug == newSlug)))
+            return plan.Refuse($"'{newSlug}' is already an alias of a tool.");
+        if (!snapshot.Tools.TryGetValue(oldSlug, out var tool) || tool.Path != toolPath || tool.Sha256 != ContentFiles.Hash(oldFull))
+            return plan.Refuse("The tool file must load without errors before it can be renamed: fix and save it first.");
+
+        var toolText = WithAlias(File.ReadAllText(oldFull), tool, oldSlug);
+        plan.steps.Add(() => ContentFiles.WriteAtomically(newFull!, toolText));
+        plan.Changes.Add((newPath, null, ContentParser.Hash(ContentFiles.Bytes(toolText))));
+
+        var oldVerdicts = Path.Combine(files.Root, "verdicts", oldSlug);
+        if (Directory.Exists(oldVerdicts))
+        {
+            plan.steps.Add(() => Directory.Move(oldVerdicts, Path.Combine(files.Root, "verdicts", newSlug)));
+            plan.Changes.Add(($"verdicts/{oldSlug}/", null, null));
+        }
+
+        foreach (var comparison in snapshot.Comparisons.Values.Where(c => c.Tools.Any(t => t.Slug == oldSlug)))
+        {
+            var full = Path.Combine(files.Root, comparison.Path);
+            if (ContentFiles.Hash(full) != comparison.Sha256)
+                return plan.Refuse($"{comparison.Path} changed since it was loaded (or does not load); save it first.");
+            var text = File.ReadAllText(full);
+            foreach (var mention in comparison.Tools.Where(t => t.Slug == oldSlug).OrderByDescending(t => t.Line).ThenByDescending(t => t.Column))
+                text = ReplaceAt(text, mention, newSlug);
+            plan.steps.Add(() => ContentFiles.WriteAtomically(full, text));
+            plan.Changes.Add((comparison.Path, comparison.Sha256, ContentParser.Hash(ContentFiles.Bytes(text))));
+        }
+
+        plan.steps.Add(() => MoveVotes(database, oldSlug, newSlug));
+        plan.steps.Add(() => File.Delete(oldFull));
+        plan.Changes.Add((toolPath, tool.Sha256, null));
+        return plan;
+    }
+
+    public void Apply()
+    {
+        foreach (var step in steps)
+            step();
+    }
+
+    private ToolRename Refuse(string problem)
+    {
+        Problem = problem;
+        steps.Clear();
+        return this;
+    }
+
+    /// <summary>The tool text with its old slug added to <c>aliases</c>, keeping the rest of the file as written.</summary>
+    private static string WithAlias(string text, ToolDocument tool, string alias)
+    {
+        var lines = ContentFiles.Normalise(text).Split('\n').ToList();
+        if (tool.Aliases.Count == 0)
+        {
+            var closing = lines.FindIndex(1, l => l.TrimEnd() == "---");
+            lines.Insert(closing, $"aliases: [{alias}]");
+            return string.Join('\n', lines);
+        }
+        var last = tool.Aliases[^1];
+        var line = lines[last.Line - 1];
+        var start = last.Column - 1;
+        var end = start + last.Slug.Length + (line[start] is '"' or '\'' ? 2 : 0);
+        var rest = line[end..].TrimStart();
+        if (rest.StartsWith(',') || rest.StartsWith(']'))
+            lines[last.Line - 1] = line[..end] + ", " + alias + line[end..];
+        else
+            lines.Insert(last.Line, line[..start] + alias);
+        return string.Join('\n', lines);
+    }
+
+    private static string ReplaceAt(string text, PositionedSlug mention, string replacement)
+    {
+        var lines = ContentFiles.Normalise(text).Split('\n');
+        var line = lines[mention.Line - 1];
+        var start = mention.Column - 1 + (line[mention.Column - 1] is '"' or '\'' ? 1 : 0);
+        lines[mention.Line - 1] = line[..start] + replacement + line[(start + mention.Slug.Length)..];
+        return string.Join('\n', lines);
+    }
+
+    private static void MoveVotes(Database database, string oldSlug, string newSlug)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        // Tallies and day totals move with the rows; the triggers only watch inserts, choice changes and deletes.
+        // Rows already under the new slug can only be left over from a deleted tool of that name; they would collide.
+        connection.Execute("""
+            DELETE FROM votes WHERE tool_slug = @newSlug;
+            DELETE FROM vote_tallies WHERE tool_slug = @newSlug;
+            DELETE FROM vote_days WHERE tool_slug = @newSlug;
+            UPDATE votes SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
+            UPDATE vote_tallies SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
+            UPDATE vote_days SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
+            """, new { oldSlug, newSlug }, transaction);
+        transaction.Commit();
+    }
+}
