@@ -26,6 +26,9 @@ public sealed class BrowserSite : IAsyncLifetime
         .Tool("delta", "Delta", category: "Inference Runtimes", tagline: "A runtime for phones and laptops", entry: "$9/mo")
         .Comparison("runtimes", ["gamma", "delta", "alpha"], "2026-05-01");
 
+    public const string AdminName = "ada";
+    public const string AdminPassword = "correct horse";
+
     public string BaseUrl { get; private set; } = "";
 
     public IBrowser? Browser { get; private set; }
@@ -115,6 +118,8 @@ public sealed class BrowserSite : IAsyncLifetime
             builder.UseSetting("Verdicts:DatabasePath", Path.Combine(content.Scratch, "verdicts.db"));
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
             builder.UseSetting("urls", $"http://127.0.0.1:{port}");
+            builder.UseSetting("Verdicts:Admins:0:Name", AdminName);
+            builder.UseSetting("Verdicts:Admins:0:PasswordHash", Web.Admin.AdminAccounts.Hash(AdminPassword));
         }
     }
 }

@@ -1,0 +1,69 @@
+using Microsoft.Playwright;
+using Verdicts.BrowserTests.Infrastructure;
+
+namespace Verdicts.BrowserTests;
+
+public sealed class AdminTests(BrowserSite site) : IClassFixture<BrowserSite>
+{
+    private static async Task SignIn(IPage page)
+    {
+        await page.GotoAsync("/admin");
+        await page.WaitForURLAsync("**/admin/login**");
+        await BrowserSite.AssertNoAxeViolations(page);
+        await page.GetByLabel("Name").FillAsync(BrowserSite.AdminName);
+        await page.GetByLabel("Password").FillAsync(BrowserSite.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin");
+    }
+
+    [Fact]
+    public async Task An_admin_edits_a_tagline_previews_saves_and_sees_it_on_the_public_page()
+    {
+        var page = await site.NewPage();
+        await SignIn(page);
+        Assert.Equal("Content health", await page.Locator("h1").InnerTextAsync());
+        await BrowserSite.AssertNoAxeViolations(page);
+        await BrowserSite.Screenshot(page, "admin-health");
+
+        await page.GotoAsync("/admin/content/tools/beta.md");
+        var editor = page.GetByLabel("Contents (Markdown with YAML front matter)");
+        var text = await editor.InputValueAsync();
+        await editor.FillAsync(text.Replace("The second tool", "Edited from the browser", StringComparison.Ordinal));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".preview .tagline")).ToHaveTextAsync("Edited from the browser");
+        Assert.Contains("The second tool", await site.Browser!.NewPageAsync().ContinueWith(async p =>
+        {
+            var publicPage = await p;
+            await publicPage.GotoAsync(site.BaseUrl + "/tools/beta");
+            return await publicPage.Locator(".lede").InnerTextAsync();
+        }).Unwrap(), StringComparison.Ordinal);
+        await BrowserSite.AssertNoAxeViolations(page);
+        await BrowserSite.Screenshot(page, "admin-editor");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/content/tools/beta.md?done=saved");
+        await Assertions.Expect(page.Locator(".notice-ok")).ToContainTextAsync("Saved");
+
+        var visitor = await site.NewPage();
+        await visitor.GotoAsync("/tools/beta");
+        Assert.Equal("Edited from the browser", await visitor.Locator(".lede").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task A_save_with_a_mistake_shows_the_line_and_the_cursor_goes_there()
+    {
+        var page = await site.NewPage();
+        await SignIn(page);
+        await page.GotoAsync("/admin/content/tools/gamma.md");
+        var editor = page.GetByLabel("Contents (Markdown with YAML front matter)");
+        var text = await editor.InputValueAsync();
+        await editor.FillAsync(text.Replace("category:", "categroy:", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator(".error-line").First).ToContainTextAsync("unknown key 'categroy'");
+        await page.Locator(".error-line a").First.ClickAsync();
+        await Assertions.Expect(page.Locator("#cursor-position")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Line 3, "));
+        await BrowserSite.AssertNoAxeViolations(page);
+    }
+}
