@@ -56,7 +56,10 @@ builder.Services.AddSingleton<Subscriptions>();
 builder.Services.AddHostedService<CacheEviction>();
 builder.Services.AddVisitorRateLimits(builder.Configuration);
 // Anonymous GETs are cached whole and evicted by tag when content reloads or a vote lands.
+var outputCacheDisabled = builder.Configuration.GetValue<bool>("Verdicts:DisableOutputCache");
 builder.Services.AddOutputCache(o => o.AddBasePolicy(p => p
+    // Admin pages are per admin and never cached; the switch exists to measure cache misses.
+    .With(context => !outputCacheDisabled && !context.HttpContext.Request.Path.StartsWithSegments("/admin"))
     .Tag(CacheTags.Content)
     // Keyed by content generation as well: a page rendered from the old rows while an import commits is never served after it.
     .VaryByValue(context => new KeyValuePair<string, string>("content",
@@ -105,6 +108,16 @@ builder.Services.AddRazorPages(pages =>
 var app = builder.Build();
 
 Migrations.Apply(app.Services.GetRequiredService<Database>());
+
+// `import`: load the content folder into the database and exit (prepares a deployment; the benchmark's cold import).
+if (args is ["import", ..])
+{
+    var reloader = app.Services.GetRequiredService<ContentReloader>();
+    reloader.ReloadNow();
+    var snapshot = reloader.Snapshot;
+    Console.WriteLine($"{snapshot.Files.Count} files, {snapshot.Errors.Count} errors; {snapshot.Tools.Count} tools imported into {app.Services.GetRequiredService<Database>().Path}");
+    return snapshot.Files.Count > 0 ? 0 : 1;
+}
 
 app.UseSecurityHeaders();
 app.UseForwardedHeaders();
