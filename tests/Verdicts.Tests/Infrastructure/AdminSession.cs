@@ -1,0 +1,109 @@
+using System.Net;
+using AngleSharp.Dom;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Verdicts.Web.Admin;
+
+namespace Verdicts.Tests.Infrastructure;
+
+/// <summary>Signing in to the admin area through the real login form, and posting admin forms as a browser would.</summary>
+public static class AdminSession
+{
+    public const string Name = "ada";
+    public const string Password = "correct horse";
+
+    /// <summary>Settings for one admin account, to pass to <see cref="VerdictsApp"/> (with any others the test needs).</summary>
+    public static Dictionary<string, string?> AdminSettings(string name = Name, string password = Password) => new()
+    {
+        ["Verdicts:Admins:0:Name"] = name,
+        ["Verdicts:Admins:0:PasswordHash"] = AdminAccounts.Hash(password),
+    };
+
+    /// <summary>The site on <paramref name="content"/> with the default admin account configured.</summary>
+    public static VerdictsApp App(TestContent content) => new(content, AdminSettings());
+
+    /// <summary>
+    /// A client that has signed in through /admin/login and keeps its cookies (the session and the antiforgery
+    /// cookie). It does not follow redirects, so a test sees each one; <see cref="Follow"/> follows one by hand.
+    /// </summary>
+    public static async Task<HttpClient> SignIn(VerdictsApp app, string name = Name, string password = Password)
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var form = await client.FormOn("/admin/login", "form.login-form");
+        using var response = await client.PostForm(form, values: [("Name", name), ("Password", password)]);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"sign-in as {name}: expected 302, got {(int)response.StatusCode}");
+        return client;
+    }
+
+    /// <summary>Reads a page and finds a form on it; a form without an action posts back to the page, as in a browser.</summary>
+    public static async Task<IElement> FormOn(this HttpClient client, string path, string selector)
+    {
+        var form = (await client.GetPage(path)).QuerySelector(selector);
+        Assert.True(form is not null, $"no {selector} on {path}");
+        if (string.IsNullOrEmpty(form.GetAttribute("action")))
+            form.SetAttribute("action", path);
+        return form;
+    }
+
+    /// <summary>
+    /// Posts a form found on a page with every field a browser would send (inputs, selects, textareas, the
+    /// antiforgery token among them), the given values replacing or adding fields, and the named button as submitter.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostForm(this HttpClient client, IElement form, string? button = null,
+        params (string Name, string Value)[] values)
+    {
+        var fields = FieldsOf(form);
+        foreach (var (name, value) in values)
+        {
+            fields.RemoveAll(f => f.Key == name);
+            fields.Add(new(name, value));
+        }
+        if (button is not null)
+        {
+            var submitter = form.QuerySelectorAll("button[name]").Single(b => b.GetAttribute("name") == button);
+            fields.Add(new(button, submitter.GetAttribute("value") ?? ""));
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(form.GetAttribute("action")!, UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(fields),
+        };
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Follows a redirect by hand and reads the page it leads to.</summary>
+    public static async Task<AngleSharp.Html.Dom.IHtmlDocument> Follow(this HttpClient client, HttpResponseMessage redirect)
+    {
+        Assert.True(redirect.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther,
+            $"expected a redirect, got {(int)redirect.StatusCode}: {await redirect.Content.ReadAsStringAsync()}");
+        return await client.GetPage(redirect.Headers.Location!.OriginalString);
+    }
+
+    private static List<KeyValuePair<string, string>> FieldsOf(IElement form)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (var field in form.QuerySelectorAll("input[name], select[name], textarea[name]"))
+        {
+            var name = field.GetAttribute("name")!;
+            switch (field.LocalName, field.GetAttribute("type"))
+            {
+                case ("input", "submit" or "button" or "reset" or "image"):
+                    break;
+                case ("input", "checkbox" or "radio") when !field.HasAttribute("checked"):
+                    break;
+                case ("input", "checkbox" or "radio"):
+                    fields.Add(new(name, field.GetAttribute("value") ?? "on"));
+                    break;
+                case ("select", _):
+                    if ((field.QuerySelector("option[selected]") ?? field.QuerySelector("option")) is { } option)
+                        fields.Add(new(name, option.GetAttribute("value") ?? option.TextContent));
+                    break;
+                case ("textarea", _):
+                    fields.Add(new(name, field.TextContent));
+                    break;
+                default:
+                    fields.Add(new(name, field.GetAttribute("value") ?? ""));
+                    break;
+            }
+        }
+        return fields;
+    }
+}
