@@ -29,7 +29,8 @@ public abstract class SitePageModel : PageModel
     {
         if (HttpContext.Features.Get<IOutputCacheFeature>() is { } cache)
             cache.Context.AllowCacheStorage = false;
-        Response.Headers.CacheControl = "no-store";
+        // The same value antiforgery sets on pages with a token, so it need not override (and warn about) ours.
+        Response.Headers.CacheControl = "no-cache, no-store";
     }
 
     /// <summary>Tags this page's cached copy, so a vote on one tool evicts only the pages that show it.</summary>

@@ -81,16 +81,41 @@ public static class Forms
 {
     public static FormUrlEncodedContent Fields(IElement form, string? submitterValue = null)
     {
-        var fields = form.QuerySelectorAll("input[name]")
-            .Where(i => i.GetAttribute("type") is not ("submit" or "button") && (i.GetAttribute("type") is not ("radio" or "checkbox") || i.HasAttribute("checked")))
-            .Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))
-            .Concat(form.QuerySelectorAll("textarea[name]").Select(t => new KeyValuePair<string, string>(t.GetAttribute("name")!, t.TextContent)))
-            .Concat(form.QuerySelectorAll("select[name]").Select(s => new KeyValuePair<string, string>(s.GetAttribute("name")!,
-                (s.QuerySelector("option[selected]") ?? s.QuerySelector("option"))?.GetAttribute("value") ?? "")))
-            .ToList();
+        var fields = FieldsOf(form);
         if (submitterValue is not null && Submitter(form, submitterValue).GetAttribute("name") is { } name)
             fields.Add(new(name, submitterValue));
         return new FormUrlEncodedContent(fields);
+    }
+
+    /// <summary>Every field a browser would send: inputs (checked ones only for boxes), selects, textareas, hidden tokens.</summary>
+    public static List<KeyValuePair<string, string>> FieldsOf(IElement form)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (var field in form.QuerySelectorAll("input[name], select[name], textarea[name]"))
+        {
+            var name = field.GetAttribute("name")!;
+            switch (field.LocalName, field.GetAttribute("type"))
+            {
+                case ("input", "submit" or "button" or "reset" or "image"):
+                    break;
+                case ("input", "checkbox" or "radio") when !field.HasAttribute("checked"):
+                    break;
+                case ("input", "checkbox" or "radio"):
+                    fields.Add(new(name, field.GetAttribute("value") ?? "on"));
+                    break;
+                case ("select", _):
+                    if ((field.QuerySelector("option[selected]") ?? field.QuerySelector("option")) is { } option)
+                        fields.Add(new(name, option.GetAttribute("value") ?? option.TextContent));
+                    break;
+                case ("textarea", _):
+                    fields.Add(new(name, field.TextContent));
+                    break;
+                default:
+                    fields.Add(new(name, field.GetAttribute("value") ?? ""));
+                    break;
+            }
+        }
+        return fields;
     }
 
     /// <summary>The button a person would press: by its value, or by its visible text.</summary>
@@ -100,15 +125,15 @@ public static class Forms
     public static async Task<HttpResponseMessage> Submit(this HttpClient client, IElement form, string? submitterValue = null,
         Action<HttpRequestMessage>? adjust = null, params (string Name, string Value)[] overrides)
     {
-        var content = Fields(form, submitterValue);
-        if (overrides.Length > 0)
+        var fields = FieldsOf(form);
+        foreach (var (name, value) in overrides)
         {
-            var values = (await content.ReadAsStringAsync()).Split('&', StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => p.Split('=')).ToDictionary(p => Uri.UnescapeDataString(p[0].Replace('+', ' ')), p => Uri.UnescapeDataString(p[1].Replace('+', ' ')));
-            foreach (var (name, value) in overrides)
-                values[name] = value;
-            content = new FormUrlEncodedContent(values);
+            fields.RemoveAll(f => f.Key == name);
+            fields.Add(new(name, value));
         }
+        if (submitterValue is not null && Submitter(form, submitterValue).GetAttribute("name") is { } submitterName)
+            fields.Add(new(submitterName, submitterValue));
+        var content = new FormUrlEncodedContent(fields);
         var action = submitterValue is not null
             ? Submitter(form, submitterValue).GetAttribute("formaction") ?? form.GetAttribute("action")!
             : form.GetAttribute("action")!;

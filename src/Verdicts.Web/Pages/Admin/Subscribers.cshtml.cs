@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Verdicts.Web.Admin;
+using Verdicts.Web.Data;
+
+namespace Verdicts.Web.Pages.Admin;
+
+/// <summary>Newsletter subscribers: counts by state, the list, a CSV export, and removing an address on request.</summary>
+public sealed class SubscribersModel(Database database, AuditLog audit) : SitePageModel
+{
+    public const int PageSize = 100;
+
+    public sealed record Subscriber
+    {
+        public long Id { get; init; }
+        public required string Email { get; init; }
+        public required string State { get; init; }
+        public required string CreatedAt { get; init; }
+        public string? ConfirmedAt { get; init; }
+        public string? UnsubscribedAt { get; init; }
+    }
+
+    private const string SelectSubscribers = """
+        SELECT id, email, state, created_at AS CreatedAt, confirmed_at AS ConfirmedAt, unsubscribed_at AS UnsubscribedAt
+        FROM subscribers
+        """;
+
+    public (long Pending, long Confirmed, long Unsubscribed) Counts { get; private set; }
+    public IReadOnlyList<Subscriber> Subscribers { get; private set; } = [];
+    public int PageNumber { get; private set; } = 1;
+    public int PageCount { get; private set; } = 1;
+
+    /// <summary>Set after a removal, for the notice: the id only, so the address never travels in a URL or a log.</summary>
+    public long? Removed { get; private set; }
+
+    public string? Problem { get; private set; }
+    public Subscriber? Confirming { get; private set; }
+
+    [BindProperty]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public long? Id { get; set; }
+
+    // Not bound as "page": Razor Pages keeps the page's own path in the route value of that name.
+    public async Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int? pageNumber, [FromQuery] long? removed)
+    {
+        await LoadAsync(pageNumber ?? 1);
+        if (!ModelState.IsValid || pageNumber < 1 || pageNumber > PageCount)
+            return NotFound();
+        Removed = removed;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnGetCsvAsync()
+    {
+        DoNotCache();
+        using var connection = database.Open();
+        var csv = new StringBuilder("email,state,created_at,confirmed_at,unsubscribed_at\r\n");
+        var rows = 0;
+        foreach (var row in await connection.QueryAsync<Subscriber>(SelectSubscribers + " ORDER BY id"))
+        {
+            csv.AppendJoin(',', CsvField(row.Email), CsvField(row.State), CsvField(row.CreatedAt), CsvField(row.ConfirmedAt), CsvField(row.UnsubscribedAt))
+                .Append("\r\n");
+            rows++;
+        }
+        // A copy of every address left the site: worth a line in the audit, never the addresses themselves.
+        audit.Record(User.Identity!.Name!, "export-subscribers", "subscribers", detail: Figures.Count(rows, "row", "rows"));
+        return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "subscribers.csv");
+    }
+
+    /// <summary>First step: finds the address and asks again; deletes nothing.</summary>
+    public async Task<IActionResult> OnPostRemoveAsync()
+    {
+        await LoadAsync(1);
+        var email = Email?.Trim();
+        if (string.IsNullOrEmpty(email) || email.Length > 254)
+            return Refuse(StatusCodes.Status400BadRequest, "Give the address to remove.");
+        using var connection = database.Open();
+        Confirming = await connection.QuerySingleOrDefaultAsync<Subscriber>(SelectSubscribers + " WHERE email = @email", new { email });
+        return Confirming is null ? Refuse(StatusCodes.Status404NotFound, "No subscriber has that address.") : Page();
+    }
+
+    public async Task<IActionResult> OnPostRemoveConfirmedAsync()
+    {
+        await LoadAsync(1);
+        if (Id is not { } id)
+            return Refuse(StatusCodes.Status400BadRequest, "Say which subscriber to remove.");
+        using (var connection = database.Open())
+        {
+            if (await connection.ExecuteAsync("DELETE FROM subscribers WHERE id = @id", new { id }) == 0)
+                return Refuse(StatusCodes.Status404NotFound, "That subscriber is not on the list any more.");
+        }
+        audit.Record(User.Identity!.Name!, "remove-subscriber", "subscribers/" + id.ToString(CultureInfo.InvariantCulture), detail: "removed on request");
+        return RedirectToPage("/Admin/Subscribers", new { removed = id });
+    }
+
+    /// <summary>
+    /// One CSV field (RFC 4180), safe to open in a spreadsheet: a value that a spreadsheet would run as a formula
+    /// gets a leading apostrophe, and a value holding a comma, quote or line break is quoted.
+    /// </summary>
+    public static string CsvField(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+            return "";
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+            value = "'" + value;
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+
+    private PageResult Refuse(int status, string problem)
+    {
+        Response.StatusCode = status;
+        Problem = problem;
+        return Page();
+    }
+
+    private async Task LoadAsync(int pageNumber)
+    {
+        DoNotCache();
+        Meta = new PageMeta("Subscribers · Verdicts admin", "Newsletter subscribers.", "/admin/subscribers") { NoIndex = true };
+        using var connection = database.Open();
+        Counts = await connection.QuerySingleAsync<(long, long, long)>("""
+            SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'confirmed'), count(*) FILTER (WHERE state = 'unsubscribed')
+            FROM subscribers
+            """);
+        var total = Counts.Pending + Counts.Confirmed + Counts.Unsubscribed;
+        PageCount = Math.Max(1, (int)((total + PageSize - 1) / PageSize));
+        PageNumber = Math.Clamp(pageNumber, 1, PageCount);
+        Subscribers = (await connection.QueryAsync<Subscriber>(SelectSubscribers + " ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset",
+            new { limit = PageSize, offset = (PageNumber - 1) * PageSize })).ToList();
+    }
+
+    /// <summary>The page numbers to link: the first, the last and two either side of the current one; null marks a gap.</summary>
+    public IEnumerable<int?> PageLinks()
+    {
+        var previous = 0;
+        foreach (var number in Enumerable.Range(1, PageCount).Where(n => n == 1 || n == PageCount || Math.Abs(n - PageNumber) <= 2))
+        {
+            if (number > previous + 1)
+                yield return null;
+            yield return number;
+            previous = number;
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
+using Verdicts.Web.Admin;
+using Verdicts.Web.Data;
+
+namespace Verdicts.Web.Pages.Admin;
+
+/// <summary>Community votes: tallies, votes per day, where the community and the panel part ways, and withdrawing a vote flood.</summary>
+public sealed class VotesModel(Database database, AuditLog audit, IOutputCacheStore cache, TimeProvider time) : SitePageModel
+{
+    public const int Days = 30;
+    public const int DisagreementCount = 10;
+
+    public sealed record ToolTally
+    {
+        public required string Slug { get; init; }
+        public required string Name { get; init; }
+        public long Ship { get; init; }
+        public long Skip { get; init; }
+        public long PanelShip { get; init; }
+        public long PanelSkip { get; init; }
+
+        public int? CommunityPercent => Figures.ShipPercent(Ship, Skip);
+        public int? PanelPercent => Figures.ShipPercent(PanelShip, PanelSkip);
+
+        /// <summary>Percentage points between the two shown figures, or null unless both exist.</summary>
+        public int? Gap => CommunityPercent - PanelPercent is { } difference ? Math.Abs(difference) : null;
+    }
+
+    /// <summary>How many current votes were cast on each of the last days, oldest first.</summary>
+    public sealed record DailyVotes(IReadOnlyList<(string Date, long Votes)> Counts)
+    {
+        private const int Step = 20;
+        private const int Height = 160;
+
+        public long Max => Counts.Max(c => c.Votes);
+
+        public string Values => string.Join(',', Counts.Select(c => c.Votes.ToString(CultureInfo.InvariantCulture)));
+
+        /// <summary>SVG polyline points: x steps of 20, y 0..160 with the busiest day at the top.</summary>
+        public string Points => string.Join(' ', Counts.Select((c, i) =>
+            string.Create(CultureInfo.InvariantCulture, $"{i * Step},{Height - (Max == 0 ? 0 : c.Votes * Height / (double)Max):0.#}")));
+
+        public string Area => string.Create(CultureInfo.InvariantCulture, $"0,{Height} {Points} {Right},{Height}");
+
+        public int Right => (Counts.Count - 1) * Step;
+
+        public string Summary
+        {
+            get
+            {
+                var total = Counts.Sum(c => c.Votes);
+                if (total == 0)
+                    return $"No current votes were cast between {Counts[0].Date} and {Counts[^1].Date}.";
+                var busiest = Counts.MaxBy(c => c.Votes);
+                return $"Votes per day from {Counts[0].Date} to {Counts[^1].Date}: {Figures.Count(total, "vote", "votes")} in all, "
+                    + $"most on {busiest.Date} ({busiest.Votes}), {Counts[^1].Votes} today.";
+            }
+        }
+    }
+
+    /// <summary>
+    /// A UTC time range as the admin typed it. The end is inclusive to the precision given: a date covers its whole
+    /// day, a minute its whole minute. The typed text is kept, so the confirmation step posts back the same range.
+    /// </summary>
+    public sealed record VoteWindow(DateTime From, DateTime ToExclusive, string FromInput, string ToInput)
+    {
+        private static readonly string[] Formats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd"];
+        private static readonly TimeSpan[] Precision = [TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)];
+
+        /// <summary>The window, or null with a problem to show the admin.</summary>
+        public static VoteWindow? Parse(string? from, string? to, out string? problem)
+        {
+            problem = null;
+            if (Read(from) is not { } start || Read(to) is not { } end)
+                problem = "Give both ends of the range as a date and time in UTC, such as 2026-03-01T14:30.";
+            else if (start.At > end.At)
+                problem = "The start of the range must not be after its end.";
+            else
+                return new VoteWindow(start.At, end.At + end.Unit, from!.Trim(), to!.Trim());
+            return null;
+        }
+
+        // Compared as text with voted_at: ISO 8601 UTC strings with the same layout sort in time order, and a bound
+        // without fraction or "Z" sorts before every stored value of that same second.
+        public string FromBound => From.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        public string ToBound => ToExclusive.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+
+        public string Describe() => $"{FromInput.Replace('T', ' ')} and {ToInput.Replace('T', ' ')} UTC";
+
+        private static (DateTime At, TimeSpan Unit)? Read(string? value)
+        {
+            for (var i = 0; i < Formats.Length; i++)
+            {
+                if (value?.Trim() is { Length: > 0 and <= 19 } text
+                    && DateTime.TryParseExact(text, Formats[i], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+                    && at < DateTime.MaxValue - Precision[i])
+                    return (at, Precision[i]);
+            }
+            return null;
+        }
+    }
+
+    public sealed record Withdrawal(string Tool, string ToolName, long Votes, VoteWindow Window);
+
+    public IReadOnlyList<ToolTally> Tallies { get; private set; } = [];
+    public IReadOnlyList<ToolTally> Disagreements { get; private set; } = [];
+    public DailyVotes PerDay { get; private set; } = new([]);
+
+    /// <summary>Set after a withdrawal: the votes removed and the tool's name, for the notice.</summary>
+    public (long Votes, string Tool)? Withdrawn { get; private set; }
+
+    public string? Problem { get; private set; }
+    public Withdrawal? Confirming { get; private set; }
+
+    [BindProperty]
+    public string? Tool { get; set; }
+
+    [BindProperty]
+    public string? From { get; set; }
+
+    [BindProperty]
+    public string? To { get; set; }
+
+    public async Task OnGetAsync([FromQuery] long? withdrawn, [FromQuery(Name = "tool")] string? withdrawnTool)
+    {
+        await LoadAsync();
+        if (withdrawn is { } count && count >= 0 && Tallies.FirstOrDefault(t => t.Slug == withdrawnTool) is { } tool)
+            Withdrawn = (count, tool.Name);
+    }
+
+    /// <summary>First step: says how many votes the range holds and asks again; deletes nothing.</summary>
+    public async Task<IActionResult> OnPostWithdrawAsync()
+    {
+        await LoadAsync();
+        if (Validate() is not { } request)
+            return Invalid();
+        using var connection = database.Open();
+        var votes = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM votes WHERE tool_slug = @tool AND voted_at >= @from AND voted_at < @toExclusive",
+            new { tool = request.Tool, from = request.Window.FromBound, toExclusive = request.Window.ToBound });
+        Confirming = request with { Votes = votes };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostWithdrawConfirmedAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync();
+        if (Validate() is not { } request)
+            return Invalid();
+        int deleted;
+        using (var connection = database.Open())
+        {
+            // The delete trigger takes each vote off vote_tallies and vote_days, in the same statement.
+            deleted = await connection.ExecuteAsync(
+                "DELETE FROM votes WHERE tool_slug = @tool AND voted_at >= @from AND voted_at < @toExclusive",
+                new { tool = request.Tool, from = request.Window.FromBound, toExclusive = request.Window.ToBound });
+        }
+        audit.Record(User.Identity!.Name!, "withdraw-votes", "votes/" + request.Tool,
+            detail: $"{Figures.Count(deleted, "vote", "votes")} from {request.Window.FromBound}Z to {request.Window.ToBound}Z (end excluded)");
+        await cache.EvictByTagAsync(CacheTags.Tool(request.Tool), cancellationToken);
+        return RedirectToPage("/Admin/Votes", new { withdrawn = deleted, tool = request.Tool });
+    }
+
+    private Withdrawal? Validate()
+    {
+        var tool = Tallies.FirstOrDefault(t => t.Slug == Tool);
+        var window = VoteWindow.Parse(From, To, out var problem);
+        Problem = tool is null ? "Choose a tool from the list." : problem;
+        return Problem is null ? new Withdrawal(tool!.Slug, tool.Name, 0, window!) : null;
+    }
+
+    private PageResult Invalid()
+    {
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private async Task LoadAsync()
+    {
+        DoNotCache();
+        Meta = new PageMeta("Votes · Verdicts admin", "Community votes.", "/admin/votes") { NoIndex = true };
+        using var connection = database.Open();
+        Tallies = (await connection.QueryAsync<ToolTally>("""
+            SELECT t.slug, t.name, coalesce(v.ship, 0) AS Ship, coalesce(v.skip, 0) AS Skip, t.panel_ship AS PanelShip, t.panel_skip AS PanelSkip
+            FROM tools t LEFT JOIN vote_tallies v ON v.tool_slug = t.slug
+            ORDER BY t.name COLLATE NOCASE, t.slug
+            """)).ToList();
+        Disagreements = Tallies.Where(t => t.Gap is not null)
+            .OrderByDescending(t => t.Gap).ThenBy(t => t.Name, StringComparer.OrdinalIgnoreCase)
+            .Take(DisagreementCount).ToList();
+
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var first = today.AddDays(-(Days - 1));
+        var counts = (await connection.QueryAsync<(string Day, long Votes)>("""
+            SELECT substr(voted_at, 1, 10) AS day, count(*) FROM votes WHERE voted_at >= @first GROUP BY day
+            """, new { first = first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })).ToDictionary(r => r.Day, r => r.Votes, StringComparer.Ordinal);
+        PerDay = new DailyVotes(Enumerable.Range(0, Days)
+            .Select(i => first.AddDays(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+            .Select(day => (day, counts.GetValueOrDefault(day))).ToList());
+    }
+}

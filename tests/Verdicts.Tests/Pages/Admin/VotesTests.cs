@@ -1,0 +1,320 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Dapper;
+using Verdicts.Tests.Infrastructure;
+
+namespace Verdicts.Tests.Pages.Admin;
+
+public sealed class VotesTests
+{
+    private static readonly DateTime FloodDay = new(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private static void Vote(VerdictsApp app, string tool, string choice, DateTime at)
+    {
+        using var connection = app.Database.Open();
+        connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES (@tool, @voter, @choice, @at)",
+            new { tool, voter = Guid.NewGuid().ToString("N"), choice, at = at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) });
+    }
+
+    private static List<(string Tool, string Choice, string At)> Rows(VerdictsApp app)
+    {
+        using var connection = app.Database.Open();
+        return connection.Query<(string, string, string)>("SELECT tool_slug, choice, voted_at FROM votes ORDER BY tool_slug, voted_at").ToList();
+    }
+
+    private static List<(string Admin, string Action, string Path, string? Detail)> Audit(VerdictsApp app)
+    {
+        using var connection = app.Database.Open();
+        return connection.Query<(string, string, string, string?)>("SELECT admin, action, path, detail FROM audit ORDER BY id").ToList();
+    }
+
+    private static string Minute(DateTime at) => at.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task An_anonymous_visitor_is_sent_to_the_login_page()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+
+        using var response = await app.NoRedirects().Get("/admin/votes");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = new Uri(new Uri("http://localhost"), response.Headers.Location!);
+        Assert.Equal("/admin/login", location.AbsolutePath);
+        Assert.Equal("?ReturnUrl=%2Fadmin%2Fvotes", location.Query);
+    }
+
+    [Fact]
+    public async Task A_script_without_a_session_gets_401_instead_of_a_redirect()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/admin/votes", UriKind.Relative));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        using var response = await app.NoRedirects().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Theory]
+    [InlineData("Withdraw")]
+    [InlineData("WithdrawConfirmed")]
+    public async Task A_post_without_an_antiforgery_token_is_refused_and_withdraws_nothing(string handler)
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        Vote(app, "alpha", "ship", FloodDay.AddHours(10));
+        var admin = await AdminSession.SignIn(app);
+        var body = $"Tool=alpha&From={Minute(FloodDay)}&To={Minute(FloodDay.AddDays(1))}";
+
+        using var signedIn = await admin.PostAsync(new Uri($"/admin/votes?handler={handler}", UriKind.Relative),
+            new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"));
+        using var anonymous = await app.NoRedirects().PostAsync(new Uri($"/admin/votes?handler={handler}", UriKind.Relative),
+            new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, signedIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.Single(Rows(app));
+        Assert.Empty(Audit(app));
+    }
+
+    [Fact]
+    public async Task The_tallies_table_shows_each_tools_community_counts_and_both_percentages()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        app.CastVotes("alpha", ship: 3, skip: 1);
+        app.CastVotes("beta", ship: 0, skip: 2);
+        // Panel verdicts from TestContent.Sample: alpha 2 ship, beta 1 ship and 1 skip, gamma none.
+        var expected = new (string Tool, string Name, int Ship, int Skip, int PanelShip, int PanelSkip)[]
+        {
+            ("alpha", "Alpha", 3, 1, 2, 0),
+            ("beta", "Beta", 0, 2, 1, 1),
+            ("gamma", "Gamma", 0, 0, 0, 0),
+        };
+
+        var page = await (await AdminSession.SignIn(app)).GetPage("/admin/votes");
+
+        var table = page.QuerySelector("section[aria-labelledby='tallies-title'] table")!;
+        Assert.Equal(expected.Select(e => e.Tool), table.QuerySelectorAll("tbody tr").Select(r => r.GetAttribute("data-tool")));
+        foreach (var e in expected)
+        {
+            var row = table.QuerySelector($"tr[data-tool='{e.Tool}']")!;
+            Assert.Equal($"/tools/{e.Tool}", row.QuerySelector("a")?.GetAttribute("href"));
+            Assert.Equal(e.Name, row.QuerySelector("a").Text());
+            Assert.Equal(e.Ship.ToString(CultureInfo.InvariantCulture), table.Metric("community-ship-count", e.Tool));
+            Assert.Equal(e.Skip.ToString(CultureInfo.InvariantCulture), table.Metric("community-skip-count", e.Tool));
+            Assert.Equal(Html.Percent(e.Ship, e.Ship + e.Skip), table.Metric("community-ship", e.Tool));
+            Assert.Equal(Html.Percent(e.PanelShip, e.PanelShip + e.PanelSkip), table.Metric("panel-ship", e.Tool));
+            Assert.Equal(Html.Shown(e.Ship, e.Ship + e.Skip), table.QuerySelector($"[data-metric='community-ship'][data-tool='{e.Tool}']").Text());
+            Assert.Equal(Html.Shown(e.PanelShip, e.PanelShip + e.PanelSkip), table.QuerySelector($"[data-metric='panel-ship'][data-tool='{e.Tool}']").Text());
+        }
+    }
+
+    [Fact]
+    public async Task The_disagreement_list_ranks_the_ten_widest_gaps_between_community_and_panel()
+    {
+        using var content = new TestContent().Reviewer("ada").Reviewer("bo");
+        // Every numbered tool has a unanimous panel and a different community share, so every gap differs.
+        var tools = Enumerable.Range(0, 12).Select(i => (Slug: $"t{i:00}", Ship: i, Skip: 12 - i, PanelShip: 2, PanelSkip: 0)).ToList();
+        foreach (var tool in tools)
+            content.Tool(tool.Slug).Verdict(tool.Slug, "ada").Verdict(tool.Slug, "bo");
+        content.Tool("calm").Verdict("calm", "ada", "ship").Verdict("calm", "bo", "skip");
+        content.Tool("unvoted").Verdict("unvoted", "ada", "skip").Verdict("unvoted", "bo", "skip");
+        content.Tool("unreviewed");
+        tools.Add(("calm", 1, 1, 1, 1));
+        await using var app = AdminSession.App(content);
+        foreach (var tool in tools)
+            app.CastVotes(tool.Slug, tool.Ship, tool.Skip);
+        app.CastVotes("unreviewed", ship: 5, skip: 0);
+
+        var expected = tools
+            .Select(t => (t.Slug, Community: int.Parse(Html.Percent(t.Ship, t.Ship + t.Skip), CultureInfo.InvariantCulture),
+                Panel: int.Parse(Html.Percent(t.PanelShip, t.PanelShip + t.PanelSkip), CultureInfo.InvariantCulture)))
+            .Select(t => (t.Slug, t.Community, t.Panel, Gap: Math.Abs(t.Community - t.Panel)))
+            .OrderByDescending(t => t.Gap).Take(10).ToList();
+
+        var page = await (await AdminSession.SignIn(app)).GetPage("/admin/votes");
+
+        var list = page.QuerySelector("#disagreements")!;
+        Assert.Equal(expected.Select(e => e.Slug), list.QuerySelectorAll("tbody tr").Select(r => r.GetAttribute("data-tool")));
+        foreach (var e in expected)
+        {
+            Assert.Equal(e.Community.ToString(CultureInfo.InvariantCulture), list.Metric("community-ship", e.Slug));
+            Assert.Equal(e.Panel.ToString(CultureInfo.InvariantCulture), list.Metric("panel-ship", e.Slug));
+            Assert.Equal(e.Gap.ToString(CultureInfo.InvariantCulture), list.Metric("gap", e.Slug));
+        }
+    }
+
+    [Fact]
+    public async Task The_chart_counts_the_current_votes_cast_on_each_of_the_last_thirty_utc_days()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        var today = DateTime.UtcNow.Date;
+        Vote(app, "alpha", "ship", today.AddDays(-40));
+        Vote(app, "alpha", "ship", today.AddDays(-30).AddHours(23).AddMinutes(59));
+        Vote(app, "alpha", "skip", today.AddDays(-29));
+        Vote(app, "beta", "ship", today.AddDays(-10));
+        Vote(app, "gamma", "skip", today.AddDays(-10).AddHours(12));
+        Vote(app, "gamma", "ship", today.AddDays(-10).AddHours(23).AddMinutes(59).AddSeconds(59));
+        Vote(app, "beta", "skip", today.AddHours(1));
+        Vote(app, "gamma", "skip", today.AddHours(2));
+        Vote(app, "alpha", "skip", today.AddDays(-5));
+        using (var connection = app.Database.Open())
+            connection.Execute("DELETE FROM votes WHERE substr(voted_at, 1, 10) = @day", new { day = today.AddDays(-5).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+
+        // Index 0 is 29 days ago, index 29 is today; the vote from 5 days ago was withdrawn.
+        var expected = new long[30];
+        expected[0] = 1;
+        expected[19] = 3;
+        expected[29] = 2;
+
+        var page = await (await AdminSession.SignIn(app)).GetPage("/admin/votes");
+
+        var chart = page.QuerySelector("svg[data-metric='votes-per-day']")!;
+        Assert.Equal(string.Join(",", expected), chart.GetAttribute("data-value"));
+        Assert.Equal(today.AddDays(-29).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), chart.GetAttribute("data-first-day"));
+        Assert.Equal("img", chart.GetAttribute("role"));
+        Assert.Contains($"{expected.Sum()} votes in all", chart.GetAttribute("aria-label"), StringComparison.Ordinal);
+        Assert.Contains(chart.GetAttribute("aria-label")!, page.QuerySelector("figure.chart figcaption").Text(), StringComparison.Ordinal);
+        Assert.Equal(30, chart.QuerySelector("polyline.chart-line")!.GetAttribute("points")!.Split(' ').Length);
+    }
+
+    [Fact]
+    public async Task Withdrawing_a_flood_asks_first_then_deletes_exactly_that_tools_votes_in_the_range()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        var day = DateTime.UtcNow.Date.AddDays(-2);
+        Vote(app, "alpha", "ship", day.AddHours(9).AddMinutes(59).AddSeconds(59).AddMilliseconds(999));
+        Vote(app, "alpha", "ship", day.AddHours(10));
+        Vote(app, "alpha", "skip", day.AddHours(10).AddMinutes(3));
+        Vote(app, "alpha", "ship", day.AddHours(10).AddMinutes(5).AddSeconds(59).AddMilliseconds(999));
+        Vote(app, "alpha", "skip", day.AddHours(10).AddMinutes(6));
+        Vote(app, "beta", "ship", day.AddHours(10).AddMinutes(2));
+        Vote(app, "beta", "ship", day.AddHours(10).AddMinutes(4));
+        var before = Rows(app);
+        var inRange = before.Where(r => r.Tool == "alpha"
+            && string.CompareOrdinal(r.At, day.AddHours(10).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)) >= 0
+            && string.CompareOrdinal(r.At, day.AddHours(10).AddMinutes(6).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)) < 0).ToList();
+        Assert.Equal(3, inRange.Count);
+
+        var visitor = app.NoRedirects();
+        await visitor.GetPage("/tools/alpha");
+        using (var cached = await visitor.Get("/tools/alpha"))
+            Assert.True(cached.Headers.Contains("Age"));
+
+        var admin = await AdminSession.SignIn(app);
+        var form = await admin.FormOn("/admin/votes", "form.withdraw-form");
+        using var asked = await admin.PostForm(form, values: [("Tool", "alpha"), ("From", Minute(day.AddHours(10))), ("To", Minute(day.AddHours(10).AddMinutes(5)))]);
+
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        var confirmation = Html.Parse(await asked.Content.ReadAsStringAsync());
+        var confirm = confirmation.QuerySelector("form.confirm-form")!;
+        Assert.Contains($"This will withdraw {inRange.Count} votes for Alpha between {Minute(day.AddHours(10)).Replace('T', ' ')} and "
+            + $"{Minute(day.AddHours(10).AddMinutes(5)).Replace('T', ' ')} UTC", confirm.Text(), StringComparison.Ordinal);
+        Assert.Equal(before, Rows(app));
+        Assert.Empty(Audit(app));
+
+        using var done = await admin.PostForm(confirm);
+
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal($"/admin/votes?withdrawn={inRange.Count}&tool=alpha", done.Headers.Location!.OriginalString);
+        Assert.Equal(before.Except(inRange), Rows(app));
+        using (var connection = app.Database.Open())
+        {
+            var tallies = connection.Query<(string, long, long)>("SELECT tool_slug, ship, skip FROM vote_tallies ORDER BY tool_slug").ToList();
+            var counted = connection.Query<(string, long, long)>("""
+                SELECT t.tool_slug, (SELECT count(*) FROM votes v WHERE v.tool_slug = t.tool_slug AND v.choice = 'ship'),
+                       (SELECT count(*) FROM votes v WHERE v.tool_slug = t.tool_slug AND v.choice = 'skip')
+                FROM vote_tallies t ORDER BY t.tool_slug
+                """).ToList();
+            Assert.Equal(counted, tallies);
+        }
+        var entry = Assert.Single(Audit(app));
+        Assert.Equal(("ada", "withdraw-votes", "votes/alpha"), (entry.Admin, entry.Action, entry.Path));
+        Assert.StartsWith($"{inRange.Count} votes from ", entry.Detail, StringComparison.Ordinal);
+
+        var after = await admin.Follow(done);
+        Assert.Equal($"Withdrew {inRange.Count} votes for Alpha.", after.QuerySelector(".notice-ok").Text());
+        var left = before.Count(r => r.Tool == "alpha") - inRange.Count;
+        Assert.Equal(left.ToString(CultureInfo.InvariantCulture), (await visitor.GetPage("/tools/alpha")).Metric("community-votes", "alpha"));
+    }
+
+    [Fact]
+    public async Task A_range_given_as_dates_covers_both_whole_utc_days_through_the_confirmation()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        Vote(app, "alpha", "ship", FloodDay.AddTicks(-TimeSpan.TicksPerMillisecond));
+        Vote(app, "alpha", "ship", FloodDay);
+        Vote(app, "alpha", "skip", FloodDay.AddDays(2).AddTicks(-TimeSpan.TicksPerMillisecond));
+        Vote(app, "alpha", "skip", FloodDay.AddDays(2));
+        var admin = await AdminSession.SignIn(app);
+        var form = await admin.FormOn("/admin/votes", "form.withdraw-form");
+
+        using var asked = await admin.PostForm(form, values: [("Tool", "alpha"), ("From", "2026-03-01"), ("To", "2026-03-02")]);
+        var confirm = Html.Parse(await asked.Content.ReadAsStringAsync()).QuerySelector("form.confirm-form")!;
+        Assert.Contains("This will withdraw 2 votes for Alpha between 2026-03-01 and 2026-03-02 UTC", confirm.Text(), StringComparison.Ordinal);
+        using var done = await admin.PostForm(confirm);
+
+        Assert.Equal("/admin/votes?withdrawn=2&tool=alpha", done.Headers.Location?.OriginalString);
+        Assert.Equal(["2026-02-28T23:59:59.999Z", "2026-03-03T00:00:00.000Z"], Rows(app).Select(r => r.At));
+    }
+
+    [Fact]
+    public async Task A_range_without_votes_says_so_and_offers_nothing_to_confirm()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        Vote(app, "alpha", "ship", FloodDay.AddHours(12));
+        var admin = await AdminSession.SignIn(app);
+        var form = await admin.FormOn("/admin/votes", "form.withdraw-form");
+
+        using var asked = await admin.PostForm(form, values: [("Tool", "beta"), ("From", Minute(FloodDay)), ("To", "2026-03-01")]);
+
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        var page = Html.Parse(await asked.Content.ReadAsStringAsync());
+        Assert.Null(page.QuerySelector("form.confirm-form"));
+        Assert.Contains("no votes for Beta", page.QuerySelector("#withdraw").Text(), StringComparison.Ordinal);
+        Assert.Single(Rows(app));
+    }
+
+    [Theory]
+    [InlineData("Withdraw", "nope", "2026-03-01T00:00", "2026-03-01T23:59")]
+    [InlineData("Withdraw", "", "2026-03-01T00:00", "2026-03-01T23:59")]
+    [InlineData("Withdraw", "alpha", "2026-03-01T12:00", "2026-03-01T11:59")]
+    [InlineData("Withdraw", "alpha", "yesterday", "2026-03-01T23:59")]
+    [InlineData("Withdraw", "alpha", "2026-03-01T00:00", "")]
+    [InlineData("Withdraw", "alpha", "2026-02-30T00:00", "2026-03-01T23:59")]
+    [InlineData("Withdraw", "alpha", "2026-03-01T00:00+02:00", "2026-03-01T23:59")]
+    [InlineData("WithdrawConfirmed", "nope", "2026-03-01T00:00", "2026-03-01T23:59")]
+    [InlineData("WithdrawConfirmed", "alpha", "2026-03-02", "2026-03-01")]
+    [InlineData("WithdrawConfirmed", "alpha", "2026-03-01T00:00", "2026-03-01T23:59' OR '1'='1")]
+    [InlineData("WithdrawConfirmed", "alpha' OR '1'='1", "2026-03-01T00:00", "2026-03-01T23:59")]
+    public async Task Bad_withdraw_input_gets_400_with_a_clear_message_and_deletes_nothing(string handler, string tool, string from, string to)
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        Vote(app, "alpha", "ship", FloodDay.AddHours(12));
+        Vote(app, "beta", "skip", FloodDay.AddHours(12));
+        var before = Rows(app);
+        var admin = await AdminSession.SignIn(app);
+        var form = await admin.FormOn("/admin/votes", "form.withdraw-form");
+        form.SetAttribute("action", $"/admin/votes?handler={handler}");
+
+        using var response = await admin.PostForm(form, values: [("Tool", tool), ("From", from), ("To", to)]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = Html.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector("#withdraw [role='alert']").Text()));
+        Assert.Null(page.QuerySelector("form.confirm-form"));
+        Assert.Equal(before, Rows(app));
+        Assert.Empty(Audit(app));
+    }
+}
