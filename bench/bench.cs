@@ -113,9 +113,10 @@ static async Task EditLatency(string content, string url, int edits)
     using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
     var samples = new List<double>();
     var random = new Random(7);
+    var tools = Directory.GetFiles(Path.Combine(content, "tools"), "*.md").Select(Path.GetFileNameWithoutExtension).ToArray();
     for (var n = 0; n < edits; n++)
     {
-        var slug = ToolSlug(random.Next(0, 1000) * 7);
+        var slug = tools[random.Next(tools.Length)];
         var path = Path.Combine(content, "tools", slug + ".md");
         var marker = $"edited-{Guid.NewGuid():N}";
         var text = await File.ReadAllTextAsync(path);
