@@ -21,7 +21,7 @@ public sealed class AuditLog(Database database, TimeProvider time, ILogger<Audit
 
     public void Record(string admin, string action, string path, string? before = null, string? after = null, string? detail = null)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWriting();
         connection.Execute("""
             INSERT INTO audit (at, admin, action, path, sha256_before, sha256_after, detail)
             VALUES (@at, @admin, @action, @path, @before, @after, @detail)

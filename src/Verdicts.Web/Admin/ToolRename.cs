@@ -121,7 +121,7 @@ public sealed class ToolRename
 
     private static void MoveVotes(Database database, string oldSlug, string newSlug)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWriting();
         using var transaction = connection.BeginTransaction();
         // Tallies and day totals move with the rows; the triggers only watch inserts, choice changes and deletes.
         // Rows already under the new slug can only be left over from a deleted tool of that name; they would collide.

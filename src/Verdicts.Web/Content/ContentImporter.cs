@@ -15,7 +15,7 @@ public sealed class ContentImporter(Database database)
 {
     public void Import(ContentSnapshot? previous, ContentSnapshot next, IReadOnlyList<ContentError> extraErrors, DateTimeOffset now)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWriting();
         using var transaction = connection.BeginTransaction();
         var write = new Writer(connection, transaction);
 

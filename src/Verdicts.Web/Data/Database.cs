@@ -15,13 +15,22 @@ public sealed class Database(string path)
 
     public string Path { get; } = path;
 
+    /// <summary>A connection for reading: in WAL mode readers never wait for the writer, so no set-up is needed.</summary>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
+        return connection;
+    }
+
+    /// <summary>A connection for writing.</summary>
+    public SqliteConnection OpenForWriting()
+    {
+        var connection = Open();
         using var pragma = connection.CreateCommand();
-        // WAL lets readers go on while one writer commits; NORMAL in WAL mode keeps every commit across a killed process.
-        pragma.CommandText = "PRAGMA busy_timeout = 3000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        // A locked database fails in seconds (the caller answers 503) rather than piling requests up.
+        // NORMAL in WAL mode keeps every committed transaction when the process is killed; only power loss can undo one.
+        pragma.CommandText = "PRAGMA busy_timeout = 3000; PRAGMA synchronous = NORMAL;";
         pragma.ExecuteNonQuery();
         return connection;
     }

@@ -11,7 +11,7 @@ public static class Migrations
         var directory = System.IO.Path.GetDirectoryName(database.Path);
         if (!string.IsNullOrEmpty(directory))
             Directory.CreateDirectory(directory);
-        using var connection = database.Open();
+        using var connection = database.OpenForWriting();
         connection.Execute("PRAGMA journal_mode = WAL;");
         var version = connection.ExecuteScalar<long>("PRAGMA user_version;");
         var applied = 0;

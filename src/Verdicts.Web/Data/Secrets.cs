@@ -8,7 +8,7 @@ public static class Secrets
 {
     public static byte[] GetOrCreate(Database database, string name)
     {
-        using var connection = database.Open();
+        using var connection = database.OpenForWriting();
         connection.Execute("INSERT OR IGNORE INTO secrets (name, value) VALUES (@name, @value)",
             new { name, value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
         return Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = @name", new { name }));

@@ -39,7 +39,7 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
         var now = time.GetUtcNow();
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         long? id;
-        using (var connection = database.Open())
+        using (var connection = database.OpenForWriting())
         using (var transaction = connection.BeginTransaction(deferred: false))
         {
             var existing = await connection.QuerySingleOrDefaultAsync<(long Id, string State)?>(
@@ -87,7 +87,7 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100)
             return false;
-        using var connection = database.Open();
+        using var connection = database.OpenForWriting();
         return await connection.ExecuteAsync("""
             UPDATE subscribers SET state = 'confirmed', confirmed_at = @now, confirm_token_hash = NULL, confirm_expires_at = NULL
             WHERE confirm_token_hash = @hash AND state = 'pending' AND confirm_expires_at > @now
@@ -98,7 +98,7 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
     {
         if (ParseUnsubscribeToken(token) is not { } id)
             return false;
-        using var connection = database.Open();
+        using var connection = database.OpenForWriting();
         await connection.ExecuteAsync("""
             UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = @now, confirm_token_hash = NULL, confirm_expires_at = NULL
             WHERE id = @id AND state <> 'unsubscribed'

@@ -22,7 +22,7 @@ public abstract class SitePageModel : PageModel
         Request.Query["voted"].ToString().Split(':') is [var tool, var choice and ("ship" or "skip" or "clear")] && tool == slug ? choice : null;
 
     /// <summary>The vote form for a tool on this page.</summary>
-    public Shared.VoteFormModel VoteForm(string slug, string name) => new(slug, name, Request.Path, VotedFor(slug));
+    public Microsoft.AspNetCore.Html.IHtmlContent VoteForm(string slug, string name) => Shared.Fragments.VoteForm(slug, name, Request.Path, VotedFor(slug));
 
     /// <summary>For pages whose answer depends on who asks or changes state: never stored in the output cache.</summary>
     protected void DoNotCache()

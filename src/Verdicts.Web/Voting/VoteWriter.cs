@@ -64,7 +64,7 @@ public sealed class VoteWriter(Database database, ILogger<VoteWriter> logger) : 
                     batch.Add(next);
                 try
                 {
-                    connection ??= database.Open();
+                    connection ??= database.OpenForWriting();
                     var tallies = Commit(connection, batch);
                     // Evict cached pages before acknowledging, so the page a visitor is sent back to shows the new tally.
                     Committed?.Invoke(tallies.Keys);

@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.WebUtilities;
+using Verdicts.Web.Content;
 using Verdicts.Web.Data;
 using Verdicts.Web.Security;
 
@@ -19,16 +20,14 @@ public static class VotingEndpoints
         app.MapGet("/votes/mine", MineAsync).CacheOutput(policy => policy.NoCache());
     }
 
-    private static async Task<IResult> VoteAsync(string slug, HttpContext context, Database database, Visitors visitors, VoteWriter writer, TimeProvider time)
+    private static async Task<IResult> VoteAsync(string slug, HttpContext context, ContentReloader content, Visitors visitors, VoteWriter writer, TimeProvider time)
     {
         var form = await FormPost.ReadAsync(context.Request, "choice", "return");
         if (form.Problem is not null)
             return form.Problem;
-        using (var connection = database.Open())
-        {
-            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM tools WHERE slug = @slug", new { slug }) == 0)
-                return Results.Text($"There is no tool '{slug}' to vote on.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
-        }
+        // The loaded content says which tools are published, without a query on the vote path.
+        if (!content.Snapshot.Tools.TryGetValue(slug, out var tool) || tool.Draft || tool.Slug != slug)
+            return Results.Text($"There is no tool '{slug}' to vote on.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
         var choice = form.Fields.GetValueOrDefault("choice");
         if (choice is not ("ship" or "skip" or "clear"))
             return Results.Text("Field 'choice' must be ship, skip or clear.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);

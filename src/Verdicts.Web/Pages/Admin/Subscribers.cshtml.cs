@@ -89,7 +89,7 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
         await LoadAsync(1);
         if (Id is not { } id)
             return Refuse(StatusCodes.Status400BadRequest, "Say which subscriber to remove.");
-        using (var connection = database.Open())
+        using (var connection = database.OpenForWriting())
         {
             if (await connection.ExecuteAsync("DELETE FROM subscribers WHERE id = @id", new { id }) == 0)
                 return Refuse(StatusCodes.Status404NotFound, "That subscriber is not on the list any more.");

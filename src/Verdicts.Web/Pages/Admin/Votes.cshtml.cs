@@ -152,7 +152,7 @@ public sealed class VotesModel(Database database, AuditLog audit, IOutputCacheSt
         if (Validate() is not { } request)
             return Invalid();
         int deleted;
-        using (var connection = database.Open())
+        using (var connection = database.OpenForWriting())
         {
             // The delete trigger takes each vote off vote_tallies and vote_days, in the same statement.
             deleted = await connection.ExecuteAsync(

@@ -143,62 +143,87 @@ public sealed class ShowModel(Database database) : SitePageModel
     private static string Words(int count) => count switch { 3 => "three", 4 => "four", _ => count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }
 
-/// <summary>Structured data for search engines: the panel's quotes as reviews by the site, ratings only from real votes.</summary>
+/// <summary>
+/// Structured data for search engines: the panel's quotes as reviews by the site, ratings only from real votes.
+/// Written straight to a Utf8JsonWriter, which escapes HTML-sensitive characters, so it is safe in a script block
+/// and cheap enough for every uncached render.
+/// </summary>
 public static class JsonLd
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = false };
-
-    public static object Application(ToolCard tool, IEnumerable<ShowModel.VerdictRow> verdicts)
+    private static void Application(Utf8JsonWriter json, ToolCard tool, IEnumerable<ShowModel.VerdictRow> verdicts)
     {
-        var application = new Dictionary<string, object?>
-        {
-            ["@type"] = "SoftwareApplication",
-            ["name"] = tool.Name,
-            ["applicationCategory"] = tool.Category,
-            ["description"] = tool.Tagline,
-            ["url"] = $"/tools/{tool.Slug}",
-            ["review"] = verdicts.Where(v => v.ToolSlug == tool.Slug).Select(v => new Dictionary<string, object>
-            {
-                ["@type"] = "Review",
-                ["name"] = $"{v.Lens}: {v.Verdict}",
-                ["reviewBody"] = v.QuoteText,
-                ["author"] = new Dictionary<string, string> { ["@type"] = "Organization", ["name"] = "Verdicts" },
-            }).ToList(),
-        };
+        json.WriteString("@type", "SoftwareApplication");
+        json.WriteString("name", tool.Name);
+        json.WriteString("applicationCategory", tool.Category);
+        json.WriteString("description", tool.Tagline);
+        json.WriteString("url", $"/tools/{tool.Slug}");
         if (tool.Vendor is not null)
-            application["publisher"] = new Dictionary<string, string> { ["@type"] = "Organization", ["name"] = tool.Vendor };
-        if (tool.CommunityVotes > 0)
         {
-            application["aggregateRating"] = new Dictionary<string, object>
-            {
-                ["@type"] = "AggregateRating",
-                ["ratingValue"] = tool.CommunityPercent!.Value,
-                ["bestRating"] = 100,
-                ["worstRating"] = 0,
-                ["ratingCount"] = tool.CommunityVotes,
-            };
+            json.WriteStartObject("publisher");
+            json.WriteString("@type", "Organization");
+            json.WriteString("name", tool.Vendor);
+            json.WriteEndObject();
         }
-        return application;
+        json.WriteStartArray("review");
+        foreach (var verdict in verdicts.Where(v => v.ToolSlug == tool.Slug))
+        {
+            json.WriteStartObject();
+            json.WriteString("@type", "Review");
+            json.WriteString("name", $"{verdict.Lens}: {verdict.Verdict}");
+            json.WriteString("reviewBody", verdict.QuoteText);
+            json.WriteStartObject("author");
+            json.WriteString("@type", "Organization");
+            json.WriteString("name", "Verdicts");
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        if (tool.CommunityPercent is { } percent)
+        {
+            json.WriteStartObject("aggregateRating");
+            json.WriteString("@type", "AggregateRating");
+            json.WriteNumber("ratingValue", percent);
+            json.WriteNumber("bestRating", 100);
+            json.WriteNumber("worstRating", 0);
+            json.WriteNumber("ratingCount", tool.CommunityVotes);
+            json.WriteEndObject();
+        }
     }
 
-    public static string Comparison(string title, IReadOnlyList<ToolCard> tools, IReadOnlyList<ShowModel.VerdictRow> verdicts) =>
-        JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["@context"] = "https://schema.org",
-            ["@type"] = "ItemList",
-            ["name"] = title,
-            ["itemListElement"] = tools.Select((t, i) => new Dictionary<string, object>
-            {
-                ["@type"] = "ListItem",
-                ["position"] = i + 1,
-                ["item"] = Application(t, verdicts),
-            }).ToList(),
-        }, Options);
-
-    public static string Tool(ToolCard tool, IReadOnlyList<ShowModel.VerdictRow> verdicts)
+    public static string Comparison(string title, IReadOnlyList<ToolCard> tools, IReadOnlyList<ShowModel.VerdictRow> verdicts) => Write(json =>
     {
-        var application = (Dictionary<string, object?>)Application(tool, verdicts);
-        application["@context"] = "https://schema.org";
-        return JsonSerializer.Serialize(application, Options);
+        json.WriteString("@context", "https://schema.org");
+        json.WriteString("@type", "ItemList");
+        json.WriteString("name", title);
+        json.WriteStartArray("itemListElement");
+        for (var i = 0; i < tools.Count; i++)
+        {
+            json.WriteStartObject();
+            json.WriteString("@type", "ListItem");
+            json.WriteNumber("position", i + 1);
+            json.WriteStartObject("item");
+            Application(json, tools[i], verdicts);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    });
+
+    public static string Tool(ToolCard tool, IReadOnlyList<ShowModel.VerdictRow> verdicts) => Write(json =>
+    {
+        json.WriteString("@context", "https://schema.org");
+        Application(json, tool, verdicts);
+    });
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
