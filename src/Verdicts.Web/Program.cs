@@ -44,6 +44,8 @@ builder.Services.AddOptions<VerdictsOptions>()
     .ValidateOnStart()
     .PostConfigure(o => o.ResolvePaths(repositoryRoot));
 builder.Services.AddSingleton(TimeProvider.System);
+// JSON answers escape <, > and & as well: inert even if some client ever treats them as HTML.
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
 builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<VerdictsOptions>>().Value.DatabasePath));
 builder.Services.AddSingleton<ContentImporter>();
 builder.Services.AddSingleton<ContentReloader>();
@@ -123,7 +125,15 @@ app.UseSecurityHeaders();
 app.UseForwardedHeaders();
 app.UseExceptionHandler("/error");
 app.UseStatusCodePagesWithReExecute("/not-found");
-app.UseSerilogRequestLogging();
+app.UseSerilogRequestLogging(logging =>
+    // The path comes from the visitor: escape control characters so a CR/LF cannot forge a log line.
+    logging.GetMessageTemplateProperties = (context, _, elapsed, status) =>
+    [
+        new("RequestMethod", new Serilog.Events.ScalarValue(context.Request.Method)),
+        new("RequestPath", new Serilog.Events.ScalarValue(LogText.Escape(context.Request.Path.ToString()))),
+        new("StatusCode", new Serilog.Events.ScalarValue(status)),
+        new("Elapsed", new Serilog.Events.ScalarValue(elapsed)),
+    ]);
 app.UseStaticFiles();
 app.UseCrossOriginProtection();
 app.UseAdminPathGuard();

@@ -17,7 +17,9 @@ public sealed class ContentImporter(Database database)
     {
         using var connection = database.OpenForWriting();
         using var transaction = connection.BeginTransaction();
-        var write = new Writer(connection, transaction);
+        // After a full clear there is nothing to delete first; skipping the deletes matters, because the search
+        // index can only find a tool's rows by scanning it.
+        var write = new Writer(connection, transaction, Fresh: previous is null);
 
         if (previous is null)
         {
@@ -59,11 +61,12 @@ public sealed class ContentImporter(Database database)
             .Concat(before.Keys.Where(k => !after.ContainsKey(k)));
     }
 
-    private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction)
+    private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool Fresh)
     {
         public void Reviewer(string slug, ReviewerDocument? reviewer)
         {
-            connection.Execute("DELETE FROM reviewers WHERE slug = @slug", new { slug }, transaction);
+            if (!Fresh)
+                connection.Execute("DELETE FROM reviewers WHERE slug = @slug", new { slug }, transaction);
             if (reviewer is null)
                 return;
             connection.Execute("""
@@ -74,13 +77,16 @@ public sealed class ContentImporter(Database database)
 
         public void Tool(string slug, ToolDocument? tool, IReadOnlyList<VerdictDocument> verdicts)
         {
-            connection.Execute("""
-                DELETE FROM tools WHERE slug = @slug;
-                DELETE FROM tool_plans WHERE tool_slug = @slug;
-                DELETE FROM tool_aliases WHERE tool_slug = @slug;
-                DELETE FROM verdicts WHERE tool_slug = @slug;
-                DELETE FROM search_index WHERE tool_slug = @slug;
-                """, new { slug }, transaction);
+            if (!Fresh)
+            {
+                connection.Execute("""
+                    DELETE FROM tools WHERE slug = @slug;
+                    DELETE FROM tool_plans WHERE tool_slug = @slug;
+                    DELETE FROM tool_aliases WHERE tool_slug = @slug;
+                    DELETE FROM verdicts WHERE tool_slug = @slug;
+                    DELETE FROM search_index WHERE tool_slug = @slug;
+                    """, new { slug }, transaction);
+            }
             if (tool is null || tool.Draft)
                 return;
             connection.Execute("""
@@ -112,10 +118,13 @@ public sealed class ContentImporter(Database database)
 
         public void Comparison(string slug, ComparisonDocument? comparison)
         {
-            connection.Execute("""
-                DELETE FROM comparisons WHERE slug = @slug;
-                DELETE FROM comparison_tools WHERE comparison_slug = @slug;
-                """, new { slug }, transaction);
+            if (!Fresh)
+            {
+                connection.Execute("""
+                    DELETE FROM comparisons WHERE slug = @slug;
+                    DELETE FROM comparison_tools WHERE comparison_slug = @slug;
+                    """, new { slug }, transaction);
+            }
             if (comparison is null || comparison.Draft)
                 return;
             connection.Execute("""

@@ -99,13 +99,28 @@ public static partial class ContentParser
         if (errors.Count > 0)
             return null;
         var fields = new FieldReader(path, map, errors);
-        return kind switch
+        try
         {
-            ContentKind.Tool => ReadTool(path, slug, sha, text, fields, body, errors),
-            ContentKind.Reviewer => ReadReviewer(path, slug, sha, text, fields, body),
-            ContentKind.Verdict => ReadVerdict(path, parts[1], slug, sha, text, fields, body, bodyLine, errors),
-            _ => ReadComparison(path, slug, sha, text, fields, body, errors),
-        };
+            return kind switch
+            {
+                ContentKind.Tool => ReadTool(path, slug, sha, text, fields, body, errors),
+                ContentKind.Reviewer => ReadReviewer(path, slug, sha, text, fields, body),
+                ContentKind.Verdict => ReadVerdict(path, parts[1], slug, sha, text, fields, body, bodyLine, errors),
+                _ => ReadComparison(path, slug, sha, text, fields, body, errors),
+            };
+        }
+        catch (ArgumentException ex) when (ex.Message.Contains("nested", StringComparison.OrdinalIgnoreCase))
+        {
+            // Markdig refuses pathological nesting (thousands of quote or bracket levels) with an exception.
+            errors.Add(new(path, bodyLine, 1, "the Markdown is nested too deeply to render"));
+            return null;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // One file must never stop the others from loading, whatever its text does to a library.
+            errors.Add(new(path, bodyLine, 1, $"the file could not be processed: {ex.GetType().Name}"));
+            return null;
+        }
     }
 
     private static string? Decode(string path, byte[] bytes, List<ContentError> errors)

@@ -17,7 +17,7 @@ public sealed class VotesUnavailableException(string message, Exception? inner =
 /// in one transaction and only then completes each request with its tool's new tally, so an acknowledged
 /// vote is always a committed one, and a burst costs one commit instead of hundreds.
 /// </summary>
-public sealed class VoteWriter(Database database, ILogger<VoteWriter> logger) : BackgroundService
+public sealed class VoteWriter(Database database, IHostApplicationLifetime lifetime, ILogger<VoteWriter> logger) : IHostedService
 {
     private const int MaxBatch = 512;
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(6);
@@ -51,13 +51,24 @@ public sealed class VoteWriter(Database database, ILogger<VoteWriter> logger) : 
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Hosted services are stopped before the server has finished the requests in flight, so the writer keeps
+        // going until the application has stopped; only then is the queue closed and drained.
+        lifetime.ApplicationStopped.Register(() => queue.Writer.TryComplete());
+        _ = Task.Run(WriteAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task WriteAsync()
     {
         var batch = new List<Pending>(MaxBatch);
         SqliteConnection? connection = null;
         try
         {
-            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            while (await queue.Reader.WaitToReadAsync())
             {
                 batch.Clear();
                 while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
@@ -80,9 +91,6 @@ public sealed class VoteWriter(Database database, ILogger<VoteWriter> logger) : 
                     connection = null;
                 }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
         }
         finally
         {

@@ -17,6 +17,26 @@ public sealed class SiteProcess : IDisposable
 
     public string BaseUrl { get; }
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> output = new();
+
+    /// <summary>Every line the server has written to standard output and error so far.</summary>
+    public IReadOnlyList<string> Output => output.ToArray();
+
+    public int ProcessId => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    public int ExitCode => process.ExitCode;
+
+    /// <summary>SIGTERM: the polite stop a service manager sends.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public bool WaitForExit(TimeSpan limit) => process.WaitForExit(limit);
+
     public static async Task<SiteProcess> StartAsync(TestContent content, params string[] settings)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -43,13 +63,13 @@ public sealed class SiteProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
         var process = Process.Start(start)!;
-        // Drain the output so a chatty server never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var site = new SiteProcess(process, $"http://127.0.0.1:{port}");
+        // Drain the output so a chatty server never blocks on a full pipe, keeping it for tests that read the log.
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) site.output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) site.output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var site = new SiteProcess(process, $"http://127.0.0.1:{port}");
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
