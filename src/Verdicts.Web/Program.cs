@@ -110,6 +110,10 @@ builder.Services.AddRazorPages(pages =>
 var app = builder.Build();
 
 Migrations.Apply(app.Services.GetRequiredService<Database>());
+// Create the generated keys now, not on the first vote or sign-up: a write inside a request would wait on a
+// locked database while holding the thread.
+app.Services.GetRequiredService<Visitors>();
+app.Services.GetRequiredService<Subscriptions>();
 
 // `import`: load the content folder into the database and exit (prepares a deployment; the benchmark's cold import).
 if (args is ["import", ..])

@@ -76,6 +76,12 @@ public static class YamlTree
                 }
             }
         }
+        catch (Exception ex) when (ex is not YamlException and not OutOfMemoryException)
+        {
+            // YamlDotNet occasionally fails on malformed input with something other than a YamlException.
+            errors.Add(new(path, firstLine, 1, "invalid YAML: the front matter could not be parsed"));
+            return empty;
+        }
         catch (YamlException ex)
         {
             // YamlDotNet's Start is where the enclosing construct began; End is where the parser gave up, which is what an admin needs.

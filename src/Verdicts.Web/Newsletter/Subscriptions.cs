@@ -22,7 +22,8 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
     public static string? NormaliseAddress(string? input)
     {
         var value = input?.Trim();
-        if (string.IsNullOrEmpty(value) || value.Length > 254 || value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or '"' or '(' or ')' or '\\'))
+        if (string.IsNullOrEmpty(value) || value.Length > 254 || value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || char.IsSurrogate(c)
+            || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format || c is '<' or '>' or ',' or ';' or '"' or '(' or ')' or '\\'))
             return null;
         var at = value.LastIndexOf('@');
         if (at <= 0 || at != value.IndexOf('@', StringComparison.Ordinal) || at == value.Length - 1 || !value[(at + 1)..].Contains('.', StringComparison.Ordinal))

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text;
+using Dapper;
+using Verdicts.Tests.Infrastructure;
+
+namespace Verdicts.Tests.Reliability;
+
+/// <summary>Anonymous abuse: integrity comes from the design (one row per visitor, limits per network), not accounts.</summary>
+public sealed class AbuseTests
+{
+    private static HttpRequestMessage Vote(string tool, string choice, string? address = null, string? cookie = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/tools/{tool}/vote", UriKind.Relative))
+        {
+            Content = new StringContent($"choice={choice}", Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        if (address is not null)
+            request.Headers.Add("X-Test-Client-IP", address);
+        if (cookie is not null)
+            request.Headers.Add("Cookie", cookie);
+        return request;
+    }
+
+    private static long Count(VerdictsApp app, string sql)
+    {
+        using var connection = app.Database.Open();
+        return connection.ExecuteScalar<long>(sql);
+    }
+
+    [Fact]
+    public async Task One_visitor_voting_a_thousand_times_is_one_row()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:RateLimit:Disabled"] = "true" });
+        var client = app.NoRedirects();
+        using var first = await client.SendAsync(Vote("alpha", "ship"));
+        var cookie = first.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+
+        for (var i = 0; i < 1000; i++)
+        {
+            using var response = await client.SendAsync(Vote("alpha", i % 2 == 0 ? "skip" : "ship", cookie: cookie));
+            Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        }
+
+        Assert.Equal(1, Count(app, "SELECT count(*) FROM votes"));
+        Assert.Equal("ship", app.Database.Open().QuerySingle<string>("SELECT choice FROM votes"));
+        Assert.Equal(1, Count(app, "SELECT ship + skip FROM vote_tallies WHERE tool_slug = 'alpha'"));
+    }
+
+    [Theory]
+    [InlineData("203.0.113.50", "203.0.113.{0}")]
+    [InlineData("2001:db8:5:7::1", "2001:db8:5:6::{0:x}")]
+    public async Task Ten_thousand_cookieless_votes_from_one_network_are_rate_limited_and_others_are_not(string other, string addressPattern)
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        // One IPv4 address, or many addresses inside one IPv6 /64: the same network either way.
+        var sameNetwork = addressPattern.Contains(':', StringComparison.Ordinal);
+        var accepted = 0;
+        var limited = 0;
+        string? retryAfter = null;
+        for (var i = 0; i < 10_000; i++)
+        {
+            var address = sameNetwork ? string.Format(System.Globalization.CultureInfo.InvariantCulture, addressPattern, i + 2) : string.Format(System.Globalization.CultureInfo.InvariantCulture, addressPattern, 7);
+            using var response = await client.SendAsync(Vote("alpha", "ship", address));
+            if (response.StatusCode == HttpStatusCode.SeeOther)
+                accepted++;
+            else if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited++;
+                retryAfter ??= response.Headers.GetValues("Retry-After").Single();
+            }
+        }
+
+        var limits = new Verdicts.Web.Security.RateLimitOptions();
+        Assert.InRange(accepted, limits.TokenLimit, limits.TokenLimit + limits.TokensPerPeriod);
+        Assert.Equal(10_000 - accepted, limited);
+        Assert.True(int.Parse(retryAfter!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Equal(accepted, Count(app, "SELECT count(*) FROM votes"));
+        using var unaffected = await client.SendAsync(Vote("beta", "ship", other));
+        Assert.Equal(HttpStatusCode.SeeOther, unaffected.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_newsletter_flood_from_one_address_is_cut_off_and_stores_at_most_the_burst()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.NoRedirects();
+        var limited = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/subscribe", UriKind.Relative))
+            {
+                Content = new StringContent($"email=flood{i}%40example.com", Encoding.UTF8, "application/x-www-form-urlencoded"),
+            };
+            request.Headers.Add("X-Test-Client-IP", "198.51.100.77");
+            using var response = await client.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                limited++;
+        }
+
+        var limits = new Verdicts.Web.Security.RateLimitOptions();
+        Assert.True(limited >= 1000 - limits.TokenLimit - limits.TokensPerPeriod, $"only {limited} refused");
+        Assert.Equal(1000 - limited, Count(app, "SELECT count(*) FROM subscribers"));
+        Assert.Equal(1000 - limited, app.Mail().Count);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Verdicts.Tests.Infrastructure;
+
+namespace Verdicts.Tests.Reliability;
+
+/// <summary>Faults: killed and stopped processes, a locked database, a full disk.</summary>
+public sealed class FaultTests
+{
+    private static StringContent VoteBody(string choice) => new($"choice={choice}", Encoding.UTF8, "application/x-www-form-urlencoded");
+
+    [Fact]
+    public async Task A_graceful_stop_under_load_finishes_the_requests_in_flight_and_exits_in_time()
+    {
+        using var content = TestContent.Sample();
+        using var site = await SiteProcess.StartAsync(content, "--Verdicts:RateLimit:Disabled=true", "--shutdownTimeoutSeconds=5");
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+        var statuses = new ConcurrentBag<int>();
+        var stop = false;
+        var workers = Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
+        {
+            while (!Volatile.Read(ref stop))
+            {
+                try
+                {
+                    using var response = worker % 2 == 0
+                        ? await client.PostAsync(new Uri($"{site.BaseUrl}/tools/alpha/vote"), VoteBody("ship"))
+                        : await client.GetAsync(new Uri($"{site.BaseUrl}/compare/alpha-or-beta"));
+                    statuses.Add((int)response.StatusCode);
+                }
+                catch (HttpRequestException)
+                {
+                    // Refused once the server has stopped listening: expected after the signal.
+                }
+                catch (TaskCanceledException)
+                {
+                }
+            }
+        })).ToList();
+        await Task.Delay(700);
+
+        var clock = Stopwatch.StartNew();
+        site.Terminate();
+        var exited = site.WaitForExit(TimeSpan.FromSeconds(15));
+        Volatile.Write(ref stop, true);
+        await Task.WhenAll(workers);
+
+        Assert.True(exited, "the site did not stop after SIGTERM");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5 + 3), $"stopping took {clock.Elapsed}");
+        Assert.Equal(0, site.ExitCode);
+        Assert.NotEmpty(statuses);
+        Assert.All(statuses, status => Assert.True(status is 200 or 303, $"a request in flight got {status}"));
+    }
+
+    [Fact]
+    public async Task Another_process_holding_the_write_lock_gets_votes_a_quick_503_while_pages_keep_serving()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.NoRedirects();
+        Assert.Equal(HttpStatusCode.OK, (await client.Get("/tools/alpha")).StatusCode);
+
+        using (var holder = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false"))
+        {
+            holder.Open();
+            holder.Execute("BEGIN IMMEDIATE");
+            var hold = Task.Delay(TimeSpan.FromSeconds(40));
+
+            var votes = Enumerable.Range(0, 20).Select(async _ =>
+            {
+                var clock = Stopwatch.StartNew();
+                using var response = await app.NoRedirects().PostAsync(new Uri("/tools/alpha/vote", UriKind.Relative), VoteBody("ship"));
+                return (response.StatusCode, clock.Elapsed, response.Headers.Contains("Retry-After"));
+            }).ToList();
+            var pages = Enumerable.Range(0, 50).Select(async i =>
+            {
+                var clock = Stopwatch.StartNew();
+                using var response = await client.Get(i % 2 == 0 ? "/tools/alpha" : "/compare/alpha-or-beta?x=" + i);
+                return (response.StatusCode, clock.Elapsed);
+            }).ToList();
+
+            foreach (var page in await Task.WhenAll(pages))
+            {
+                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+                Assert.True(page.Elapsed < TimeSpan.FromSeconds(5), $"a page took {page.Elapsed} while the lock was held");
+            }
+            foreach (var vote in await Task.WhenAll(votes))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, vote.StatusCode);
+                Assert.True(vote.Elapsed < TimeSpan.FromSeconds(10), $"a vote waited {vote.Elapsed}");
+                Assert.True(vote.Item3, "503 without Retry-After");
+            }
+            await hold;
+            holder.Execute("ROLLBACK");
+        }
+
+        using var after = await client.PostAsync(new Uri("/tools/alpha/vote", UriKind.Relative), VoteBody("skip"));
+        Assert.Equal(HttpStatusCode.SeeOther, after.StatusCode);
+        using var connection = app.Database.Open();
+        Assert.Equal(1, connection.ExecuteScalar<long>("SELECT count(*) FROM votes"));
+    }
+
+    [Fact]
+    public async Task A_full_disk_refuses_writes_with_503_keeps_pages_serving_and_recovers()
+    {
+        var mountPoint = Path.Combine(Path.GetTempPath(), "verdicts-full-disk-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(mountPoint);
+        using (var mount = Process.Start("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint]))
+        {
+            await mount.WaitForExitAsync();
+            if (mount.ExitCode != 0)
+                Assert.Skip("cannot mount a small tmpfs here (needs root and CAP_SYS_ADMIN), so a full disk cannot be simulated");
+        }
+        try
+        {
+            using var content = TestContent.Sample();
+            await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:DatabasePath"] = Path.Combine(mountPoint, "verdicts.db") });
+            var client = app.NoRedirects();
+            Assert.Equal(HttpStatusCode.SeeOther, (await client.PostAsync(new Uri("/tools/alpha/vote", UriKind.Relative), VoteBody("ship"))).StatusCode);
+
+            var filler = Path.Combine(mountPoint, "filler");
+            await using (var fill = File.Create(filler))
+            {
+                var block = new byte[64 * 1024];
+                try
+                {
+                    while (true)
+                        fill.Write(block);
+                }
+                catch (IOException)
+                {
+                }
+            }
+
+            var refused = 0;
+            for (var i = 0; i < 30; i++)
+            {
+                using var vote = await app.NoRedirects().PostAsync(new Uri("/tools/beta/vote", UriKind.Relative), VoteBody("ship"));
+                Assert.True(vote.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.SeeOther, $"got {(int)vote.StatusCode}");
+                if (vote.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    refused++;
+                Assert.Equal(HttpStatusCode.OK, (await client.Get("/compare/alpha-or-beta?n=" + i)).StatusCode);
+            }
+            Assert.True(refused > 0, "no write was refused on a full disk");
+            using (var connection = new SqliteConnection($"Data Source={Path.Combine(mountPoint, "verdicts.db")};Mode=ReadOnly;Pooling=false"))
+            {
+                connection.Open();
+                // Only votes that were acknowledged are there.
+                Assert.Equal(1 + (30 - refused), connection.ExecuteScalar<long>("SELECT count(*) FROM votes"));
+            }
+
+            File.Delete(filler);
+            using var recovered = await app.NoRedirects().PostAsync(new Uri("/tools/gamma/vote", UriKind.Relative), VoteBody("skip"));
+            Assert.Equal(HttpStatusCode.SeeOther, recovered.StatusCode);
+        }
+        finally
+        {
+            using var unmount = Process.Start("umount", ["-l", mountPoint]);
+            await unmount.WaitForExitAsync();
+            Directory.Delete(mountPoint, recursive: true);
+        }
+    }
+}
