@@ -34,6 +34,15 @@ public static class ContentFolder
         return files.ToList();
     }
 
+    /// <summary>One file as a scan would see it, or null when it does not exist.</summary>
+    public static ScannedFile? Stat(string root, string relative)
+    {
+        var info = new FileInfo(Path.Combine(root, relative));
+        return info.Exists || info.LinkTarget is not null
+            ? new ScannedFile(relative, info.Exists ? info.Length : 0, info.Exists ? info.LastWriteTimeUtc : default, info.LinkTarget is not null)
+            : null;
+    }
+
     /// <summary>Reads and parses one file; a file that cannot be read yields an error, never an exception.</summary>
     public static ParsedFile Read(string root, ScannedFile file, ContentKind kind)
     {

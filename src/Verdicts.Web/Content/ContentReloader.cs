@@ -14,8 +14,8 @@ namespace Verdicts.Web.Content;
 public sealed class ContentReloader : IHostedService, IDisposable
 {
     // A file written this recently may still be half-written: keep its previous version until it settles.
-    private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(40);
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(15);
 
     private readonly string root;
     private readonly TimeSpan rescanInterval;
@@ -25,6 +25,10 @@ public sealed class ContentReloader : IHostedService, IDisposable
     private readonly ILogger<ContentReloader> logger;
     private readonly TimeProvider time;
     private readonly Channel<bool> hints = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    // Paths the watcher named since the last scan; a full scan instead when it cannot say (folders, overflow).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> hintedPaths = new(StringComparer.Ordinal);
+    private int fullScanRequested;
+    private TimeSpan lastFullScan;
     private readonly Dictionary<string, (ScannedFile Stamp, ParsedFile Parsed)> tracked = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stopping = new();
@@ -64,7 +68,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        SafeReload();
+        SafeReload(QuietPeriod, null);
         StartWatcher();
         loop = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
@@ -86,24 +90,52 @@ public sealed class ContentReloader : IHostedService, IDisposable
         watcher?.Dispose();
     }
 
-    public void RequestReload() => hints.Writer.TryWrite(true);
+    public void RequestReload()
+    {
+        Interlocked.Exchange(ref fullScanRequested, 1);
+        hints.Writer.TryWrite(true);
+    }
+
+    private void Hint(string fullPath)
+    {
+        var relative = Path.GetRelativePath(root, fullPath).Replace('\\', '/');
+        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+            return;
+        if (!relative.EndsWith(".md", StringComparison.OrdinalIgnoreCase) || Directory.Exists(fullPath))
+        {
+            // A folder (or something that may have been one): its files are unknown, so look at everything.
+            if (ContentParser.KindOf(relative + "/x.md") is not null || !Path.GetFileName(relative).StartsWith('.') && !relative.EndsWith('~'))
+                Interlocked.Exchange(ref fullScanRequested, 1);
+            else
+                return;
+        }
+        else
+        {
+            hintedPaths.TryAdd(relative, 0);
+        }
+        hints.Writer.TryWrite(true);
+    }
 
     /// <summary>
     /// Scans now, on the caller's thread, without waiting for recently written files to settle: for writers
     /// such as the admin editor whose writes are atomic renames, so the next page already shows the change.
     /// </summary>
-    public void ReloadNow() => SafeReload(TimeSpan.Zero);
+    public void ReloadNow() => SafeReload(TimeSpan.Zero, null);
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            var hinted = false;
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                wait.CancelAfter(rescanInterval);
+                // The periodic full scan is the safety net for a dead or overflowing watcher; on a large folder it
+                // costs real time, so it runs less often there.
+                wait.CancelAfter(rescanInterval > lastFullScan * 20 ? rescanInterval : lastFullScan * 20);
                 try
                 {
                     await hints.Reader.ReadAsync(wait.Token);
+                    hinted = true;
                     // Let a burst of saves (or an editor's write-then-rename) arrive before scanning.
                     await Task.Delay(Debounce, cancellationToken);
                 }
@@ -116,15 +148,19 @@ public sealed class ContentReloader : IHostedService, IDisposable
             while (hints.Reader.TryRead(out _))
             {
             }
-            SafeReload();
+            var full = !hinted | Interlocked.Exchange(ref fullScanRequested, 0) == 1;
+            var paths = hintedPaths.Keys.ToList();
+            foreach (var path in paths)
+                hintedPaths.TryRemove(path, out _);
+            SafeReload(QuietPeriod, full ? null : paths.ToHashSet(StringComparer.Ordinal));
         }
     }
 
-    private void SafeReload(TimeSpan? quietPeriod = null)
+    private void SafeReload(TimeSpan quietPeriod, HashSet<string>? onlyPaths)
     {
         try
         {
-            Reload(quietPeriod ?? QuietPeriod);
+            Reload(quietPeriod, onlyPaths);
         }
         catch (Exception ex)
         {
@@ -133,7 +169,8 @@ public sealed class ContentReloader : IHostedService, IDisposable
         }
     }
 
-    private void Reload(TimeSpan quietPeriod)
+    /// <param name="onlyPaths">The files the watcher named; null for a full scan of the folder.</param>
+    private void Reload(TimeSpan quietPeriod, HashSet<string>? onlyPaths)
     {
         lock (gate)
         {
@@ -146,7 +183,21 @@ public sealed class ContentReloader : IHostedService, IDisposable
             }
             folderMissingReported = false;
 
-            var scanned = ContentFolder.Scan(root);
+            List<ScannedFile> scanned;
+            if (onlyPaths is null || snapshot is null)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                scanned = ContentFolder.Scan(root);
+                lastFullScan = clock.Elapsed;
+            }
+            else
+            {
+                // Everything as it was, except the named files, looked at afresh (gone if they no longer exist).
+                scanned = tracked.Values.Select(t => t.Stamp).Where(s => !onlyPaths.Contains(s.Path))
+                    .Concat(misplaced.Where(p => !onlyPaths.Contains(p)).Select(p => new ScannedFile(p, 0, default, false)))
+                    .Concat(onlyPaths.Select(p => ContentFolder.Stat(root, p)).OfType<ScannedFile>())
+                    .ToList();
+            }
             var now = time.GetUtcNow();
             var changed = snapshot is null;
             var settling = false;
@@ -190,7 +241,11 @@ public sealed class ContentReloader : IHostedService, IDisposable
             changed |= !misplacedPaths.SetEquals(misplaced);
             misplaced = misplacedPaths;
             if (settling)
-                _ = Task.Delay(QuietPeriod * 2, stopping.Token).ContinueWith(_ => RequestReload(), TaskScheduler.Default);
+            {
+                var waiting = scanned.Where(f => now - f.LastWriteUtc < quietPeriod).Select(f => root + "/" + f.Path).ToList();
+                _ = Task.Delay(quietPeriod + TimeSpan.FromMilliseconds(5), stopping.Token)
+                    .ContinueWith(_ => waiting.ForEach(Hint), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
             if (!changed)
                 return;
 
@@ -239,10 +294,14 @@ public sealed class ContentReloader : IHostedService, IDisposable
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
                 InternalBufferSize = 64 * 1024,
             };
-            watcher.Changed += (_, _) => RequestReload();
-            watcher.Created += (_, _) => RequestReload();
-            watcher.Deleted += (_, _) => RequestReload();
-            watcher.Renamed += (_, _) => RequestReload();
+            watcher.Changed += (_, e) => Hint(e.FullPath);
+            watcher.Created += (_, e) => Hint(e.FullPath);
+            watcher.Deleted += (_, e) => Hint(e.FullPath);
+            watcher.Renamed += (_, e) =>
+            {
+                Hint(e.OldFullPath);
+                Hint(e.FullPath);
+            };
             watcher.Error += (_, e) =>
             {
                 logger.LogWarning(e.GetException(), "Content watcher failed; periodic rescans keep the site current");

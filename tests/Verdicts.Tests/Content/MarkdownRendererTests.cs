@@ -1,4 +1,5 @@
 using AngleSharp.Html.Parser;
+using Markdig;
 using Verdicts.Web.Content;
 
 namespace Verdicts.Tests.Content;
@@ -60,6 +61,30 @@ public sealed class MarkdownRendererTests
     public void Safe_links_survive(string markdown, string href)
     {
         Assert.Equal(href, Render(markdown).QuerySelector("a")?.GetAttribute("href"));
+    }
+
+    [Theory]
+    [InlineData("# Title\n\nText")]
+    [InlineData("H~2~O and x^2^ and ==marked== and ++inserted++")]
+    [InlineData("| a | b |\n|:--|--:|\n| 1 | 2 |")]
+    [InlineData("Plain *text* with `code` and\n\n> a quote\n\n- a\n- b")]
+    [InlineData("1. one\n2. two\n\n3) three")]
+    [InlineData("```js\nalert(1)\n```")]
+    public void Markup_without_links_renders_exactly_as_the_sanitizer_would(string markdown)
+    {
+        var sanitized = new Ganss.Xss.HtmlSanitizer(new Ganss.Xss.HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+            {
+                "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li",
+                "a", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img",
+            },
+            AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "title", "src", "alt", "start" },
+            AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
+            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src" },
+        }) { KeepChildNodes = true }.Sanitize(Markdig.Markdown.ToHtml(markdown, new Markdig.MarkdownPipelineBuilder().UseEmphasisExtras().UseAutoLinks().UsePipeTables().DisableHtml().Build()));
+
+        Assert.Equal(sanitized, MarkdownRenderer.ToHtml(markdown));
     }
 
     [Fact]
