@@ -66,6 +66,7 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
     {
         var batch = new List<Pending>(MaxBatch);
         SqliteConnection? connection = null;
+        var failed = false;
         try
         {
             while (await queue.Reader.WaitToReadAsync())
@@ -75,20 +76,31 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
                     batch.Add(next);
                 try
                 {
+                    if (connection is null && failed)
+                    {
+                        // SQLite shares a file's WAL index among all connections of the process; if pooled readers
+                        // opened it read-only during the fault, a new writer would inherit that. Start afresh.
+                        SqliteConnection.ClearAllPools();
+                    }
                     connection ??= database.OpenForWriting();
                     var tallies = Commit(connection, batch);
                     // Evict cached pages before acknowledging, so the page a visitor is sent back to shows the new tally.
                     Committed?.Invoke(tallies.Keys);
                     foreach (var pending in batch)
                         pending.Done.TrySetResult(tallies[pending.Tool]);
+                    failed = false;
                 }
                 catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
                 {
                     logger.LogWarning("Could not commit {Count} votes: {Reason}", batch.Count, ex.Message);
                     foreach (var pending in batch)
                         pending.Done.TrySetException(new VotesUnavailableException("the database is not taking votes right now", ex));
+                    // Out of the pool too: a handle opened read-only (or on a full disk) must not be reused once the fault clears.
+                    if (connection is not null)
+                        SqliteConnection.ClearPool(connection);
                     connection?.Dispose();
                     connection = null;
+                    failed = true;
                 }
             }
         }

@@ -20,13 +20,13 @@ public static class VotingEndpoints
         app.MapGet("/votes/mine", MineAsync).CacheOutput(policy => policy.NoCache());
     }
 
-    private static async Task<IResult> VoteAsync(string slug, HttpContext context, ContentReloader content, Visitors visitors, VoteWriter writer, TimeProvider time)
+    private static async Task<IResult> VoteAsync(string slug, HttpContext context, ContentReloader content, Database database,
+        Visitors visitors, VoteWriter writer, TimeProvider time)
     {
         var form = await FormPost.ReadAsync(context.Request, "choice", "return");
         if (form.Problem is not null)
             return form.Problem;
-        // The loaded content says which tools are published, without a query on the vote path.
-        if (!content.Snapshot.Tools.TryGetValue(slug, out var tool) || tool.Draft || tool.Slug != slug)
+        if (!await IsPublishedAsync(slug, content, database))
             return Results.Text($"There is no tool '{slug}' to vote on.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
         var choice = form.Fields.GetValueOrDefault("choice");
         if (choice is not ("ship" or "skip" or "clear"))
@@ -52,6 +52,18 @@ public static class VotingEndpoints
             return Results.Json(new VoteJson(slug, choice == "clear" ? null : choice, new CommunityJson(tally.Ship, tally.Skip, tally.Percent)));
         var back = returnPath ?? $"/tools/{slug}";
         return Results.Extensions.SeeOther(WithVoted(back, slug, choice));
+    }
+
+    /// <summary>
+    /// The loaded content says which tools are published, without a query on the vote path. Until an import has
+    /// succeeded (say the database is read-only, or the content folder is missing) the database says.
+    /// </summary>
+    private static async Task<bool> IsPublishedAsync(string slug, ContentReloader content, Database database)
+    {
+        if (content.Generation > 0)
+            return content.Snapshot.Tools.TryGetValue(slug, out var tool) && !tool.Draft && tool.Slug == slug;
+        using var connection = database.Open();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM tools WHERE slug = @slug", new { slug }) == 1;
     }
 
     /// <summary>The visitor's own votes for the listed tools: tiny, uncached, so cached pages need not vary per visitor.</summary>

@@ -37,19 +37,30 @@ public sealed class SiteProcess : IDisposable
 
     public bool WaitForExit(TimeSpan limit) => process.WaitForExit(limit);
 
-    public static async Task<SiteProcess> StartAsync(TestContent content, params string[] settings)
+    public static Task<SiteProcess> StartAsync(TestContent content, params string[] settings) => StartAsync(content, asNobody: false, settings);
+
+    /// <param name="asNobody">Run the site as the unprivileged user nobody (through setpriv), so file permissions apply to it.</param>
+    public static async Task<SiteProcess> StartAsync(TestContent content, bool asNobody, params string[] settings)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(asNobody ? "setpriv" : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (asNobody)
+        {
+            foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", dotnet })
+                start.ArgumentList.Add(argument);
+            start.Environment["HOME"] = content.Scratch;
+            start.Environment["DOTNET_CLI_HOME"] = content.Scratch;
+        }
         foreach (var argument in new[]
         {
             Path.Combine(AppContext.BaseDirectory, "Verdicts.Web.dll"),

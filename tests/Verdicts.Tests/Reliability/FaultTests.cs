@@ -164,4 +164,58 @@ public sealed class FaultTests
             Directory.Delete(mountPoint, recursive: true);
         }
     }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_read_only_database_file_refuses_votes_with_503_keeps_pages_serving_and_recovers()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"))
+            Assert.Skip("needs root and setpriv to run the site as an unprivileged user, for whom a read-only file is read-only");
+        using var content = TestContent.Sample();
+        var database = Path.Combine(content.Scratch, "verdicts.db");
+        using (var first = await SiteProcess.StartAsync(content))
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+            Assert.Equal(HttpStatusCode.SeeOther, (await client.PostAsync(new Uri(first.BaseUrl + "/tools/alpha/vote"), VoteBody("ship"))).StatusCode);
+            first.Terminate();
+            Assert.True(first.WaitForExit(TimeSpan.FromSeconds(15)));
+        }
+        // The database file belongs to root and is read-only; the site runs as nobody, who may create only
+        // SQLite's side files in the folder.
+        File.SetUnixFileMode(database, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        foreach (var side in new[] { database + "-wal", database + "-shm" }.Where(File.Exists))
+            File.Delete(side);
+        Assert.Equal(0, await Run("chown", "nobody", content.Scratch));
+
+        using var site = await SiteProcess.StartAsync(content, asNobody: true, "--Verdicts:RateLimit:Disabled=true");
+        using var visitor = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(site.BaseUrl) };
+        for (var i = 0; i < 5; i++)
+        {
+            using var vote = await visitor.PostAsync(new Uri("/tools/beta/vote", UriKind.Relative), VoteBody("skip"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, vote.StatusCode);
+            Assert.True(vote.Headers.Contains("Retry-After"));
+            foreach (var page in new[] { "/", "/tools/alpha", "/compare/alpha-or-beta", "/search?q=tool" + i })
+                Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(new Uri(page, UriKind.Relative))).StatusCode);
+        }
+
+        // Writable again (SQLite made its side files as read-only as the database, so they are fixed too):
+        // the writer reconnects and votes are taken.
+        foreach (var file in new[] { database, database + "-wal", database + "-shm" }.Where(File.Exists))
+        {
+            Assert.Equal(0, await Run("chown", "nobody", file));
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+        using var recovered = await visitor.PostAsync(new Uri("/tools/gamma/vote", UriKind.Relative), VoteBody("ship"));
+        Assert.True(recovered.StatusCode == HttpStatusCode.SeeOther, $"after recovery: {(int)recovered.StatusCode}\n" + string.Join('\n', site.Output.TakeLast(10)));
+        site.Kill();
+        using var connection = new SqliteConnection($"Data Source={database};Pooling=false");
+        Assert.Equal(2, connection.ExecuteScalar<long>("SELECT count(*) FROM votes"));
+    }
+
+    private static async Task<int> Run(string program, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
 }
