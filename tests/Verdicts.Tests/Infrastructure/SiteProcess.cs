@@ -48,11 +48,12 @@ public sealed class SiteProcess : IDisposable
         listener.Stop();
 
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var binaries = asNobody ? ReadableCopy.Value : AppContext.BaseDirectory;
         var start = new ProcessStartInfo(asNobody ? "setpriv" : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = binaries,
         };
         if (asNobody)
         {
@@ -63,7 +64,7 @@ public sealed class SiteProcess : IDisposable
         }
         foreach (var argument in new[]
         {
-            Path.Combine(AppContext.BaseDirectory, "Verdicts.Web.dll"),
+            Path.Combine(binaries, "Verdicts.Web.dll"),
             "--urls", $"http://127.0.0.1:{port}",
             $"--Verdicts:ContentPath={content.Root}",
             $"--Verdicts:DatabasePath={Path.Combine(content.Scratch, "verdicts.db")}",
@@ -99,11 +100,36 @@ public sealed class SiteProcess : IDisposable
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
                 site.Dispose();
-                throw new InvalidOperationException("the site did not start");
+                throw new InvalidOperationException("the site did not start:\n" + string.Join('\n', site.Output.TakeLast(15)));
             }
             await Task.Delay(100);
         }
     }
+
+    /// <summary>
+    /// The site's binaries where an unprivileged user can read them: a checkout may sit under a folder only root
+    /// may enter (a fresh clone in a mktemp folder is mode 0700).
+    /// </summary>
+    private static readonly Lazy<string> ReadableCopy = new(() =>
+    {
+        var target = Path.Combine("/tmp", $"verdicts-site-{Environment.ProcessId}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(target, recursive: true);
+        foreach (var file in Directory.GetFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(AppContext.BaseDirectory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy, overwrite: true);
+        }
+        // Outside the checkout the site finds no repository and serves static files from beside itself.
+        var webRoot = Path.Combine(Verdicts.Web.VerdictsOptions.FindRepositoryRoot(AppContext.BaseDirectory), "wwwroot");
+        foreach (var file in Directory.GetFiles(webRoot, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target, "wwwroot", Path.GetRelativePath(webRoot, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy, overwrite: true);
+        }
+        return target;
+    });
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.</summary>
     public void Kill()
