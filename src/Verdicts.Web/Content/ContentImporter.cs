@@ -144,7 +144,6 @@ public sealed class ContentImporter(Database database)
         public void Files(ContentSnapshot? previous, ContentSnapshot next, DateTimeOffset now)
         {
             var before = previous?.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-            var sources = next.Documents.ToDictionary(d => d.Path, StringComparer.Ordinal);
             var paths = next.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
             if (before is null)
             {
@@ -167,7 +166,7 @@ public sealed class ContentImporter(Database database)
                 """, changed.Select(f =>
             {
                 // Only a version accepted as it is on disk becomes the new last good version.
-                var good = f.State is FileState.Loaded or FileState.Draft ? sources.GetValueOrDefault(f.Path) : null;
+                var good = f.State is FileState.Loaded or FileState.Draft ? DocumentAt(next, f) : null;
                 return new
                 {
                     f.Path, Kind = f.Kind.ToString().ToLowerInvariant(), State = f.State.ToString().ToLowerInvariant(), f.Sha256,
@@ -175,6 +174,22 @@ public sealed class ContentImporter(Database database)
                 };
             }), transaction);
         }
+    }
+
+    /// <summary>The accepted document a file holds, found by its key rather than through a path index of everything.</summary>
+    private static ContentDocument? DocumentAt(ContentSnapshot snapshot, FileStatus file)
+    {
+        var parts = file.Path.Split('/');
+        var slug = Path.GetFileNameWithoutExtension(parts[^1]);
+        ContentDocument? document = file.Kind switch
+        {
+            ContentKind.Tool => snapshot.Tools.GetValueOrDefault(slug),
+            ContentKind.Reviewer => snapshot.Reviewers.GetValueOrDefault(slug),
+            ContentKind.Verdict => snapshot.Verdicts.GetValueOrDefault($"{parts[1]}/{slug}"),
+            _ => snapshot.Comparisons.GetValueOrDefault(slug),
+        };
+        // Two files may claim one slug; only the one whose document this is has it as its source.
+        return document?.Path == file.Path ? document : null;
     }
 
     public static string ToolSet(IEnumerable<string> slugs) => string.Join(' ', slugs.Order(StringComparer.Ordinal));

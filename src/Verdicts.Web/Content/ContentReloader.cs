@@ -14,7 +14,7 @@ namespace Verdicts.Web.Content;
 public sealed class ContentReloader : IHostedService, IDisposable
 {
     // A file written this recently may still be half-written: keep its previous version until it settles.
-    private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(15);
 
     private readonly string root;
