@@ -41,6 +41,16 @@ public sealed class ShowModel(Database database) : SitePageModel
         public required string ReviewerSlug { get; init; }
         public required string ReviewerName { get; init; }
         public required string Lens { get; init; }
+
+        /// <summary>The panel's verdicts on the given tools, reviewers in scorecard order.</summary>
+        public static async Task<List<VerdictRow>> LoadAsync(SqliteConnection connection, IReadOnlyList<string> slugs) =>
+            (await connection.QueryAsync<VerdictRow>("""
+                SELECT v.tool_slug AS ToolSlug, v.verdict, v.quote_html AS QuoteHtml, v.quote_text AS QuoteText,
+                       r.slug AS ReviewerSlug, r.name AS ReviewerName, r.lens
+                FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug
+                WHERE v.tool_slug IN @slugs
+                ORDER BY r.sort_order IS NULL, r.sort_order, r.name
+                """, new { slugs })).ToList();
     }
 
     /// <summary>One reviewer's row of the scorecard: a verdict (or none) per compared tool, in column order.</summary>
@@ -105,13 +115,7 @@ public sealed class ShowModel(Database database) : SitePageModel
         Plans = (await connection.QueryAsync<PlanRow>(
             "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug IN @slugs ORDER BY position",
             new { slugs })).ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
-        var verdicts = (await connection.QueryAsync<VerdictRow>("""
-            SELECT v.tool_slug AS ToolSlug, v.verdict, v.quote_html AS QuoteHtml, v.quote_text AS QuoteText,
-                   r.slug AS ReviewerSlug, r.name AS ReviewerName, r.lens
-            FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug
-            WHERE v.tool_slug IN @slugs
-            ORDER BY r.sort_order IS NULL, r.sort_order, r.name
-            """, new { slugs })).ToList();
+        var verdicts = await VerdictRow.LoadAsync(connection, slugs);
         Scorecard = verdicts.GroupBy(v => v.ReviewerSlug)
             .Select(g => new ScorecardRow(g.Key, g.First().ReviewerName, g.First().Lens,
                 Tools.Select(t => g.FirstOrDefault(v => v.ToolSlug == t.Slug)).ToList()))

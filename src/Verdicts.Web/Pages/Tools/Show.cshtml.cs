@@ -36,13 +36,7 @@ public sealed class ShowModel(Database database, TimeProvider time) : SitePageMo
         Tool = tool;
         Tags = JsonSerializer.Deserialize<List<string>>(tool.Tags) ?? [];
         Trend = await CommunityTrend.LoadAsync(connection, slug, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        Verdicts = (await connection.QueryAsync<Compare.ShowModel.VerdictRow>("""
-            SELECT v.tool_slug AS ToolSlug, v.verdict, v.quote_html AS QuoteHtml, v.quote_text AS QuoteText,
-                   r.slug AS ReviewerSlug, r.name AS ReviewerName, r.lens
-            FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug
-            WHERE v.tool_slug = @slug
-            ORDER BY r.sort_order IS NULL, r.sort_order, r.name
-            """, new { slug })).ToList();
+        Verdicts = await Compare.ShowModel.VerdictRow.LoadAsync(connection, [slug]);
         Plans = (await connection.QueryAsync<Compare.ShowModel.PlanRow>(
             "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug = @slug ORDER BY position", new { slug })).ToList();
         Comparisons = (await connection.QueryAsync<IndexModel.ComparisonCard>(IndexModel.ComparisonCards + """
