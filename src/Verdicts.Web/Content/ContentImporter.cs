@@ -13,7 +13,9 @@ namespace Verdicts.Web.Content;
 /// </summary>
 public sealed class ContentImporter(Database database)
 {
-    public void Import(ContentSnapshot? previous, ContentSnapshot next, IReadOnlyList<ContentError> extraErrors, DateTimeOffset now)
+    /// <param name="sourceOf">The text of a file whose current version is accepted, to keep as its last good version (null if unknown).</param>
+    public void Import(ContentSnapshot? previous, ContentSnapshot next, IReadOnlyList<ContentError> extraErrors, DateTimeOffset now,
+        Func<FileStatus, string?> sourceOf)
     {
         using var connection = database.OpenForWriting();
         using var transaction = connection.BeginTransaction();
@@ -33,14 +35,17 @@ public sealed class ContentImporter(Database database)
         var tools = Changed(previous?.Tools, next.Tools)
             .Concat(Changed(previous?.Verdicts, next.Verdicts).Select(key => key[..key.IndexOf('/', StringComparison.Ordinal)]))
             .ToHashSet(StringComparer.Ordinal);
-        var verdictsByTool = next.Verdicts.Values.ToLookup(v => v.ToolSlug, StringComparer.Ordinal);
         foreach (var slug in tools)
-            write.Tool(slug, next.Tools.GetValueOrDefault(slug), verdictsByTool[slug].ToList());
+        {
+            // A verdict is only accepted when its reviewer is, so the reviewers name every verdict a tool can have.
+            var verdicts = next.Reviewers.Keys.Select(r => next.Verdicts.GetValueOrDefault($"{slug}/{r}")).OfType<VerdictDocument>().ToList();
+            write.Tool(slug, next.Tools.GetValueOrDefault(slug), verdicts);
+        }
 
         foreach (var slug in Changed(previous?.Comparisons, next.Comparisons))
             write.Comparison(slug, next.Comparisons.GetValueOrDefault(slug));
 
-        write.Files(previous, next, now);
+        write.Files(previous, next, now, sourceOf);
         var errors = next.Errors.Concat(extraErrors).ToList();
         connection.Execute("DELETE FROM content_errors", transaction: transaction);
         connection.Execute("INSERT INTO content_errors (path, line, \"column\", message) VALUES (@Path, @Line, @Column, @Message)", errors, transaction);
@@ -57,12 +62,16 @@ public sealed class ContentImporter(Database database)
     {
         if (before is null)
             return after.Keys;
+        if (ReferenceEquals(before, after))
+            return [];
         return after.Where(kv => !before.TryGetValue(kv.Key, out var old) || old.Sha256 != kv.Value.Sha256).Select(kv => kv.Key)
             .Concat(before.Keys.Where(k => !after.ContainsKey(k)));
     }
 
     private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool Fresh)
     {
+        private const long SearchRowsPerTool = 1 << 16;
+
         public void Reviewer(string slug, ReviewerDocument? reviewer)
         {
             if (!Fresh)
@@ -79,21 +88,24 @@ public sealed class ContentImporter(Database database)
         {
             if (!Fresh)
             {
+                // The search rows go first, found through the tool's rowid: the index cannot look them up by slug.
                 connection.Execute("""
+                    DELETE FROM search_index WHERE rowid BETWEEN (SELECT rowid FROM tools WHERE slug = @slug) * @block
+                                                             AND (SELECT rowid FROM tools WHERE slug = @slug) * @block + @block - 1;
                     DELETE FROM tools WHERE slug = @slug;
                     DELETE FROM tool_plans WHERE tool_slug = @slug;
                     DELETE FROM tool_aliases WHERE tool_slug = @slug;
                     DELETE FROM verdicts WHERE tool_slug = @slug;
-                    DELETE FROM search_index WHERE tool_slug = @slug;
-                    """, new { slug }, transaction);
+                    """, new { slug, block = SearchRowsPerTool }, transaction);
             }
             if (tool is null || tool.Draft)
                 return;
-            connection.Execute("""
+            var toolRow = connection.ExecuteScalar<long>("""
                 INSERT INTO tools (slug, name, category, category_slug, tagline, vendor, website, license, tags, released,
                                    entry_price, description_html, description_text, panel_ship, panel_skip, path)
                 VALUES (@Slug, @Name, @Category, @CategorySlug, @Tagline, @Vendor, @Website, @License, @Tags, @Released,
                         @EntryPrice, @DescriptionHtml, @DescriptionText, @PanelShip, @PanelSkip, @Path)
+                RETURNING rowid
                 """, new
             {
                 tool.Slug, tool.Name, tool.Category, tool.CategorySlug, tool.Tagline, tool.Vendor, tool.Website, tool.License,
@@ -110,9 +122,12 @@ public sealed class ContentImporter(Database database)
                 INSERT INTO verdicts (tool_slug, reviewer_slug, verdict, date, quote_html, quote_text, path)
                 VALUES (@ToolSlug, @ReviewerSlug, @Verdict, @Date, @QuoteHtml, @QuoteText, @Path)
                 """, verdicts, transaction);
-            connection.Execute("INSERT INTO search_index (tool_slug, kind, title, tagline, body) VALUES (@ToolSlug, @Kind, @Title, @Tagline, @Body)",
-                verdicts.Select(v => new { ToolSlug = slug, Kind = "quote", Title = tool.Name, Tagline = "", Body = v.QuoteText })
-                    .Prepend(new { ToolSlug = slug, Kind = "tool", Title = tool.Name, tool.Tagline, Body = tool.DescriptionText }),
+            // Each tool owns a block of search rowids, so its rows can be replaced without scanning the whole index.
+            connection.Execute("INSERT INTO search_index (rowid, tool_slug, kind, title, tagline, body) VALUES (@Row, @ToolSlug, @Kind, @Title, @Tagline, @Body)",
+                verdicts.Take((int)SearchRowsPerTool - 1)
+                    .Select(v => new { ToolSlug = slug, Kind = "quote", Title = tool.Name, Tagline = "", Body = v.QuoteText })
+                    .Prepend(new { ToolSlug = slug, Kind = "tool", Title = tool.Name, tool.Tagline, Body = tool.DescriptionText })
+                    .Select((row, i) => new { Row = toolRow * SearchRowsPerTool + i, row.ToolSlug, row.Kind, row.Title, row.Tagline, row.Body }),
                 transaction);
         }
 
@@ -141,20 +156,28 @@ public sealed class ContentImporter(Database database)
                 comparison.Tools.Select((t, i) => new { Comparison = slug, Position = i, Tool = t.Slug }), transaction);
         }
 
-        public void Files(ContentSnapshot? previous, ContentSnapshot next, DateTimeOffset now)
+        public void Files(ContentSnapshot? previous, ContentSnapshot next, DateTimeOffset now, Func<FileStatus, string?> sourceOf)
         {
-            var before = previous?.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-            var paths = next.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-            if (before is null)
+            IEnumerable<FileStatus> changed;
+            if (previous is null)
             {
+                var paths = next.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
                 var gone = connection.Query<string>("SELECT path FROM content_files", transaction: transaction).Where(p => !paths.Contains(p)).ToList();
                 connection.Execute("DELETE FROM content_files WHERE path = @p", gone.Select(p => new { p }), transaction);
+                changed = next.Files;
+            }
+            else if (SamePaths(previous.Files, next.Files))
+            {
+                // The usual case after an edit: the same files in the same order, so compare them pairwise.
+                changed = next.Files.Where((f, i) => previous.Files[i] != f);
             }
             else
             {
+                var before = previous.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+                var paths = next.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
                 connection.Execute("DELETE FROM content_files WHERE path = @p", before.Keys.Where(p => !paths.Contains(p)).Select(p => new { p }), transaction);
+                changed = next.Files.Where(f => !before.TryGetValue(f.Path, out var old) || old != f);
             }
-            var changed = next.Files.Where(f => before is null || !before.TryGetValue(f.Path, out var old) || old != f);
             var at = now.ToString("O", CultureInfo.InvariantCulture);
             connection.Execute("""
                 INSERT INTO content_files (path, kind, state, sha256, good_sha256, good_source, updated_at)
@@ -166,30 +189,26 @@ public sealed class ContentImporter(Database database)
                 """, changed.Select(f =>
             {
                 // Only a version accepted as it is on disk becomes the new last good version.
-                var good = f.State is FileState.Loaded or FileState.Draft ? DocumentAt(next, f) : null;
+                var good = f.State is FileState.Loaded or FileState.Draft ? sourceOf(f) : null;
                 return new
                 {
                     f.Path, Kind = f.Kind.ToString().ToLowerInvariant(), State = f.State.ToString().ToLowerInvariant(), f.Sha256,
-                    GoodSha256 = good?.Sha256, GoodSource = good?.Source, At = at,
+                    GoodSha256 = good is null ? null : f.Sha256, GoodSource = good, At = at,
                 };
             }), transaction);
         }
-    }
 
-    /// <summary>The accepted document a file holds, found by its key rather than through a path index of everything.</summary>
-    private static ContentDocument? DocumentAt(ContentSnapshot snapshot, FileStatus file)
-    {
-        var parts = file.Path.Split('/');
-        var slug = Path.GetFileNameWithoutExtension(parts[^1]);
-        ContentDocument? document = file.Kind switch
+        private static bool SamePaths(IReadOnlyList<FileStatus> before, IReadOnlyList<FileStatus> after)
         {
-            ContentKind.Tool => snapshot.Tools.GetValueOrDefault(slug),
-            ContentKind.Reviewer => snapshot.Reviewers.GetValueOrDefault(slug),
-            ContentKind.Verdict => snapshot.Verdicts.GetValueOrDefault($"{parts[1]}/{slug}"),
-            _ => snapshot.Comparisons.GetValueOrDefault(slug),
-        };
-        // Two files may claim one slug; only the one whose document this is has it as its source.
-        return document?.Path == file.Path ? document : null;
+            if (before.Count != after.Count)
+                return false;
+            for (var i = 0; i < before.Count; i++)
+            {
+                if (!string.Equals(before[i].Path, after[i].Path, StringComparison.Ordinal))
+                    return false;
+            }
+            return true;
+        }
     }
 
     public static string ToolSet(IEnumerable<string> slugs) => string.Join(' ', slugs.Order(StringComparer.Ordinal));

@@ -8,6 +8,12 @@ namespace Verdicts.Web.Content;
 public sealed record ParsedFile(string Path, ContentKind Kind, string Sha256, ContentDocument? Document, IReadOnlyList<ContentError> Errors)
 {
     public bool IsValid => Document is not null && Errors.Count == 0;
+
+    /// <summary>
+    /// The file's text (line endings normalised), kept only until the import has stored it as the file's last good
+    /// version: holding every file's text for the life of the process would double the content's memory.
+    /// </summary>
+    public string? Source { get; init; }
 }
 
 /// <summary>Turns the bytes of one content file into a checked document. Pure: no file system, no database.</summary>
@@ -69,18 +75,19 @@ public static partial class ContentParser
     {
         var errors = new List<ContentError>();
         var sha = Hash(bytes);
-        var document = Read(relativePath, kind, bytes, sha, errors);
-        return new ParsedFile(relativePath, kind, sha, errors.Count == 0 ? document : null, errors);
+        var document = Read(relativePath, kind, bytes, sha, errors, out var text);
+        return new ParsedFile(relativePath, kind, sha, errors.Count == 0 ? document : null, errors) { Source = text };
     }
 
-    private static ContentDocument? Read(string path, ContentKind kind, byte[] bytes, string sha, List<ContentError> errors)
+    private static ContentDocument? Read(string path, ContentKind kind, byte[] bytes, string sha, List<ContentError> errors, out string? text)
     {
+        text = null;
         if (bytes.LongLength > MaxFileBytes)
         {
             errors.Add(new(path, 1, 1, $"file is {bytes.LongLength} bytes; content files are limited to 1 MiB"));
             return null;
         }
-        var text = Decode(path, bytes, errors);
+        text = Decode(path, bytes, errors);
         if (text is null)
             return null;
 
@@ -103,10 +110,10 @@ public static partial class ContentParser
         {
             return kind switch
             {
-                ContentKind.Tool => ReadTool(path, slug, sha, text, fields, body, errors),
-                ContentKind.Reviewer => ReadReviewer(path, slug, sha, text, fields, body),
-                ContentKind.Verdict => ReadVerdict(path, parts[1], slug, sha, text, fields, body, bodyLine, errors),
-                _ => ReadComparison(path, slug, sha, text, fields, body, errors),
+                ContentKind.Tool => ReadTool(path, slug, sha, fields, body, errors),
+                ContentKind.Reviewer => ReadReviewer(path, slug, sha, fields, body),
+                ContentKind.Verdict => ReadVerdict(path, parts[1], slug, sha, fields, body, bodyLine, errors),
+                _ => ReadComparison(path, slug, sha, fields, body, errors),
             };
         }
         catch (ArgumentException ex) when (ex.Message.Contains("nested", StringComparison.OrdinalIgnoreCase))
@@ -202,7 +209,7 @@ public static partial class ContentParser
         return false;
     }
 
-    private static ToolDocument? ReadTool(string path, string slug, string sha, string source, FieldReader fields, string body, List<ContentError> errors)
+    private static ToolDocument? ReadTool(string path, string slug, string sha, FieldReader fields, string body, List<ContentError> errors)
     {
         fields.AllowOnly("name", "category", "tagline", "pricing", "vendor", "website", "license", "tags", "released", "aliases", "draft");
         var name = fields.Text("name", required: true, maxLength: 100);
@@ -245,20 +252,20 @@ public static partial class ContentParser
             errors.Add(new(path, 1, 1, "'category' must contain at least one letter or digit"));
             return null;
         }
-        return new ToolDocument(path, slug, sha, source, name!, category!, categorySlug, tagline!, vendor, website, license,
+        return new ToolDocument(path, slug, sha, name!, category!, categorySlug, tagline!, vendor, website, license,
             tags, released, entry!, plans, aliases, draft, MarkdownRenderer.ToHtml(body), MarkdownRenderer.ToPlainText(body));
     }
 
-    private static ReviewerDocument? ReadReviewer(string path, string slug, string sha, string source, FieldReader fields, string body)
+    private static ReviewerDocument? ReadReviewer(string path, string slug, string sha, FieldReader fields, string body)
     {
         fields.AllowOnly("name", "lens", "order");
         var name = fields.Text("name", required: true, maxLength: 100);
         var lens = fields.Text("lens", required: true, maxLength: 60);
         var order = fields.Integer("order");
-        return name is null || lens is null ? null : new ReviewerDocument(path, slug, sha, source, name, lens, order, MarkdownRenderer.ToHtml(body));
+        return name is null || lens is null ? null : new ReviewerDocument(path, slug, sha, name, lens, order, MarkdownRenderer.ToHtml(body));
     }
 
-    private static VerdictDocument? ReadVerdict(string path, string toolSlug, string reviewerSlug, string sha, string source,
+    private static VerdictDocument? ReadVerdict(string path, string toolSlug, string reviewerSlug, string sha,
         FieldReader fields, string body, int bodyLine, List<ContentError> errors)
     {
         fields.AllowOnly("verdict", "date");
@@ -268,11 +275,11 @@ public static partial class ContentParser
             errors.Add(new(path, bodyLine, 1, "the reviewer's quote (the text after the front matter) is required"));
         if (verdict is null || errors.Count > 0)
             return null;
-        return new VerdictDocument(path, $"{toolSlug}/{reviewerSlug}", sha, source, toolSlug, reviewerSlug, verdict, date,
+        return new VerdictDocument(path, $"{toolSlug}/{reviewerSlug}", sha, toolSlug, reviewerSlug, verdict, date,
             MarkdownRenderer.ToHtml(body), MarkdownRenderer.ToPlainText(body));
     }
 
-    private static ComparisonDocument? ReadComparison(string path, string slug, string sha, string source, FieldReader fields, string body, List<ContentError> errors)
+    private static ComparisonDocument? ReadComparison(string path, string slug, string sha, FieldReader fields, string body, List<ContentError> errors)
     {
         fields.AllowOnly("tools", "published", "title", "question", "featured", "draft");
         var tools = fields.TextList("tools", required: true).Select(t => new PositionedSlug(t.Value, t.Line, t.Column)).ToList();
@@ -287,6 +294,6 @@ public static partial class ContentParser
             errors.Add(new(path, repeated.Line, repeated.Column, $"tool '{repeated.Slug}' is listed more than once"));
         return published is null || errors.Count > 0
             ? null
-            : new ComparisonDocument(path, slug, sha, source, tools, published, title, question, featured, draft, MarkdownRenderer.ToHtml(body));
+            : new ComparisonDocument(path, slug, sha, tools, published, title, question, featured, draft, MarkdownRenderer.ToHtml(body));
     }
 }

@@ -32,8 +32,8 @@ public sealed class ContentReloader : IHostedService, IDisposable
     private readonly Dictionary<string, (ScannedFile Stamp, ParsedFile Parsed)> tracked = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stopping = new();
-    private Dictionary<string, ContentDocument> acceptedByPath = new(StringComparer.Ordinal);
     private HashSet<string> misplaced = new(StringComparer.Ordinal);
+    private List<ContentError> misplacedErrors = [];
     private HashSet<string> reportedErrors = [];
     private ContentSnapshot? snapshot;
     private FileSystemWatcher? watcher;
@@ -183,91 +183,212 @@ public sealed class ContentReloader : IHostedService, IDisposable
             }
             folderMissingReported = false;
 
-            List<ScannedFile> scanned;
-            if (onlyPaths is null || snapshot is null)
+            if (onlyPaths is not null && snapshot is not null && TryReplaceInPlace(onlyPaths, quietPeriod) is { } replaced)
             {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                scanned = ContentFolder.Scan(root);
-                lastFullScan = clock.Elapsed;
+                if (!replaced)
+                    return;
             }
-            else
+            else if (!ReloadFolder(quietPeriod, onlyPaths))
             {
-                // Everything as it was, except the named files, looked at afresh (gone if they no longer exist).
-                scanned = tracked.Values.Select(t => t.Stamp).Where(s => !onlyPaths.Contains(s.Path))
-                    .Concat(misplaced.Where(p => !onlyPaths.Contains(p)).Select(p => new ScannedFile(p, 0, default, false)))
-                    .Concat(onlyPaths.Select(p => ContentFolder.Stat(root, p)).OfType<ScannedFile>())
-                    .ToList();
-            }
-            var now = time.GetUtcNow();
-            var changed = snapshot is null;
-            var settling = false;
-            var files = new List<ParsedFile>(scanned.Count);
-            var toRead = new List<(ScannedFile File, ContentKind Kind)>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var file in scanned)
-            {
-                if (ContentParser.KindOf(file.Path) is not { } kind)
-                    continue;
-                seen.Add(file.Path);
-                var known = tracked.TryGetValue(file.Path, out var entry);
-                if (known && entry.Stamp == file)
-                {
-                    files.Add(entry.Parsed);
-                }
-                else if (now - file.LastWriteUtc < quietPeriod && snapshot is not null)
-                {
-                    settling = true;
-                    if (known)
-                        files.Add(entry.Parsed);
-                }
-                else
-                {
-                    toRead.Add((file, kind));
-                }
-            }
-            foreach (var parsed in toRead.AsParallel().Select(f => (f.File, Parsed: ContentFolder.Read(root, f.File, f.Kind))).ToList())
-            {
-                tracked[parsed.File.Path] = (parsed.File, parsed.Parsed);
-                files.Add(parsed.Parsed);
-                changed = true;
-            }
-            foreach (var gone in tracked.Keys.Where(p => !seen.Contains(p)).ToList())
-            {
-                tracked.Remove(gone);
-                changed = true;
-            }
-            var misplacedNow = ContentChecker.Misplaced(scanned).ToList();
-            var misplacedPaths = misplacedNow.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
-            changed |= !misplacedPaths.SetEquals(misplaced);
-            misplaced = misplacedPaths;
-            if (settling)
-            {
-                var waiting = scanned.Where(f => now - f.LastWriteUtc < quietPeriod).Select(f => root + "/" + f.Path).ToList();
-                _ = Task.Delay(quietPeriod + TimeSpan.FromMilliseconds(5), stopping.Token)
-                    .ContinueWith(_ => waiting.ForEach(Hint), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-            }
-            if (!changed)
                 return;
-
-            var next = ContentResolver.Resolve(files, LastGood);
-            importer.Import(snapshot, next, misplacedNow, now);
-            Report(next.Errors.Concat(misplacedNow));
-            acceptedByPath = next.Documents.ToDictionary(d => d.Path, StringComparer.Ordinal);
-            Volatile.Write(ref snapshot, next);
-            LastReload = now;
-            Interlocked.Increment(ref generation);
-            logger.LogInformation("Content loaded: {Tools} tools, {Reviewers} reviewers, {Verdicts} verdicts, {Comparisons} comparisons, {Errors} errors",
-                next.Tools.Count, next.Reviewers.Count, next.Verdicts.Count, next.Comparisons.Count, next.Errors.Count + misplacedNow.Count);
+            }
         }
         Reloaded?.Invoke();
     }
 
+    /// <returns>Whether anything changed.</returns>
+    private bool ReloadFolder(TimeSpan quietPeriod, HashSet<string>? onlyPaths)
+    {
+        List<ScannedFile> scanned;
+        if (onlyPaths is null || snapshot is null)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            scanned = ContentFolder.Scan(root);
+            lastFullScan = clock.Elapsed;
+        }
+        else
+        {
+            // Everything as it was, except the named files, looked at afresh (gone if they no longer exist).
+            scanned = tracked.Values.Select(t => t.Stamp).Where(s => !onlyPaths.Contains(s.Path))
+                .Concat(misplaced.Where(p => !onlyPaths.Contains(p)).Select(p => new ScannedFile(p, 0, default, false)))
+                .Concat(onlyPaths.Select(p => ContentFolder.Stat(root, p)).OfType<ScannedFile>())
+                .ToList();
+        }
+        var now = time.GetUtcNow();
+        var settling = false;
+        var files = new List<ParsedFile>(scanned.Count);
+        var toRead = new List<(ScannedFile File, ContentKind Kind)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in scanned)
+        {
+            if (ContentParser.KindOf(file.Path) is not { } kind)
+                continue;
+            seen.Add(file.Path);
+            var known = tracked.TryGetValue(file.Path, out var entry);
+            if (known && entry.Stamp == file)
+            {
+                files.Add(entry.Parsed);
+            }
+            else if (now - file.LastWriteUtc < quietPeriod && snapshot is not null)
+            {
+                settling = true;
+                if (known)
+                    files.Add(entry.Parsed);
+            }
+            else
+            {
+                toRead.Add((file, kind));
+            }
+        }
+        var justRead = toRead.AsParallel().Select(f => (Stamp: f.File, Parsed: ContentFolder.Read(root, f.File, f.Kind))).ToList();
+        files.AddRange(justRead.Select(r => r.Parsed));
+        var gone = tracked.Keys.Where(p => !seen.Contains(p)).ToList();
+        var misplacedNow = ContentChecker.Misplaced(scanned).ToList();
+        var misplacedPaths = misplacedNow.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        if (settling)
+            HintLater(scanned.Where(f => now - f.LastWriteUtc < quietPeriod).Select(f => f.Path).ToList());
+        if (snapshot is not null && justRead.Count == 0 && gone.Count == 0 && misplacedPaths.SetEquals(misplaced))
+            return false;
+
+        misplacedErrors = misplacedNow;
+        misplaced = misplacedPaths;
+        Commit(ContentResolver.Resolve(files, LastGood), justRead, gone, now);
+        return true;
+    }
+
+    /// <summary>
+    /// The usual edit: files that already loaded are saved again, still valid, with nothing another file depends on
+    /// changed (a tool keeps its aliases and draft state; a comparison's tools are all still there). Such files are
+    /// swapped into the snapshot as they are, without resolving every file again. Returns null when the edit needs
+    /// the whole folder's rules (a file added, deleted, broken or moved); true when something was replaced.
+    /// </summary>
+    private bool? TryReplaceInPlace(HashSet<string> paths, TimeSpan quietPeriod)
+    {
+        var current = snapshot!;
+        var now = time.GetUtcNow();
+        var replaced = new List<(ScannedFile Stamp, ParsedFile Parsed)>();
+        var settling = new List<string>();
+        foreach (var path in paths)
+        {
+            var stamp = ContentFolder.Stat(root, path);
+            if (ContentParser.KindOf(path) is not { } kind)
+            {
+                // Not content; it only matters if it is a stray Markdown file appearing or going away.
+                if (ContentParser.IsMisplaced(path) && (stamp is not null) != misplaced.Contains(path))
+                    return null;
+                continue;
+            }
+            if (stamp is null || !tracked.TryGetValue(path, out var entry))
+                return null;
+            if (entry.Stamp == stamp)
+                continue;
+            if (now - stamp.LastWriteUtc < quietPeriod)
+            {
+                settling.Add(path);
+                continue;
+            }
+            var parsed = ContentFolder.Read(root, stamp, kind);
+            if (parsed.Sha256 == entry.Parsed.Sha256)
+            {
+                // Touched, or saved without a change: only its stamp is new.
+                tracked[path] = (stamp, entry.Parsed);
+                continue;
+            }
+            if (!CanReplaceInPlace(current, entry.Parsed, parsed))
+                return null;
+            replaced.Add((stamp, parsed));
+        }
+        if (settling.Count > 0)
+            HintLater(settling);
+        if (replaced.Count == 0)
+            return false;
+
+        var byPath = replaced.ToDictionary(r => r.Parsed.Path, r => r.Parsed, StringComparer.Ordinal);
+        var next = new ContentSnapshot
+        {
+            Tools = Replace(current.Tools, replaced),
+            Reviewers = Replace(current.Reviewers, replaced),
+            Verdicts = Replace(current.Verdicts, replaced),
+            Comparisons = Replace(current.Comparisons, replaced),
+            Files = current.Files.Select(f => byPath.TryGetValue(f.Path, out var p) ? f with { Sha256 = p.Sha256 } : f).ToList(),
+            Errors = current.Errors,
+        };
+        Commit(next, replaced, [], now);
+        return true;
+    }
+
+    private static bool CanReplaceInPlace(ContentSnapshot current, ParsedFile before, ParsedFile after)
+    {
+        if (!after.IsValid || current.AcceptedAt(before.Path, before.Kind) is not { } accepted || accepted.Sha256 != before.Sha256)
+            return false;
+        return (accepted, after.Document) switch
+        {
+            (ToolDocument old, ToolDocument now) => old.Draft == now.Draft
+                && old.Aliases.Select(a => a.Slug).SequenceEqual(now.Aliases.Select(a => a.Slug), StringComparer.Ordinal),
+            (ReviewerDocument, ReviewerDocument) or (VerdictDocument, VerdictDocument) => true,
+            // The same checks the resolver makes, against tools that this edit cannot have changed.
+            (ComparisonDocument old, ComparisonDocument now) => old.Draft == now.Draft && now.Tools.All(t =>
+                current.Tools.TryGetValue(t.Slug, out var tool) && !tool.Draft && tool.Slug == t.Slug),
+            _ => false,
+        };
+    }
+
+    private static IReadOnlyDictionary<string, T> Replace<T>(IReadOnlyDictionary<string, T> documents, List<(ScannedFile Stamp, ParsedFile Parsed)> replaced)
+        where T : ContentDocument
+    {
+        var mine = replaced.Select(r => r.Parsed.Document).OfType<T>().ToList();
+        if (mine.Count == 0)
+            return documents;
+        var copy = new Dictionary<string, T>(documents, StringComparer.OrdinalIgnoreCase);
+        foreach (var document in mine)
+            copy[document.Slug] = document;
+        return copy;
+    }
+
+    /// <summary>
+    /// Writes the snapshot, then serves it and remembers the files as read. If the write fails nothing is remembered,
+    /// so the next scan reads those files again. A file's text is kept only until it is stored.
+    /// </summary>
+    private void Commit(ContentSnapshot next, List<(ScannedFile Stamp, ParsedFile Parsed)> justRead, List<string> gone, DateTimeOffset now)
+    {
+        var sources = justRead.Select(r => r.Parsed).Where(p => p.Source is not null).ToDictionary(p => p.Path, StringComparer.Ordinal);
+        importer.Import(snapshot, next, misplacedErrors, now, file => SourceOf(file, sources));
+        foreach (var (stamp, parsed) in justRead)
+            tracked[stamp.Path] = (stamp, parsed.Source is null ? parsed : parsed with { Source = null });
+        foreach (var path in gone)
+            tracked.Remove(path);
+        Report(next.Errors.Concat(misplacedErrors));
+        Volatile.Write(ref snapshot, next);
+        LastReload = now;
+        Interlocked.Increment(ref generation);
+        logger.LogInformation("Content loaded: {Tools} tools, {Reviewers} reviewers, {Verdicts} verdicts, {Comparisons} comparisons, {Errors} errors",
+            next.Tools.Count, next.Reviewers.Count, next.Verdicts.Count, next.Comparisons.Count, next.Errors.Count + misplacedErrors.Count);
+    }
+
+    /// <summary>
+    /// The text of an accepted file. A file can become accepted without having changed (say its tool came back);
+    /// its text is then read again, and kept only if it is still the version that was accepted.
+    /// </summary>
+    private string? SourceOf(FileStatus file, Dictionary<string, ParsedFile> justRead)
+    {
+        if (justRead.TryGetValue(file.Path, out var parsed))
+            return parsed.Sha256 == file.Sha256 ? parsed.Source : null;
+        if (ContentFolder.Stat(root, file.Path) is not { } stamp)
+            return null;
+        var again = ContentFolder.Read(root, stamp, file.Kind);
+        return again.Sha256 == file.Sha256 ? again.Source : null;
+    }
+
+    private void HintLater(List<string> paths) =>
+        _ = Task.Delay(QuietPeriod + TimeSpan.FromMilliseconds(5), stopping.Token)
+            .ContinueWith(_ => paths.ForEach(p => Hint(root + "/" + p)), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
     private ContentDocument? LastGood(string path)
     {
-        if (acceptedByPath.TryGetValue(path, out var document))
-            return document;
-        if (snapshot is not null || ContentParser.KindOf(path) is not { } kind)
+        if (ContentParser.KindOf(path) is not { } kind)
             return null;
+        if (snapshot is not null)
+            return snapshot.AcceptedAt(path, kind);
         // Straight after a restart, the last good version of a broken file is the one the database kept.
         using var connection = database.Open();
         var source = connection.QueryFirstOrDefault<string>("SELECT good_source FROM content_files WHERE path = @path", new { path });

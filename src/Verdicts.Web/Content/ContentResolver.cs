@@ -27,6 +27,23 @@ public sealed class ContentSnapshot
 
     public IEnumerable<ContentDocument> Documents =>
         Tools.Values.Concat<ContentDocument>(Reviewers.Values).Concat(Verdicts.Values).Concat(Comparisons.Values);
+
+    /// <summary>The accepted document a file holds (its current or its last good version), found by its key rather than through a path index of everything.</summary>
+    public ContentDocument? AcceptedAt(string path, ContentKind kind)
+    {
+        var parts = path.Split('/');
+        var slug = System.IO.Path.GetFileNameWithoutExtension(parts[^1]);
+        ContentDocument? document = kind switch
+        {
+            ContentKind.Tool => Tools.GetValueOrDefault(slug),
+            ContentKind.Reviewer => Reviewers.GetValueOrDefault(slug),
+            ContentKind.Verdict when parts.Length == 3 => Verdicts.GetValueOrDefault($"{parts[1]}/{slug}"),
+            ContentKind.Comparison => Comparisons.GetValueOrDefault(slug),
+            _ => null,
+        };
+        // Two files may claim one slug; only the one whose document this is has it as its source.
+        return document?.Path == path ? document : null;
+    }
 }
 
 /// <summary>

@@ -264,16 +264,18 @@ public sealed class ContentParserTests
     public void A_byte_order_mark_is_dropped_and_crlf_gives_the_same_document_as_lf()
     {
         var text = TestContent.ToolText("Alpha", extra: "tags: [a, b]\n", body: "Line one\nline two.\n\nSecond paragraph.");
-        var lf = Assert.IsType<ToolDocument>(Parse("tools/alpha.md", text).Document);
-        var crlf = Assert.IsType<ToolDocument>(Parse("tools/alpha.md", text.Replace("\n", "\r\n", StringComparison.Ordinal)).Document);
-        var bom = Assert.IsType<ToolDocument>(ContentParser.Parse("tools/alpha.md", ContentKind.Tool,
-            [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal))]).Document);
-        var mixed = Assert.IsType<ToolDocument>(Parse("tools/alpha.md", text.Replace("Line one\n", "Line one\r", StringComparison.Ordinal)).Document);
+        var lfFile = Parse("tools/alpha.md", text);
+        var lf = Assert.IsType<ToolDocument>(lfFile.Document);
+        var crlfFile = Parse("tools/alpha.md", text.Replace("\n", "\r\n", StringComparison.Ordinal));
+        var bomFile = ContentParser.Parse("tools/alpha.md", ContentKind.Tool,
+            [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal))]);
+        var mixedFile = Parse("tools/alpha.md", text.Replace("Line one\n", "Line one\r", StringComparison.Ordinal));
 
-        foreach (var other in new[] { crlf, bom, mixed })
+        foreach (var otherFile in new[] { crlfFile, bomFile, mixedFile })
         {
+            var other = Assert.IsType<ToolDocument>(otherFile.Document);
             Assert.Equal(lf.DescriptionHtml, other.DescriptionHtml);
-            Assert.Equal(lf.Source, other.Source);
+            Assert.Equal(lfFile.Source, otherFile.Source);
             Assert.Equal(lf with { Sha256 = "", Tags = [], Plans = [], Aliases = [] }, other with { Sha256 = "", Tags = [], Plans = [], Aliases = [] });
             Assert.Equal(lf.Tags, other.Tags);
         }

@@ -110,6 +110,94 @@ public sealed class ContentReloaderTests
     }
 
     [Fact]
+    public async Task An_edit_taken_in_place_becomes_the_last_good_version_kept_across_a_restart()
+    {
+        using var content = TestContent.Sample();
+        await using (var first = new VerdictsApp(content))
+        {
+            var client = first.CreateClient();
+            content.Tool("alpha", "Alpha", tagline: "Edited in place");
+            await VerdictsApp.Eventually(async () => (await Home(client)).Contains("Edited in place", StringComparison.Ordinal), "the edit shows");
+            using var connection = first.Database.Open();
+            Assert.Equal(content.Read("tools/alpha.md"),
+                connection.QuerySingle<string>("SELECT good_source FROM content_files WHERE path = 'tools/alpha.md'"));
+        }
+
+        content.File("tools/alpha.md", "---\nname: [unclosed\n---\n");
+        await using var second = new VerdictsApp(content);
+
+        var html = await Home(second.CreateClient());
+        Assert.Contains("Edited in place", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("The first tool", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Edits_that_other_files_depend_on_are_still_checked_against_them()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.CreateClient();
+
+        // A draft cannot be compared: making beta a draft must take the comparison down and say why.
+        var generation = app.Reloader.Generation;
+        content.Tool("beta", "Beta", tagline: "The second tool", extra: "draft: true\n");
+        await app.WaitForReloadAfter(generation);
+        var error = Assert.Single(app.Reloader.Snapshot.Errors);
+        Assert.Equal("comparisons/alpha-or-beta.md", error.Path);
+        Assert.Contains("draft", error.Message, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/compare/alpha-or-beta", UriKind.Relative))).StatusCode);
+
+        // An alias that is another tool's slug is refused, although the file was valid on its own.
+        generation = app.Reloader.Generation;
+        content.Tool("gamma", "Gamma", category: "Inference Runtimes", tagline: "Now with an alias", extra: "aliases: [alpha]\n");
+        await app.WaitForReloadAfter(generation);
+        Assert.Contains(app.Reloader.Snapshot.Errors, e => e.Path == "tools/gamma.md" && e.Message.Contains("alias 'alpha'", StringComparison.Ordinal));
+        Assert.Contains("The third tool", await Home(client), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_follows_an_edited_tool_and_keeps_its_quotes()
+    {
+        using var content = TestContent.Sample();
+        content.Verdict("alpha", "ada", "ship", "Wonderfully quick to set up.");
+        await using var app = new VerdictsApp(content);
+        var client = app.CreateClient();
+        async Task<string> Search(string q) => await client.GetStringAsync(new Uri("/search?q=" + q, UriKind.Relative));
+        Assert.Contains("data-tool=\"alpha\"", await Search("worth"), StringComparison.Ordinal);
+
+        var generation = app.Reloader.Generation;
+        content.Tool("alpha", "Alpha", tagline: "The first tool", body: "Rebuilt around zeppelins.");
+        await app.WaitForReloadAfter(generation);
+
+        Assert.Contains("data-tool=\"alpha\"", await Search("zeppelins"), StringComparison.Ordinal);
+        Assert.Contains("data-tool=\"alpha\"", await Search("wonderfully"), StringComparison.Ordinal);
+        using var connection = app.Database.Open();
+        // One row for the tool and one per verdict: the old description is gone, not left beside the new one.
+        Assert.Equal(3, connection.QuerySingle<long>("SELECT count(*) FROM search_index WHERE tool_slug = 'alpha'"));
+        Assert.Equal(0, connection.QuerySingle<long>("SELECT count(*) FROM search_index WHERE search_index MATCH 'worth' AND tool_slug = 'alpha'"));
+    }
+
+    [Fact]
+    public async Task A_file_accepted_without_changing_gets_its_text_kept_as_last_good()
+    {
+        using var content = TestContent.Sample();
+        content.Verdict("delta", "ada", "skip", "Waiting on its tool.");
+        await using var app = new VerdictsApp(content);
+        using (var connection = app.Database.Open())
+            Assert.Null(connection.QuerySingle<string?>("SELECT good_source FROM content_files WHERE path = 'verdicts/delta/ada.md'"));
+
+        var generation = app.Reloader.Generation;
+        content.Tool("delta", "Delta");
+        await app.WaitForReloadAfter(generation);
+
+        using (var connection = app.Database.Open())
+        {
+            var row = connection.QuerySingle<(string State, string GoodSource)>("SELECT state, good_source FROM content_files WHERE path = 'verdicts/delta/ada.md'");
+            Assert.Equal(("loaded", content.Read("verdicts/delta/ada.md")), row);
+        }
+    }
+
+    [Fact]
     public async Task A_missing_content_folder_at_start_serves_the_existing_database()
     {
         using var content = TestContent.Sample();
