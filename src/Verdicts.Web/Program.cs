@@ -60,8 +60,10 @@ builder.Services.AddVisitorRateLimits(builder.Configuration);
 // Anonymous GETs are cached whole and evicted by tag when content reloads or a vote lands.
 var outputCacheDisabled = builder.Configuration.GetValue<bool>("Verdicts:DisableOutputCache");
 builder.Services.AddOutputCache(o => o.AddBasePolicy(p => p
-    // Admin pages are per admin and never cached; the switch exists to measure cache misses.
-    .With(context => !outputCacheDisabled && !context.HttpContext.Request.Path.StartsWithSegments("/admin"))
+    // Admin pages and a visitor's own votes are per person and never cached; the switch exists to measure cache misses.
+    // The cache answers before routing, so this base policy (not endpoint metadata) is what decides.
+    .With(context => !outputCacheDisabled && !context.HttpContext.Request.Path.StartsWithSegments("/admin")
+        && !context.HttpContext.Request.Path.StartsWithSegments("/votes"))
     .Tag(CacheTags.Content)
     // Keyed by content generation as well: a page rendered from the old rows while an import commits is never served after it.
     .VaryByValue(context => new KeyValuePair<string, string>("content",
@@ -139,13 +141,14 @@ app.UseSerilogRequestLogging(logging =>
         new("Elapsed", new Serilog.Events.ScalarValue(elapsed)),
     ]);
 app.UseStaticFiles();
+// A cached page is answered here, without routing, authentication or rate limiting: public pages depend on none of them.
+app.UseOutputCache();
 app.UseCrossOriginProtection();
 app.UseAdminPathGuard();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
-app.UseOutputCache();
 app.MapRazorPages();
 app.MapSyndication();
 app.MapApi();

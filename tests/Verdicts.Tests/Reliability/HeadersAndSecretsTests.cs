@@ -48,6 +48,25 @@ public sealed class HeadersAndSecretsTests
     }
 
     [Fact]
+    public async Task A_page_answered_from_the_output_cache_carries_the_security_headers_and_no_cookie()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.NoRedirects();
+
+        using var first = await client.GetAsync(new Uri("/compare/alpha-or-beta", UriKind.Relative));
+        using var second = await client.GetAsync(new Uri("/compare/alpha-or-beta", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        // The output cache marks what it served from storage with an Age header.
+        Assert.False(first.Headers.Contains("Age"));
+        Assert.True(second.Headers.Contains("Age"), "the second answer came from the output cache");
+        AssertSecurityHeaders(second, "cached page");
+        Assert.False(second.Headers.Contains("Set-Cookie"));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public void The_repository_holds_no_secrets()
     {
         var root = Verdicts.Web.VerdictsOptions.FindRepositoryRoot(AppContext.BaseDirectory);
