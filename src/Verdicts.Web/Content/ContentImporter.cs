@@ -15,13 +15,13 @@ public sealed class ContentImporter(Database database)
 {
     /// <param name="sourceOf">The text of a file whose current version is accepted, to keep as its last good version (null if unknown).</param>
     public void Import(ContentSnapshot? previous, ContentSnapshot next, IReadOnlyList<ContentError> extraErrors, DateTimeOffset now,
-        Func<FileStatus, string?> sourceOf)
+        Func<FileStatus, byte[]?> sourceOf)
     {
         using var connection = database.OpenForWriting();
         using var transaction = connection.BeginTransaction();
         // After a full clear there is nothing to delete first; skipping the deletes matters, because the search
         // index can only find a tool's rows by scanning it.
-        var write = new Writer(connection, transaction, Fresh: previous is null);
+        using var write = new Writer(connection, transaction, Fresh: previous is null);
 
         if (previous is null)
         {
@@ -68,9 +68,50 @@ public sealed class ContentImporter(Database database)
             .Concat(before.Keys.Where(k => !after.ContainsKey(k)));
     }
 
-    private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool Fresh)
+    /// <summary>
+    /// Writes content rows. Each INSERT is prepared once per import and run for every row: a cold import writes some
+    /// 200 000 rows, and preparing a statement per tool cost more than the inserts themselves.
+    /// </summary>
+    private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool Fresh) : IDisposable
     {
         private const long SearchRowsPerTool = 1 << 16;
+
+        private readonly Statement insertReviewer = new(connection, transaction, """
+            INSERT INTO reviewers (slug, name, lens, sort_order, bio_html, path) VALUES ($1, $2, $3, $4, $5, $6)
+            """);
+        private readonly Statement insertTool = new(connection, transaction, """
+            INSERT INTO tools (slug, name, category, category_slug, tagline, vendor, website, license, tags, released,
+                               entry_price, description_html, description_text, panel_ship, panel_skip, path)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+            RETURNING rowid
+            """);
+        private readonly Statement insertPlan = new(connection, transaction,
+            "INSERT INTO tool_plans (tool_slug, position, name, price, notes) VALUES ($1, $2, $3, $4, $5)");
+        private readonly Statement insertAlias = new(connection, transaction, "INSERT INTO tool_aliases (alias, tool_slug) VALUES ($1, $2)");
+        private readonly Statement insertVerdict = new(connection, transaction, """
+            INSERT INTO verdicts (tool_slug, reviewer_slug, verdict, date, quote_html, quote_text, path) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """);
+        private readonly Statement insertSearchRow = new(connection, transaction,
+            "INSERT INTO search_index (rowid, tool_slug, kind, title, tagline, body) VALUES ($1, $2, $3, $4, $5, $6)");
+        private readonly Statement insertComparison = new(connection, transaction, """
+            INSERT INTO comparisons (slug, title, question, intro_html, published, featured, tool_set, path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """);
+        private readonly Statement insertComparisonTool = new(connection, transaction,
+            "INSERT INTO comparison_tools (comparison_slug, position, tool_slug) VALUES ($1, $2, $3)");
+        private readonly Statement upsertFile = new(connection, transaction, """
+            INSERT INTO content_files (path, kind, state, sha256, good_sha256, good_source, updated_at)
+            VALUES ($1, $2, $3, $4, $5, CAST($6 AS TEXT), $7)
+            ON CONFLICT (path) DO UPDATE SET
+                kind = excluded.kind, state = excluded.state, sha256 = excluded.sha256, updated_at = excluded.updated_at,
+                good_sha256 = coalesce(excluded.good_sha256, good_sha256),
+                good_source = coalesce(excluded.good_source, good_source)
+            """);
+
+        public void Dispose()
+        {
+            foreach (var statement in new[] { insertReviewer, insertTool, insertPlan, insertAlias, insertVerdict, insertSearchRow, insertComparison, insertComparisonTool, upsertFile })
+                statement.Dispose();
+        }
 
         public void Reviewer(string slug, ReviewerDocument? reviewer)
         {
@@ -78,10 +119,7 @@ public sealed class ContentImporter(Database database)
                 connection.Execute("DELETE FROM reviewers WHERE slug = @slug", new { slug }, transaction);
             if (reviewer is null)
                 return;
-            connection.Execute("""
-                INSERT INTO reviewers (slug, name, lens, sort_order, bio_html, path)
-                VALUES (@Slug, @Name, @Lens, @Order, @BioHtml, @Path)
-                """, reviewer, transaction);
+            insertReviewer.Run(reviewer.Slug, reviewer.Name, reviewer.Lens, reviewer.Order, reviewer.BioHtml, reviewer.Path);
         }
 
         public void Tool(string slug, ToolDocument? tool, IReadOnlyList<VerdictDocument> verdicts)
@@ -100,35 +138,21 @@ public sealed class ContentImporter(Database database)
             }
             if (tool is null || tool.Draft)
                 return;
-            var toolRow = connection.ExecuteScalar<long>("""
-                INSERT INTO tools (slug, name, category, category_slug, tagline, vendor, website, license, tags, released,
-                                   entry_price, description_html, description_text, panel_ship, panel_skip, path)
-                VALUES (@Slug, @Name, @Category, @CategorySlug, @Tagline, @Vendor, @Website, @License, @Tags, @Released,
-                        @EntryPrice, @DescriptionHtml, @DescriptionText, @PanelShip, @PanelSkip, @Path)
-                RETURNING rowid
-                """, new
-            {
-                tool.Slug, tool.Name, tool.Category, tool.CategorySlug, tool.Tagline, tool.Vendor, tool.Website, tool.License,
-                Tags = JsonSerializer.Serialize(tool.Tags), tool.Released, tool.EntryPrice, tool.DescriptionHtml, tool.DescriptionText,
-                PanelShip = verdicts.Count(v => v.Verdict == "ship"),
-                PanelSkip = verdicts.Count(v => v.Verdict == "skip"),
-                tool.Path,
-            }, transaction);
-            connection.Execute("INSERT INTO tool_plans (tool_slug, position, name, price, notes) VALUES (@ToolSlug, @Position, @Name, @Price, @Notes)",
-                tool.Plans.Select((p, i) => new { ToolSlug = slug, Position = i, p.Name, p.Price, p.Notes }), transaction);
-            connection.Execute("INSERT INTO tool_aliases (alias, tool_slug) VALUES (@Alias, @ToolSlug)",
-                tool.Aliases.Select(a => new { Alias = a.Slug, ToolSlug = slug }), transaction);
-            connection.Execute("""
-                INSERT INTO verdicts (tool_slug, reviewer_slug, verdict, date, quote_html, quote_text, path)
-                VALUES (@ToolSlug, @ReviewerSlug, @Verdict, @Date, @QuoteHtml, @QuoteText, @Path)
-                """, verdicts, transaction);
+            var ship = verdicts.Count(v => v.Verdict == "ship");
+            var toolRow = (long)insertTool.Scalar(tool.Slug, tool.Name, tool.Category, tool.CategorySlug, tool.Tagline, tool.Vendor, tool.Website,
+                tool.License, JsonSerializer.Serialize(tool.Tags), tool.Released, tool.EntryPrice, tool.DescriptionHtml, tool.DescriptionText,
+                ship, verdicts.Count - ship, tool.Path)!;
+            for (var i = 0; i < tool.Plans.Count; i++)
+                insertPlan.Run(slug, i, tool.Plans[i].Name, tool.Plans[i].Price, tool.Plans[i].Notes);
+            foreach (var alias in tool.Aliases)
+                insertAlias.Run(alias.Slug, slug);
+            foreach (var verdict in verdicts)
+                insertVerdict.Run(verdict.ToolSlug, verdict.ReviewerSlug, verdict.Verdict, verdict.Date, verdict.QuoteHtml, verdict.QuoteText, verdict.Path);
             // Each tool owns a block of search rowids, so its rows can be replaced without scanning the whole index.
-            connection.Execute("INSERT INTO search_index (rowid, tool_slug, kind, title, tagline, body) VALUES (@Row, @ToolSlug, @Kind, @Title, @Tagline, @Body)",
-                verdicts.Take((int)SearchRowsPerTool - 1)
-                    .Select(v => new { ToolSlug = slug, Kind = "quote", Title = tool.Name, Tagline = "", Body = v.QuoteText })
-                    .Prepend(new { ToolSlug = slug, Kind = "tool", Title = tool.Name, tool.Tagline, Body = tool.DescriptionText })
-                    .Select((row, i) => new { Row = toolRow * SearchRowsPerTool + i, row.ToolSlug, row.Kind, row.Title, row.Tagline, row.Body }),
-                transaction);
+            var searchRow = toolRow * SearchRowsPerTool;
+            insertSearchRow.Run(searchRow, slug, "tool", tool.Name, tool.Tagline, tool.DescriptionText);
+            foreach (var verdict in verdicts.Take((int)SearchRowsPerTool - 1))
+                insertSearchRow.Run(++searchRow, slug, "quote", tool.Name, "", verdict.QuoteText);
         }
 
         public void Comparison(string slug, ComparisonDocument? comparison)
@@ -142,21 +166,13 @@ public sealed class ContentImporter(Database database)
             }
             if (comparison is null || comparison.Draft)
                 return;
-            connection.Execute("""
-                INSERT INTO comparisons (slug, title, question, intro_html, published, featured, tool_set, path)
-                VALUES (@Slug, @Title, @Question, @IntroHtml, @Published, @Featured, @ToolSet, @Path)
-                """, new
-            {
-                comparison.Slug, comparison.Title, comparison.Question, comparison.IntroHtml, comparison.Published,
-                Featured = comparison.Featured ? 1L : 0L,
-                ToolSet = ToolSet(comparison.Tools.Select(t => t.Slug)),
-                comparison.Path,
-            }, transaction);
-            connection.Execute("INSERT INTO comparison_tools (comparison_slug, position, tool_slug) VALUES (@Comparison, @Position, @Tool)",
-                comparison.Tools.Select((t, i) => new { Comparison = slug, Position = i, Tool = t.Slug }), transaction);
+            insertComparison.Run(comparison.Slug, comparison.Title, comparison.Question, comparison.IntroHtml, comparison.Published,
+                comparison.Featured ? 1L : 0L, ToolSet(comparison.Tools.Select(t => t.Slug)), comparison.Path);
+            for (var i = 0; i < comparison.Tools.Count; i++)
+                insertComparisonTool.Run(slug, i, comparison.Tools[i].Slug);
         }
 
-        public void Files(ContentSnapshot? previous, ContentSnapshot next, DateTimeOffset now, Func<FileStatus, string?> sourceOf)
+        public void Files(ContentSnapshot? previous, ContentSnapshot next, DateTimeOffset now, Func<FileStatus, byte[]?> sourceOf)
         {
             IEnumerable<FileStatus> changed;
             if (previous is null)
@@ -179,23 +195,13 @@ public sealed class ContentImporter(Database database)
                 changed = next.Files.Where(f => !before.TryGetValue(f.Path, out var old) || old != f);
             }
             var at = now.ToString("O", CultureInfo.InvariantCulture);
-            connection.Execute("""
-                INSERT INTO content_files (path, kind, state, sha256, good_sha256, good_source, updated_at)
-                VALUES (@Path, @Kind, @State, @Sha256, @GoodSha256, @GoodSource, @At)
-                ON CONFLICT (path) DO UPDATE SET
-                    kind = excluded.kind, state = excluded.state, sha256 = excluded.sha256, updated_at = excluded.updated_at,
-                    good_sha256 = coalesce(excluded.good_sha256, good_sha256),
-                    good_source = coalesce(excluded.good_source, good_source)
-                """, changed.Select(f =>
+            foreach (var f in changed)
             {
                 // Only a version accepted as it is on disk becomes the new last good version.
                 var good = f.State is FileState.Loaded or FileState.Draft ? sourceOf(f) : null;
-                return new
-                {
-                    f.Path, Kind = f.Kind.ToString().ToLowerInvariant(), State = f.State.ToString().ToLowerInvariant(), f.Sha256,
-                    GoodSha256 = good is null ? null : f.Sha256, GoodSource = good, At = at,
-                };
-            }), transaction);
+                upsertFile.Run(f.Path, f.Kind.ToString().ToLowerInvariant(), f.State.ToString().ToLowerInvariant(), f.Sha256,
+                    good is null ? null : f.Sha256, good, at);
+            }
         }
 
         private static bool SamePaths(IReadOnlyList<FileStatus> before, IReadOnlyList<FileStatus> after)
@@ -209,6 +215,33 @@ public sealed class ContentImporter(Database database)
             }
             return true;
         }
+    }
+
+    /// <summary>A statement with positional parameters, prepared on first use and reused for every row after.</summary>
+    private sealed class Statement(SqliteConnection connection, SqliteTransaction transaction, string sql) : IDisposable
+    {
+        private SqliteCommand? command;
+
+        public void Run(params object?[] values) => Bind(values).ExecuteNonQuery();
+
+        public object? Scalar(params object?[] values) => Bind(values).ExecuteScalar();
+
+        private SqliteCommand Bind(object?[] values)
+        {
+            if (command is null)
+            {
+                command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                for (var i = 1; i <= values.Length; i++)
+                    command.Parameters.Add(new SqliteParameter("$" + i.ToString(CultureInfo.InvariantCulture), null));
+            }
+            for (var i = 0; i < values.Length; i++)
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            return command;
+        }
+
+        public void Dispose() => command?.Dispose();
     }
 
     public static string ToolSet(IEnumerable<string> slugs) => string.Join(' ', slugs.Order(StringComparer.Ordinal));

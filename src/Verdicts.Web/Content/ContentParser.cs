@@ -10,10 +10,10 @@ public sealed record ParsedFile(string Path, ContentKind Kind, string Sha256, Co
     public bool IsValid => Document is not null && Errors.Count == 0;
 
     /// <summary>
-    /// The file's text (line endings normalised), kept only until the import has stored it as the file's last good
-    /// version: holding every file's text for the life of the process would double the content's memory.
+    /// The file's text as UTF-8 (line endings normalised), kept only until the import has stored it as the file's
+    /// last good version: holding every file's text for the life of the process would double the content's memory.
     /// </summary>
-    public string? Source { get; init; }
+    public byte[]? Source { get; init; }
 }
 
 /// <summary>Turns the bytes of one content file into a checked document. Pure: no file system, no database.</summary>
@@ -76,7 +76,11 @@ public static partial class ContentParser
         var errors = new List<ContentError>();
         var sha = Hash(bytes);
         var document = Read(relativePath, kind, bytes, sha, errors, out var text);
-        return new ParsedFile(relativePath, kind, sha, errors.Count == 0 ? document : null, errors) { Source = text };
+        // Most files need no normalising, and then their bytes already are the text's UTF-8.
+        var source = text is null ? null
+            : bytes is not [0xEF, 0xBB, 0xBF, ..] && !bytes.AsSpan().Contains((byte)'\r') ? bytes
+            : Encoding.UTF8.GetBytes(text);
+        return new ParsedFile(relativePath, kind, sha, errors.Count == 0 ? document : null, errors) { Source = source };
     }
 
     private static ContentDocument? Read(string path, ContentKind kind, byte[] bytes, string sha, List<ContentError> errors, out string? text)

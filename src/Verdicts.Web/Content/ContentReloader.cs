@@ -369,7 +369,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
     /// The text of an accepted file. A file can become accepted without having changed (say its tool came back);
     /// its text is then read again, and kept only if it is still the version that was accepted.
     /// </summary>
-    private string? SourceOf(FileStatus file, Dictionary<string, ParsedFile> justRead)
+    private byte[]? SourceOf(FileStatus file, Dictionary<string, ParsedFile> justRead)
     {
         if (justRead.TryGetValue(file.Path, out var parsed))
             return parsed.Sha256 == file.Sha256 ? parsed.Source : null;
