@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Dapper;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
 using Verdicts.Web.Security;
@@ -21,7 +24,7 @@ public static class VotingEndpoints
     }
 
     private static async Task<IResult> VoteAsync(string slug, HttpContext context, ContentReloader content, Database database,
-        Visitors visitors, VoteWriter writer, TimeProvider time)
+        Visitors visitors, VoteWriter writer, TimeProvider time, IOptions<JsonOptions> json)
     {
         var form = await FormPost.ReadAsync(context.Request, "choice", "return");
         if (form.Problem is not null)
@@ -49,7 +52,13 @@ public static class VotingEndpoints
 
         context.Response.Headers.CacheControl = "no-store";
         if (WantsJson(context.Request))
-            return Results.Json(new VoteJson(slug, choice == "clear" ? null : choice, new CommunityJson(tally.Ship, tally.Skip, tally.Percent)));
+        {
+            // Serialized up front (with the site's JSON options) so the answer goes out in one write with a
+            // Content-Length, rather than through the chunked asynchronous writer.
+            var answer = new VoteJson(slug, choice == "clear" ? null : choice, new CommunityJson(tally.Ship, tally.Skip, tally.Percent));
+            return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(answer, json.Value.SerializerOptions.GetTypeInfo(typeof(VoteJson))),
+                "application/json; charset=utf-8");
+        }
         var back = returnPath ?? $"/tools/{slug}";
         return Results.Extensions.SeeOther(WithVoted(back, slug, choice));
     }
@@ -79,8 +88,15 @@ public static class VotingEndpoints
         return Results.Json(mine.ToDictionary(m => m.Tool, m => m.Choice));
     }
 
-    private static bool WantsJson(HttpRequest request) =>
-        request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
+    private static bool WantsJson(HttpRequest request)
+    {
+        foreach (var accept in request.Headers.Accept)
+        {
+            if (accept?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true)
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>The page to go back to, telling it (through the address, not a cookie) what this visitor just chose.</summary>
     public static string WithVoted(string path, string slug, string choice)

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Verdicts.Tests.Infrastructure;
+
+namespace Verdicts.Tests.Voting;
+
+public sealed class VoteWriterTests
+{
+    private static async Task<(HttpStatusCode Status, string? Cookie, JsonElement? Json)> Vote(HttpClient client, string tool, string choice, string? cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/tools/{tool}/vote")
+        {
+            Content = new StringContent($"choice={choice}", Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (cookie is not null)
+            request.Headers.Add("Cookie", cookie);
+        using var response = await client.SendAsync(request);
+        var setCookie = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.Single().Split(';')[0] : null;
+        var json = response.StatusCode == HttpStatusCode.OK ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : (JsonElement?)null;
+        return (response.StatusCode, setCookie ?? cookie, json);
+    }
+
+    [Fact]
+    public async Task Tallies_match_the_votes_after_many_mixed_ship_skip_and_clear_batches()
+    {
+        using var content = TestContent.Sample();
+        // All from one address, far beyond the per-address limit a real visitor would meet.
+        await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:RateLimit:Disabled"] = "true" });
+        var client = app.NoRedirects();
+        string[] tools = ["alpha", "beta", "gamma"];
+        string[] choices = ["ship", "skip", "clear"];
+
+        // Twenty visitors vote at once, round after round, so batches mix new votes, changes and withdrawals
+        // for the same tools (and, across rounds, the same visitors), all through the writer's reused statements.
+        var cookies = new string?[20];
+        for (var round = 0; round < 8; round++)
+        {
+            var answers = await Task.WhenAll(cookies.Select((cookie, visitor) =>
+                Vote(client, tools[(visitor + round) % tools.Length], choices[(visitor * 7 + round * 3) % choices.Length], cookie)));
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+            for (var visitor = 0; visitor < cookies.Length; visitor++)
+                cookies[visitor] = answers[visitor].Cookie;
+        }
+
+        using var connection = app.Database.Open();
+        var counted = connection.Query<(string Tool, long Ship, long Skip)>("""
+            SELECT t.tool_slug, (SELECT count(*) FROM votes v WHERE v.tool_slug = t.tool_slug AND v.choice = 'ship'),
+                   (SELECT count(*) FROM votes v WHERE v.tool_slug = t.tool_slug AND v.choice = 'skip')
+            FROM vote_tallies t ORDER BY t.tool_slug
+            """).ToList();
+        var tallies = connection.Query<(string Tool, long Ship, long Skip)>("SELECT tool_slug, ship, skip FROM vote_tallies ORDER BY tool_slug").ToList();
+        Assert.Equal(counted, tallies);
+        Assert.True(connection.ExecuteScalar<long>("SELECT count(*) FROM votes") > 0);
+        // The per-day changes add up to the same totals, so the trend chart ends where the tally stands.
+        var days = connection.Query<(string Tool, long Ship, long Skip)>(
+            "SELECT tool_slug, sum(ship), sum(skip) FROM vote_days GROUP BY tool_slug ORDER BY tool_slug").ToList();
+        Assert.Equal(tallies, days);
+
+        // One more vote answers with the tally as it stands after its own commit.
+        var (status, _, json) = await Vote(client, "alpha", "ship", null);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (ship, skip) = connection.QuerySingle<(long, long)>(
+            "SELECT sum(choice = 'ship'), sum(choice = 'skip') FROM votes WHERE tool_slug = 'alpha'");
+        var community = json!.Value.GetProperty("community");
+        Assert.Equal((ship, skip), (community.GetProperty("ship").GetInt64(), community.GetProperty("skip").GetInt64()));
+    }
+}
