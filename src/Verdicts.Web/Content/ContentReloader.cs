@@ -129,9 +129,9 @@ public sealed class ContentReloader : IHostedService, IDisposable
             var hinted = false;
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                // The periodic full scan is the safety net for a dead or overflowing watcher; on a large folder it
-                // costs real time, so it runs less often there.
-                wait.CancelAfter(rescanInterval > lastFullScan * 20 ? rescanInterval : lastFullScan * 20);
+                // The periodic full scan is the safety net for a dead or overflowing watcher (whose errors already ask
+                // for one); on a large folder it costs real time, so it is spaced to take at most 1% of one core.
+                wait.CancelAfter(rescanInterval > lastFullScan * 100 ? rescanInterval : lastFullScan * 100);
                 try
                 {
                     await hints.Reader.ReadAsync(wait.Token);
