@@ -74,7 +74,8 @@ public sealed class ContentFiles(ContentReloader reloader)
     }
 
     /// <summary>Has the site take in what was just written before the admin is sent on, so the next page shows it.</summary>
-    public Task ReloadAsync() => Task.Run(reloader.ReloadNow);
+    /// <param name="changed">The content-relative files just written or deleted; none means "look at everything".</param>
+    public Task ReloadAsync(params string[] changed) => Task.Run(() => reloader.ReloadNow(changed.Length == 0 ? null : changed));
 
     /// <summary>What the loader would say about this text at this path, given everything else that is loaded now.</summary>
     public (ContentDocument? Document, IReadOnlyList<ContentError> Errors) Validate(string relative, string text)

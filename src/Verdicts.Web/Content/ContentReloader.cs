@@ -120,7 +120,9 @@ public sealed class ContentReloader : IHostedService, IDisposable
     /// Scans now, on the caller's thread, without waiting for recently written files to settle: for writers
     /// such as the admin editor whose writes are atomic renames, so the next page already shows the change.
     /// </summary>
-    public void ReloadNow() => SafeReload(TimeSpan.Zero, null);
+    /// <param name="paths">The content-relative files the caller changed; without them the whole folder is scanned.</param>
+    public void ReloadNow(IReadOnlyCollection<string>? paths = null) =>
+        SafeReload(TimeSpan.Zero, paths is null ? null : new HashSet<string>(paths, StringComparer.Ordinal));
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -54,7 +54,7 @@ public sealed class NewModel(ContentFiles files, AuditLog audit) : SitePageModel
         var full = files.Resolve(path).FullPath!;
         ContentFiles.WriteAtomically(full, text);
         audit.Record(User.Identity?.Name ?? "unknown", "create", path, null, ContentFiles.Hash(full));
-        await files.ReloadAsync();
+        await files.ReloadAsync(path);
         return Redirect($"/admin/content/{path}?done=created");
     }
 

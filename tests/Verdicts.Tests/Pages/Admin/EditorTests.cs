@@ -46,6 +46,34 @@ public sealed class EditorTests
     }
 
     [Fact]
+    public async Task Saves_deletions_and_new_files_show_at_once_without_the_watcher_or_a_rescan()
+    {
+        using var content = TestContent.Sample();
+        var settings = AdminSession.AdminSettings();
+        settings["Verdicts:WatchFiles"] = "false";
+        settings["Verdicts:RescanSeconds"] = "3600";
+        await using var app = new VerdictsApp(content, settings);
+        var client = await AdminSession.SignIn(app);
+        var visitor = app.CreateClient();
+
+        // The editor tells the loader which file it wrote, so the change is taken in before the redirect.
+        using var saved = await client.Submit(await EditorForm(client, "tools/alpha.md"), "Save", null,
+            ("Text", TestContent.ToolText("Alpha", tagline: "Saved with nobody watching")));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Contains("Saved with nobody watching", await visitor.GetStringAsync(new Uri("/tools/alpha", UriKind.Relative)), StringComparison.Ordinal);
+
+        var confirm = (await client.GetPage("/admin/content/tools/gamma.md?handler=Delete")).QuerySelector("form[action*='handler=Delete']")!;
+        using var deleted = await client.Submit(confirm, "Yes, delete the file");
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.Get("/tools/gamma")).StatusCode);
+
+        var form = (await client.GetPage("/admin/new")).QuerySelector("form.admin-form")!;
+        using var created = await client.Submit(form, "Create", null, ("Kind", "tool"), ("Name", "Nova Coder 2"));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        Assert.Equal("draft", (await client.GetPage("/admin/content")).QuerySelector("li[data-path='tools/nova-coder-2.md']")?.GetAttribute("data-state"));
+    }
+
+    [Fact]
     public async Task An_invalid_save_writes_nothing_and_shows_each_error_with_its_line()
     {
         using var content = TestContent.Sample();

@@ -87,7 +87,7 @@ public sealed class EditModel(ContentFiles files, AuditLog audit, Database datab
         ContentFiles.WriteAtomically(FullPath, Text);
         var after = ContentFiles.Hash(FullPath);
         audit.Record(Admin, Exists ? "save" : "create", RelativePath, NullIfEmpty(current), after);
-        await files.ReloadAsync();
+        await files.ReloadAsync(RelativePath);
         return Redirect($"/admin/content/{RelativePath}?done=saved");
     }
 
@@ -105,7 +105,7 @@ public sealed class EditModel(ContentFiles files, AuditLog audit, Database datab
         }
         System.IO.File.Delete(FullPath);
         audit.Record(Admin, "delete", RelativePath, current, null);
-        await files.ReloadAsync();
+        await files.ReloadAsync(RelativePath);
         return Redirect("/admin/content?deleted=" + Uri.EscapeDataString(RelativePath));
     }
 
@@ -129,6 +129,7 @@ public sealed class EditModel(ContentFiles files, AuditLog audit, Database datab
         plan.Apply();
         foreach (var (changed, before, after) in plan.Changes)
             audit.Record(Admin, "rename", changed, before, after, $"tool '{plan.OldSlug}' renamed to '{plan.NewSlug}'");
+        // A rename moves a whole folder of verdicts: look at everything.
         await files.ReloadAsync();
         return Redirect($"/admin/content/tools/{plan.NewSlug}.md?done=renamed");
     }
