@@ -84,7 +84,11 @@ public sealed class ContentFiles(ContentReloader reloader)
         var parsed = ContentParser.Parse(relative, kind, Bytes(text));
         if (!parsed.IsValid)
             return (null, parsed.Errors);
-        var others = reloader.Snapshot.Documents.Where(d => d.Path != relative)
+        // The usual save changes nothing other files rely on; only otherwise run every file's rules again.
+        var snapshot = reloader.Snapshot;
+        if (snapshot.AcceptedAt(relative, kind) is { } accepted && ContentResolver.FitsInPlace(snapshot, accepted, parsed.Document!))
+            return (parsed.Document, []);
+        var others = snapshot.Documents.Where(d => d.Path != relative)
             .Select(d => new ParsedFile(d.Path, d.Kind, d.Sha256, d, []));
         var resolved = ContentResolver.Resolve(others.Append(parsed), _ => null);
         var errors = resolved.Errors.Where(e => e.Path == relative).ToList();

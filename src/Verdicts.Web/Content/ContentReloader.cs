@@ -319,21 +319,9 @@ public sealed class ContentReloader : IHostedService, IDisposable
         return true;
     }
 
-    private static bool CanReplaceInPlace(ContentSnapshot current, ParsedFile before, ParsedFile after)
-    {
-        if (!after.IsValid || current.AcceptedAt(before.Path, before.Kind) is not { } accepted || accepted.Sha256 != before.Sha256)
-            return false;
-        return (accepted, after.Document) switch
-        {
-            (ToolDocument old, ToolDocument now) => old.Draft == now.Draft
-                && old.Aliases.Select(a => a.Slug).SequenceEqual(now.Aliases.Select(a => a.Slug), StringComparer.Ordinal),
-            (ReviewerDocument, ReviewerDocument) or (VerdictDocument, VerdictDocument) => true,
-            // The same checks the resolver makes, against tools that this edit cannot have changed.
-            (ComparisonDocument old, ComparisonDocument now) => old.Draft == now.Draft && now.Tools.All(t =>
-                current.Tools.TryGetValue(t.Slug, out var tool) && !tool.Draft && tool.Slug == t.Slug),
-            _ => false,
-        };
-    }
+    private static bool CanReplaceInPlace(ContentSnapshot current, ParsedFile before, ParsedFile after) =>
+        after.IsValid && current.AcceptedAt(before.Path, before.Kind) is { } accepted && accepted.Sha256 == before.Sha256
+        && ContentResolver.FitsInPlace(current, accepted, after.Document!);
 
     private static IReadOnlyDictionary<string, T> Replace<T>(IReadOnlyDictionary<string, T> documents, List<(ScannedFile Stamp, ParsedFile Parsed)> replaced)
         where T : ContentDocument
