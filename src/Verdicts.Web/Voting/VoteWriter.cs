@@ -20,7 +20,6 @@ public sealed class VotesUnavailableException(string message, Exception? inner =
 public sealed class VoteWriter(Database database, IHostApplicationLifetime lifetime, ILogger<VoteWriter> logger) : IHostedService
 {
     private const int MaxBatch = 512;
-    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(6);
 
     private sealed record Pending(string Tool, string Voter, string? Choice, string At, TaskCompletionSource<Tally> Done);
@@ -58,39 +57,7 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
         // going until the application has stopped; only then is the queue closed and drained.
         lifetime.ApplicationStopped.Register(() => queue.Writer.TryComplete());
         _ = Task.Run(WriteAsync, CancellationToken.None);
-        _ = Task.Run(() => CheckpointAsync(lifetime.ApplicationStopped), CancellationToken.None);
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// Copies the write-ahead log back into the database file, off the vote path. The writer's own connection never
-    /// checkpoints: a checkpoint (and its fsync) run inside a vote batch held every vote in that batch for 30 to 60 ms.
-    /// A passive checkpoint never blocks the writer or readers; what it cannot copy now it copies on a later tick.
-    /// </summary>
-    private async Task CheckpointAsync(CancellationToken stopped)
-    {
-        using var timer = new PeriodicTimer(CheckpointInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stopped))
-            {
-                try
-                {
-                    using var connection = database.Open();
-                    using var checkpoint = connection.CreateCommand();
-                    checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                    checkpoint.ExecuteNonQuery();
-                }
-                catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
-                {
-                    // A read-only or full disk: votes are refused meanwhile, and the next tick tries again.
-                    logger.LogDebug("Checkpoint skipped: {Reason}", ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -156,13 +123,6 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
             this.connection = connection;
             try
             {
-                // Checkpoints are left to CheckpointAsync. Other connections keep SQLite's automatic checkpoint, and
-                // the timer covers this one even if the pool hands it to someone else later.
-                using (var pragma = connection.CreateCommand())
-                {
-                    pragma.CommandText = "PRAGMA wal_autocheckpoint = 0;";
-                    pragma.ExecuteNonQuery();
-                }
                 upsert = Prepare("""
                     INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES ($tool, $voter, $choice, $at)
                     ON CONFLICT (tool_slug, voter) DO UPDATE SET choice = excluded.choice, voted_at = excluded.voted_at

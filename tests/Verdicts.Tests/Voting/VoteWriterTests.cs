@@ -68,29 +68,4 @@ public sealed class VoteWriterTests
         var community = json!.Value.GetProperty("community");
         Assert.Equal((ship, skip), (community.GetProperty("ship").GetInt64(), community.GetProperty("skip").GetInt64()));
     }
-
-    [Fact]
-    public async Task Committed_votes_reach_the_database_file_itself_through_background_checkpoints()
-    {
-        using var content = TestContent.Sample();
-        await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:RateLimit:Disabled"] = "true" });
-        var client = app.NoRedirects();
-        for (var i = 0; i < 30; i++)
-            Assert.Equal(HttpStatusCode.OK, (await Vote(client, i % 3 == 0 ? "alpha" : "beta", i % 2 == 0 ? "ship" : "skip", null)).Status);
-        using var live = app.Database.Open();
-        var committed = live.Query<(string, string)>("SELECT tool_slug, choice FROM votes ORDER BY tool_slug").ToList();
-        Assert.NotEmpty(committed);
-
-        // Read a copy of the main file alone, without its write-ahead log: the votes are there once a checkpoint has copied them.
-        var copy = Path.Combine(Path.GetDirectoryName(app.DatabasePath)!, "main-file-only.db");
-        await VerdictsApp.Eventually(() =>
-        {
-            File.Copy(app.DatabasePath, copy, overwrite: true);
-            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Pooling=false");
-            connection.Open();
-            // Until the first checkpoint even the schema lives only in the log.
-            var hasVotes = connection.ExecuteScalar<long>("SELECT count(*) FROM sqlite_schema WHERE name = 'votes'") == 1;
-            return Task.FromResult(hasVotes && connection.Query<(string, string)>("SELECT tool_slug, choice FROM votes ORDER BY tool_slug").SequenceEqual(committed));
-        }, "the votes are checkpointed into the database file");
-    }
 }
