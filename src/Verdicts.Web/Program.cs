@@ -61,7 +61,7 @@ builder.Services.AddVisitorRateLimits(builder.Configuration);
 var outputCacheDisabled = builder.Configuration.GetValue<bool>("Verdicts:DisableOutputCache");
 builder.Services.AddOutputCache(o => o.AddBasePolicy(p => p
     // Admin pages and a visitor's own votes are per person and never cached; the switch exists to measure cache misses.
-    // The cache answers before routing, so this base policy (not endpoint metadata) is what decides.
+    // The cache answers before routing, so this base policy decides for every endpoint; endpoint metadata is never seen.
     .With(context => !outputCacheDisabled && !context.HttpContext.Request.Path.StartsWithSegments("/admin")
         && !context.HttpContext.Request.Path.StartsWithSegments("/votes"))
     .Tag(CacheTags.Content)

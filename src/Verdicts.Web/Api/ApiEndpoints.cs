@@ -23,7 +23,7 @@ public static class ApiEndpoints
 
     public static void MapApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").CacheOutput();
+        var api = app.MapGroup("/api");
         api.MapGet("/tools/{slug}", async (string slug, Database database, HttpContext context) =>
         {
             using var connection = database.Open();

@@ -12,11 +12,10 @@ public static class SyndicationEndpoints
 {
     public static void MapSyndication(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/feed.xml", FeedAsync).CacheOutput();
-        app.MapGet("/sitemap.xml", SitemapAsync).CacheOutput();
+        app.MapGet("/feed.xml", FeedAsync);
+        app.MapGet("/sitemap.xml", SitemapAsync);
         app.MapGet("/robots.txt", (HttpContext context, IOptions<VerdictsOptions> options) =>
-            Results.Text($"User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\nSitemap: {SiteUrl(context, options.Value)}/sitemap.xml\n", "text/plain; charset=utf-8"))
-            .CacheOutput();
+            Results.Text($"User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\nSitemap: {SiteUrl(context, options.Value)}/sitemap.xml\n", "text/plain; charset=utf-8"));
     }
 
     public static string SiteUrl(HttpContext context, VerdictsOptions options) =>

@@ -19,8 +19,8 @@ public static class VotingEndpoints
     public static void MapVoting(this IEndpointRouteBuilder app)
     {
         app.MapPost("/tools/{slug}/vote", VoteAsync).RequireRateLimiting(VisitorRateLimits.Policy).DisableAntiforgery();
-        // Per visitor: must never be stored in the output cache, whatever the base policy says.
-        app.MapGet("/votes/mine", MineAsync).CacheOutput(policy => policy.NoCache());
+        // Per visitor: the output cache's base policy (Program.cs) leaves everything under /votes alone.
+        app.MapGet("/votes/mine", MineAsync);
     }
 
     private static async Task<IResult> VoteAsync(string slug, HttpContext context, ContentReloader content, Database database,
