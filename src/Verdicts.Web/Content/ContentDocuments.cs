@@ -1,11 +1,60 @@
+using System.Text;
+
 namespace Verdicts.Web.Content;
 
 public enum ContentKind { Tool, Reviewer, Verdict, Comparison }
 
 /// <summary>A content file that passed its own checks; cross-file rules are applied by <see cref="ContentResolver"/>.</summary>
-public abstract record ContentDocument(string Path, string Slug, string Sha256)
+/// <param name="Body">The Markdown after the front matter.</param>
+public abstract record ContentDocument(string Path, string Slug, string Sha256, MarkdownBody Body)
 {
     public abstract ContentKind Kind { get; }
+}
+
+/// <summary>
+/// A document's Markdown, held as UTF-8, with its HTML and plain text. Both are rendered when the file is parsed
+/// (so a file that cannot be rendered is rejected then) and kept until the import has written them; then
+/// <see cref="DropRendering"/> lets them go, because the site serves them from the database. The rare later write
+/// that needs them again (a tool rewritten because one of its verdicts changed) renders them anew, with the same
+/// result. At 10 000 tools the rendered text is about 40 MB of the heap, the Markdown about a fifth of that.
+/// </summary>
+public sealed class MarkdownBody : IEquatable<MarkdownBody>
+{
+    private readonly byte[] markdown;
+    private string? html;
+    private string? text;
+
+    public MarkdownBody(string markdown, bool withText)
+    {
+        this.markdown = Encoding.UTF8.GetBytes(markdown);
+        html = MarkdownRenderer.ToHtml(markdown);
+        text = withText ? MarkdownRenderer.ToPlainText(markdown) : null;
+    }
+
+    public string Markdown => Encoding.UTF8.GetString(markdown);
+
+    // Rendering is deterministic, so two threads that both find a field empty store equal strings.
+    public string Html => html ?? (html = MarkdownRenderer.ToHtml(Markdown));
+
+    public string Text => text ?? (text = MarkdownRenderer.ToPlainText(Markdown));
+
+    /// <summary>Lets the rendered HTML and text go; they are rendered again if asked for.</summary>
+    public void DropRendering()
+    {
+        html = null;
+        text = null;
+    }
+
+    public bool Equals(MarkdownBody? other) => other is not null && markdown.AsSpan().SequenceEqual(other.markdown);
+
+    public override bool Equals(object? obj) => Equals(obj as MarkdownBody);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.AddBytes(markdown);
+        return hash.ToHashCode();
+    }
 }
 
 public sealed record PricePlan(string Name, string Price, string? Notes);
@@ -17,30 +66,42 @@ public sealed record ToolDocument(
     string Name, string Category, string CategorySlug, string Tagline,
     string? Vendor, string? Website, string? License, IReadOnlyList<string> Tags, string? Released,
     string EntryPrice, IReadOnlyList<PricePlan> Plans, IReadOnlyList<PositionedSlug> Aliases, bool Draft,
-    string DescriptionHtml, string DescriptionText) : ContentDocument(Path, Slug, Sha256)
+    MarkdownBody Body) : ContentDocument(Path, Slug, Sha256, Body)
 {
     public override ContentKind Kind => ContentKind.Tool;
+
+    public string DescriptionHtml => Body.Html;
+
+    public string DescriptionText => Body.Text;
 }
 
 public sealed record ReviewerDocument(
     string Path, string Slug, string Sha256,
-    string Name, string Lens, long? Order, string BioHtml) : ContentDocument(Path, Slug, Sha256)
+    string Name, string Lens, long? Order, MarkdownBody Body) : ContentDocument(Path, Slug, Sha256, Body)
 {
     public override ContentKind Kind => ContentKind.Reviewer;
+
+    public string BioHtml => Body.Html;
 }
 
 public sealed record VerdictDocument(
     string Path, string Slug, string Sha256,
     string ToolSlug, string ReviewerSlug, string Verdict, string? Date,
-    string QuoteHtml, string QuoteText) : ContentDocument(Path, Slug, Sha256)
+    MarkdownBody Body) : ContentDocument(Path, Slug, Sha256, Body)
 {
     public override ContentKind Kind => ContentKind.Verdict;
+
+    public string QuoteHtml => Body.Html;
+
+    public string QuoteText => Body.Text;
 }
 
 public sealed record ComparisonDocument(
     string Path, string Slug, string Sha256,
     IReadOnlyList<PositionedSlug> Tools, string Published, string? Title, string? Question,
-    bool Featured, bool Draft, string IntroHtml) : ContentDocument(Path, Slug, Sha256)
+    bool Featured, bool Draft, MarkdownBody Body) : ContentDocument(Path, Slug, Sha256, Body)
 {
     public override ContentKind Kind => ContentKind.Comparison;
+
+    public string IntroHtml => Body.Html;
 }

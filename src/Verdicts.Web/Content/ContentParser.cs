@@ -257,7 +257,7 @@ public static partial class ContentParser
             return null;
         }
         return new ToolDocument(path, slug, sha, name!, category!, categorySlug, tagline!, vendor, website, license,
-            tags, released, entry!, plans, aliases, draft, MarkdownRenderer.ToHtml(body), MarkdownRenderer.ToPlainText(body));
+            tags, released, entry!, plans, aliases, draft, new MarkdownBody(body, withText: true));
     }
 
     private static ReviewerDocument? ReadReviewer(string path, string slug, string sha, FieldReader fields, string body)
@@ -266,7 +266,7 @@ public static partial class ContentParser
         var name = fields.Text("name", required: true, maxLength: 100);
         var lens = fields.Text("lens", required: true, maxLength: 60);
         var order = fields.Integer("order");
-        return name is null || lens is null ? null : new ReviewerDocument(path, slug, sha, name, lens, order, MarkdownRenderer.ToHtml(body));
+        return name is null || lens is null ? null : new ReviewerDocument(path, slug, sha, name, lens, order, new MarkdownBody(body, withText: false));
     }
 
     private static VerdictDocument? ReadVerdict(string path, string toolSlug, string reviewerSlug, string sha,
@@ -280,7 +280,7 @@ public static partial class ContentParser
         if (verdict is null || errors.Count > 0)
             return null;
         return new VerdictDocument(path, $"{toolSlug}/{reviewerSlug}", sha, toolSlug, reviewerSlug, verdict, date,
-            MarkdownRenderer.ToHtml(body), MarkdownRenderer.ToPlainText(body));
+            new MarkdownBody(body, withText: true));
     }
 
     private static ComparisonDocument? ReadComparison(string path, string slug, string sha, FieldReader fields, string body, List<ContentError> errors)
@@ -298,6 +298,6 @@ public static partial class ContentParser
             errors.Add(new(path, repeated.Line, repeated.Column, $"tool '{repeated.Slug}' is listed more than once"));
         return published is null || errors.Count > 0
             ? null
-            : new ComparisonDocument(path, slug, sha, tools, published, title, question, featured, draft, MarkdownRenderer.ToHtml(body));
+            : new ComparisonDocument(path, slug, sha, tools, published, title, question, featured, draft, new MarkdownBody(body, withText: false));
     }
 }

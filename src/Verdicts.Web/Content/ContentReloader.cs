@@ -348,7 +348,11 @@ public sealed class ContentReloader : IHostedService, IDisposable
         var sources = justRead.Select(r => r.Parsed).Where(p => p.Source is not null).ToDictionary(p => p.Path, StringComparer.Ordinal);
         importer.Import(snapshot, next, misplacedErrors, now, file => SourceOf(file, sources));
         foreach (var (stamp, parsed) in justRead)
+        {
+            // Written now: the site serves the rendered text from the database, so memory keeps only the Markdown.
+            parsed.Document?.Body.DropRendering();
             tracked[stamp.Path] = (stamp, parsed.Source is null ? parsed : parsed with { Source = null });
+        }
         foreach (var path in gone)
             tracked.Remove(path);
         Report(next.Errors.Concat(misplacedErrors));

@@ -178,6 +178,36 @@ public sealed class ContentReloaderTests
     }
 
     [Fact]
+    public async Task A_tool_rewritten_after_start_up_writes_its_unchanged_verdicts_exactly_as_before()
+    {
+        // After the first import the documents keep only their Markdown; rewriting a tool renders its verdicts again.
+        using var content = TestContent.Sample();
+        content.Verdict("alpha", "ada", "ship", "Quick to *set up*, with [the docs](https://example.com/docs) & a CLI.");
+        await using var app = new VerdictsApp(content);
+        (string Tagline, string Quote) Rows()
+        {
+            using var connection = app.Database.Open();
+            return connection.QuerySingle<(string, string)>("""
+                SELECT t.tagline, v.quote_html || '|' || v.quote_text || '|' || s.body
+                FROM tools t JOIN verdicts v ON v.tool_slug = t.slug
+                JOIN search_index s ON s.tool_slug = t.slug AND s.kind = 'quote' AND s.body LIKE 'Quick to%'
+                WHERE t.slug = 'alpha' AND v.reviewer_slug = 'ada'
+                """);
+        }
+        var before = Rows();
+        Assert.Contains("<em>set up</em>", before.Quote, StringComparison.Ordinal);
+        Assert.Contains("|Quick to set up, with the docs & a CLI.|", before.Quote, StringComparison.Ordinal);
+
+        var generation = app.Reloader.Generation;
+        content.Tool("alpha", "Alpha", tagline: "Retitled");
+        await app.WaitForReloadAfter(generation);
+
+        var after = Rows();
+        Assert.Equal("Retitled", after.Tagline);
+        Assert.Equal(before.Quote, after.Quote);
+    }
+
+    [Fact]
     public async Task A_file_accepted_without_changing_gets_its_text_kept_as_last_good()
     {
         using var content = TestContent.Sample();

@@ -92,4 +92,23 @@ public sealed class MarkdownRendererTests
     {
         Assert.Equal("A bold move.", MarkdownRenderer.ToPlainText("A **bold** [move](https://x.example)."));
     }
+
+    [Fact]
+    public void A_body_renders_the_same_html_and_text_after_dropping_them()
+    {
+        const string markdown = "Fast *and* small, see [the card](https://example.com/card \"Card\").\n\n- one\n- two <b>";
+        var body = new MarkdownBody(markdown, withText: true);
+        var html = body.Html;
+        var text = body.Text;
+        Assert.Equal(MarkdownRenderer.ToHtml(markdown), html);
+        Assert.Equal(MarkdownRenderer.ToPlainText(markdown), text);
+
+        body.DropRendering();
+
+        Assert.Equal(html, body.Html);
+        Assert.Equal(text, body.Text);
+        Assert.Equal(markdown, body.Markdown);
+        Assert.Equal(new MarkdownBody(markdown, withText: false), body);
+        Assert.NotEqual(new MarkdownBody(markdown + " ", withText: false), body);
+    }
 }
