@@ -19,7 +19,7 @@ var repositoryRoot = VerdictsOptions.FindRepositoryRoot(Directory.GetCurrentDire
 // `check [DIR]` validates content without starting the web server; admins run it in their own CI.
 if (args is ["check", .. var checkArgs])
 {
-    var checkBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. checkArgs.Where(a => a.StartsWith("--", StringComparison.Ordinal))] });
+    var checkBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ReadSettingsOnce(checkArgs.Where(a => a.StartsWith("--", StringComparison.Ordinal))) });
     var options = checkBuilder.Configuration.GetSection(VerdictsOptions.Section).Get<VerdictsOptions>() ?? new VerdictsOptions();
     options.ResolvePaths(repositoryRoot);
     var folder = checkArgs.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } dir
@@ -33,9 +33,7 @@ if (args is ["hash-password", ..])
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
-    // `import` reads its settings once. Reloading them on change would watch the working directory with all its
-    // subfolders: from a checkout with the benchmark's content, some 10 800 inotify watches set up before any work.
-    Args = args is ["import", ..] ? [.. args, "--hostBuilder:reloadConfigOnChange=false"] : args,
+    Args = args is ["import", ..] ? ReadSettingsOnce(args) : args,
     WebRootPath = Path.Combine(repositoryRoot, "wwwroot"),
 });
 
@@ -166,3 +164,7 @@ app.MapGet("/healthz", (Database database) =>
 
 app.Run();
 return 0;
+
+// One-shot commands read their settings once. Reloading them on change would watch the working directory with all its
+// subfolders: from a checkout with the benchmark's content, some 10 800 inotify watches set up before any work.
+static string[] ReadSettingsOnce(IEnumerable<string> args) => [.. args, "--hostBuilder:reloadConfigOnChange=false"];
