@@ -16,7 +16,8 @@ public abstract record ContentDocument(string Path, string Slug, string Sha256, 
 /// (so a file that cannot be rendered is rejected then) and kept until the import has written them; then
 /// <see cref="DropRendering"/> lets them go, because the site serves them from the database. The rare later write
 /// that needs them again (a tool rewritten because one of its verdicts changed) renders them anew, with the same
-/// result. At 10 000 tools the rendered text is about 40 MB of the heap, the Markdown about a fifth of that.
+/// result, and does not keep them. At 10 000 tools the rendered text is about 40 MB of the heap, the Markdown about
+/// a fifth of that.
 /// </summary>
 public sealed class MarkdownBody : IEquatable<MarkdownBody>
 {
@@ -33,10 +34,10 @@ public sealed class MarkdownBody : IEquatable<MarkdownBody>
 
     public string Markdown => Encoding.UTF8.GetString(markdown);
 
-    // Rendering is deterministic, so two threads that both find a field empty store equal strings.
-    public string Html => html ?? (html = MarkdownRenderer.ToHtml(Markdown));
+    // Once dropped, the text is rendered for each use and not kept, so rewrites over time do not fill memory again.
+    public string Html => html ?? MarkdownRenderer.ToHtml(Markdown);
 
-    public string Text => text ?? (text = MarkdownRenderer.ToPlainText(Markdown));
+    public string Text => text ?? MarkdownRenderer.ToPlainText(Markdown);
 
     /// <summary>Lets the rendered HTML and text go; they are rendered again if asked for.</summary>
     public void DropRendering()
