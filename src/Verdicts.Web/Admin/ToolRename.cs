@@ -123,14 +123,13 @@ public sealed class ToolRename
     {
         using var connection = database.OpenForWriting();
         using var transaction = connection.BeginTransaction();
-        // Tallies and day totals move with the rows; the triggers only watch inserts, choice changes and deletes.
+        // Day totals (and so the tallies summed from them) move with the rows; the triggers only watch inserts,
+        // choice changes and deletes.
         // Rows already under the new slug can only be left over from a deleted tool of that name; they would collide.
         connection.Execute("""
             DELETE FROM votes WHERE tool_slug = @newSlug;
-            DELETE FROM vote_tallies WHERE tool_slug = @newSlug;
             DELETE FROM vote_days WHERE tool_slug = @newSlug;
             UPDATE votes SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
-            UPDATE vote_tallies SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
             UPDATE vote_days SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
             """, new { oldSlug, newSlug }, transaction);
         transaction.Commit();

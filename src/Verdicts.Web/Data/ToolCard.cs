@@ -33,8 +33,9 @@ public sealed record ToolCard
         SELECT t.slug, t.name, t.category, t.category_slug AS CategorySlug, t.tagline, t.entry_price AS EntryPrice,
                t.description_html AS DescriptionHtml, t.description_text AS DescriptionText, t.vendor, t.website, t.license,
                t.released, t.tags, t.panel_ship AS PanelShip, t.panel_skip AS PanelSkip,
-               coalesce(v.ship, 0) AS CommunityShip, coalesce(v.skip, 0) AS CommunitySkip
-        FROM tools t LEFT JOIN vote_tallies v ON v.tool_slug = t.slug
+               coalesce((SELECT sum(d.ship) FROM vote_days d WHERE d.tool_slug = t.slug), 0) AS CommunityShip,
+               coalesce((SELECT sum(d.skip) FROM vote_days d WHERE d.tool_slug = t.slug), 0) AS CommunitySkip
+        FROM tools t
         """;
 
     /// <summary>The cards for the given slugs, in the order given; unknown slugs are left out.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -9,17 +11,29 @@ namespace Verdicts.Web.Voting;
 /// Anonymous visitors: a random id in a first-party cookie, stored server-side only as an HMAC under a key
 /// from configuration or, by default, generated on first start and kept in the database.
 /// </summary>
+/// <remarks>
+/// An id begins with the time it was made (six bytes of Unix milliseconds, then twelve random bytes), and the stored
+/// voter begins with that time in hex, so votes keyed by voter (Data/Migrations/005) arrive at the end of the table
+/// rather than on a random page of it. Ids made before that (22 characters, all random) keep the plain hash they were
+/// stored under, so those visitors keep their votes.
+/// </remarks>
 public sealed class Visitors
 {
     private const string PlainCookie = "vid";
     private const string HostCookie = "__Host-vid";
+    private const int TimeBytes = 6;
+    private const int IdBytes = TimeBytes + 12;
+    private const int IdLength = IdBytes * 4 / 3;
+    private const int LegacyIdLength = 22;
 
     // One keyed HMAC per thread, reset after each use: setting the key up again for every vote cost more than
-    // hashing the 22-character id.
+    // hashing the id.
     private readonly ThreadLocal<IncrementalHash> hmac;
+    private readonly TimeProvider time;
 
-    public Visitors(IOptions<VerdictsOptions> options, Database database)
+    public Visitors(IOptions<VerdictsOptions> options, Database database, TimeProvider time)
     {
+        this.time = time;
         var configured = options.Value.VoterKey;
         var key = configured is { Length: > 0 } ? Encoding.UTF8.GetBytes(configured) : Secrets.GetOrCreate(database, "voter-key");
         hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
@@ -31,7 +45,7 @@ public sealed class Visitors
         var id = ExistingId(context.Request);
         if (id is null)
         {
-            id = Base64Url(RandomNumberGenerator.GetBytes(16));
+            id = NewId();
             var https = context.Request.IsHttps;
             context.Response.Cookies.Append(https ? HostCookie : PlainCookie, id, new CookieOptions
             {
@@ -55,14 +69,26 @@ public sealed class Visitors
         hash.AppendData(Encoding.UTF8.GetBytes(visitorId));
         Span<byte> digest = stackalloc byte[HMACSHA256.HashSizeInBytes];
         hash.GetHashAndReset(digest);
-        return Convert.ToHexStringLower(digest);
+        if (visitorId.Length == LegacyIdLength)
+            return Convert.ToHexStringLower(digest);
+        Span<byte> made = stackalloc byte[TimeBytes];
+        Base64Url.DecodeFromChars(visitorId.AsSpan(0, TimeBytes * 4 / 3), made);
+        return Convert.ToHexStringLower(made) + Convert.ToHexStringLower(digest);
+    }
+
+    private string NewId()
+    {
+        Span<byte> id = stackalloc byte[IdBytes];
+        Span<byte> now = stackalloc byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64BigEndian(now, time.GetUtcNow().ToUnixTimeMilliseconds());
+        now[(sizeof(long) - TimeBytes)..].CopyTo(id);
+        RandomNumberGenerator.Fill(id[TimeBytes..]);
+        return Base64Url.EncodeToString(id);
     }
 
     private static string? ExistingId(HttpRequest request)
     {
         var value = request.IsHttps ? request.Cookies[HostCookie] : request.Cookies[PlainCookie];
-        return value is { Length: 22 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? value : null;
+        return value is { Length: IdLength or LegacyIdLength } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? value : null;
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

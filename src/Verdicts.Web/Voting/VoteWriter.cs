@@ -129,7 +129,7 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
                     WHERE votes.choice <> excluded.choice
                     """, "$tool", "$voter", "$choice", "$at");
                 clear = Prepare("DELETE FROM votes WHERE tool_slug = $tool AND voter = $voter", "$tool", "$voter");
-                readTally = Prepare("SELECT ship, skip FROM vote_tallies WHERE tool_slug = $tool", "$tool");
+                readTally = Prepare("SELECT coalesce(sum(ship), 0), coalesce(sum(skip), 0) FROM vote_days WHERE tool_slug = $tool", "$tool");
             }
             catch
             {
@@ -178,7 +178,8 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
                     continue;
                 readTally.Parameters[0].Value = pending.Tool;
                 using var reader = readTally.ExecuteReader();
-                tallies[pending.Tool] = reader.Read() ? new Tally(reader.GetInt64(0), reader.GetInt64(1)) : new Tally(0, 0);
+                reader.Read();
+                tallies[pending.Tool] = new Tally(reader.GetInt64(0), reader.GetInt64(1));
             }
             transaction.Commit();
             return tallies;

@@ -112,8 +112,46 @@ public sealed class VotingEndpointsTests
 
         using var connection = app.Database.Open();
         var key = Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'"));
-        var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(id)));
+        // The id is 18 bytes: the Unix milliseconds it was made, in 6 bytes, then 12 random ones. The stored voter is
+        // that time in hex (so new voters sort last) and the keyed hash of the whole id; the random part is not kept.
+        var bytes = Convert.FromBase64String(id.Replace('-', '+').Replace('_', '/'));
+        Assert.Equal(18, bytes.Length);
+        var made = DateTimeOffset.FromUnixTimeMilliseconds(bytes.Take(6).Aggregate(0L, (ms, b) => ms << 8 | b));
+        Assert.InRange(made, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+        var expected = Convert.ToHexStringLower(bytes[..6]) + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(id)));
         Assert.Equal(expected, connection.QuerySingle<string>("SELECT voter FROM votes"));
+        Assert.DoesNotContain(Convert.ToHexStringLower(bytes[6..]), expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_visitor_whose_cookie_predates_timed_ids_keeps_the_votes_stored_under_it()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        const string legacyId = "AAECAwQFBgcICQoLDA0ODw"; // 22 characters: 16 random bytes, as ids were first made
+        using (var connection = app.Database.Open())
+        {
+            var key = Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'"));
+            var voter = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(legacyId)));
+            connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES ('alpha', @voter, 'ship', '2026-01-02T03:04:05.000Z')", new { voter });
+        }
+        var client = app.NoRedirects();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/votes/mine?tools=alpha", UriKind.Relative));
+        request.Headers.Add("Cookie", "vid=" + legacyId);
+        using (var mine = await client.SendAsync(request))
+            Assert.Equal("{\"alpha\":\"ship\"}", await mine.Content.ReadAsStringAsync());
+
+        using var vote = new HttpRequestMessage(HttpMethod.Post, new Uri("/tools/alpha/vote", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new("choice", "skip")]),
+        };
+        vote.Headers.Add("Cookie", "vid=" + legacyId);
+        vote.Headers.Add("Sec-Fetch-Site", "same-origin");
+        using var response = await client.SendAsync(vote);
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.Equal([("alpha", "skip")], Rows(app));
     }
 
     public static TheoryData<string, HttpStatusCode> BadBodies => new()

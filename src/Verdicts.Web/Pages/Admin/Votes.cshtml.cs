@@ -154,7 +154,7 @@ public sealed class VotesModel(Database database, AuditLog audit, IOutputCacheSt
         int deleted;
         using (var connection = database.OpenForWriting())
         {
-            // The delete trigger takes each vote off vote_tallies and vote_days, in the same statement.
+            // The delete trigger takes each vote off vote_days (and so off the tallies), in the same statement.
             deleted = await connection.ExecuteAsync(
                 "DELETE FROM votes WHERE tool_slug = @tool AND voted_at >= @from AND voted_at < @toExclusive",
                 new { tool = request.Tool, from = request.Window.FromBound, toExclusive = request.Window.ToBound });
