@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Verdicts.Web.Voting;
 using Verdicts.Tests.Infrastructure;
 
 namespace Verdicts.Tests.Voting;
@@ -67,5 +69,27 @@ public sealed class VoteWriterTests
             "SELECT sum(choice = 'ship'), sum(choice = 'skip') FROM votes WHERE tool_slug = 'alpha'");
         var community = json!.Value.GetProperty("community");
         Assert.Equal((ship, skip), (community.GetProperty("ship").GetInt64(), community.GetProperty("skip").GetInt64()));
+    }
+
+    [Fact]
+    public async Task The_writer_keeps_its_write_ahead_log_short_by_checkpointing_as_votes_go_in()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var writer = app.Services.GetRequiredService<VoteWriter>();
+        string[] tools = ["alpha", "beta", "gamma"];
+
+        // One vote per commit: each commit appends a few pages to the WAL, about 3 000 pages in all. SQLite's own
+        // checkpoint is set to wait for 4 000, so only the writer's checkpoints (every 500 votes) keep the log short.
+        const int votes = 1500;
+        for (var i = 0; i < votes; i++)
+            await writer.SubmitAsync(tools[i % tools.Length], $"voter-{i:D5}", i % 3 == 0 ? "skip" : "ship", DateTimeOffset.UtcNow);
+
+        using var connection = app.Database.Open();
+        var pageSize = connection.ExecuteScalar<long>("PRAGMA page_size");
+        var walPages = new FileInfo(app.DatabasePath + "-wal").Length / (pageSize + 24);
+        Assert.InRange(walPages, 1, 1500);
+        Assert.Equal(votes, connection.ExecuteScalar<long>("SELECT count(*) FROM votes"));
+        Assert.Equal((votes - votes / 3L, votes / 3L), connection.QuerySingle<(long, long)>("SELECT sum(ship), sum(skip) FROM vote_tallies"));
     }
 }
