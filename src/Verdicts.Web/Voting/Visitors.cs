@@ -67,13 +67,11 @@ public sealed class Visitors
     {
         var hash = hmac.Value!;
         hash.AppendData(Encoding.UTF8.GetBytes(visitorId));
-        Span<byte> digest = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        hash.GetHashAndReset(digest);
-        if (visitorId.Length == LegacyIdLength)
-            return Convert.ToHexStringLower(digest);
-        Span<byte> made = stackalloc byte[TimeBytes];
-        Base64Url.DecodeFromChars(visitorId.AsSpan(0, TimeBytes * 4 / 3), made);
-        return Convert.ToHexStringLower(made) + Convert.ToHexStringLower(digest);
+        var made = visitorId.Length == LegacyIdLength ? 0 : TimeBytes;
+        Span<byte> voter = stackalloc byte[made + HMACSHA256.HashSizeInBytes];
+        Base64Url.DecodeFromChars(visitorId.AsSpan(0, made * 4 / 3), voter[..made]);
+        hash.GetHashAndReset(voter[made..]);
+        return Convert.ToHexStringLower(voter);
     }
 
     private string NewId()

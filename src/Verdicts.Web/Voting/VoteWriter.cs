@@ -25,8 +25,6 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
     private const int CheckpointEveryVotes = 500;
     // SQLite's own checkpoint, inside a commit, only as a backstop should the ones above fall behind (4 000 pages, 16 MB).
     private const int AutomaticCheckpointPages = 4000;
-
-    private int votesSinceCheckpoint;
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(6);
 
     private sealed record Pending(string Tool, string Voter, string? Choice, string At, TaskCompletionSource<Tally> Done);
@@ -36,6 +34,8 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
     });
+
+    private int votesSinceCheckpoint;
 
     /// <summary>Raised after each commit with the tools whose tallies changed.</summary>
     public event Action<IReadOnlyCollection<string>>? Committed;
@@ -161,10 +161,10 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
                 }
                 upsert = Prepare("""
                     INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES ($tool, $voter, $choice, $at)
-                    ON CONFLICT (tool_slug, voter) DO UPDATE SET choice = excluded.choice, voted_at = excluded.voted_at
+                    ON CONFLICT (voter, tool_slug) DO UPDATE SET choice = excluded.choice, voted_at = excluded.voted_at
                     WHERE votes.choice <> excluded.choice
                     """, "$tool", "$voter", "$choice", "$at");
-                clear = Prepare("DELETE FROM votes WHERE tool_slug = $tool AND voter = $voter", "$tool", "$voter");
+                clear = Prepare("DELETE FROM votes WHERE voter = $voter AND tool_slug = $tool", "$tool", "$voter");
                 readTally = Prepare("SELECT coalesce(sum(ship), 0), coalesce(sum(skip), 0) FROM vote_days WHERE tool_slug = $tool", "$tool");
             }
             catch
