@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.AspNetCore.OutputCaching;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages;
@@ -24,28 +23,27 @@ public static class ApiEndpoints
     public static void MapApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/tools/{slug}", async (string slug, Database database, HttpContext context) =>
+        api.MapGet("/tools/{slug}", (string slug, Database database, HttpContext context) =>
         {
-            using var connection = database.Open();
-            var tools = await ToJsonAsync(connection, [slug]);
+            using var db = database.Read();
+            var tools = ToJson(db, [slug]);
             if (tools.Count == 0)
             {
-                var current = await connection.QueryFirstOrDefaultAsync<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
+                var current = db.QueryFirstOrDefault<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
                 return current is null ? NotFound($"No tool '{slug}'.") : Results.Redirect($"/api/tools/{current}", permanent: true);
             }
             Tag(context, [slug]);
             return Results.Ok(tools[0]);
         });
-        api.MapGet("/comparisons/{slug}", async (string slug, Database database, HttpContext context) =>
+        api.MapGet("/comparisons/{slug}", (string slug, Database database, HttpContext context) =>
         {
-            using var connection = database.Open();
-            var comparison = await connection.QuerySingleOrDefaultAsync<(string Slug, string? Title, string? Question, string Published)>(
+            using var db = database.Read();
+            var comparison = db.QueryFirstOrDefault<(string Slug, string? Title, string? Question, string Published)>(
                 "SELECT slug, title, question, published FROM comparisons WHERE slug = @slug", new { slug });
             if (comparison.Slug is null)
                 return NotFound($"No comparison '{slug}'.");
-            var slugs = (await connection.QueryAsync<string>(
-                "SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug })).ToList();
-            var tools = await ToJsonAsync(connection, slugs);
+            var slugs = db.Query<string>("SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug });
+            var tools = ToJson(db, slugs);
             Tag(context, slugs);
             return Results.Ok(new ComparisonJson(comparison.Slug, comparison.Title ?? string.Join(" vs ", tools.Select(t => t.Name)),
                 comparison.Question ?? Pages.Compare.ShowModel.DefaultQuestion, comparison.Published, $"/compare/{comparison.Slug}", tools));
@@ -63,11 +61,12 @@ public static class ApiEndpoints
         }
     }
 
-    private static async Task<List<ToolJson>> ToJsonAsync(Microsoft.Data.Sqlite.SqliteConnection connection, IReadOnlyList<string> slugs)
+    private static List<ToolJson> ToJson(ReadSession db, IReadOnlyList<string> slugs)
     {
-        var cards = await ToolCard.LoadAsync(connection, slugs);
-        var plans = (await connection.QueryAsync<PlanRow>(
-            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug IN @slugs ORDER BY position", new { slugs }))
+        var cards = ToolCard.Load(db, slugs);
+        var plans = db.Query<PlanRow>(
+            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug IN (SELECT value FROM json_each(@slugs)) ORDER BY position",
+            new { slugs = SlugList.Json(slugs) })
             .ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
         return cards.Select(t => new ToolJson(t.Slug, t.Name, t.Category, t.CategorySlug, t.Tagline, $"/tools/{t.Slug}",
             new Pricing(t.EntryPrice, plans[t.Slug].Select(p => new Plan(p.Name, p.Price, p.Notes)).ToList()),

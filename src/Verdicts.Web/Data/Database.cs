@@ -1,15 +1,32 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Verdicts.Web.Data;
 
 /// <summary>Opens connections to the site's SQLite file, each set up the same way.</summary>
-public sealed class Database(string path)
+public sealed class Database(string path) : IDisposable
 {
+    // Sessions kept for reuse, about one per thread that reads at once; any beyond this are closed when given back.
+    private const int MaxIdleSessions = 32;
+
+    private readonly ConcurrentBag<ReadSession> idleSessions = [];
+    private int idleCount;
+    private int sessionGeneration;
+    private bool disposed;
+
     private readonly string connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = path,
         Pooling = true,
         // Seconds a command waits on a locked database before it fails; short, so a stuck writer yields a 503 quickly.
+        DefaultTimeout = 5,
+    }.ToString();
+
+    // Sessions are pooled here, with their statements; Microsoft.Data.Sqlite's pool would only keep the connection.
+    private readonly string sessionConnectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Pooling = false,
         DefaultTimeout = 5,
     }.ToString();
 
@@ -33,5 +50,52 @@ public sealed class Database(string path)
         pragma.CommandText = "PRAGMA busy_timeout = 3000; PRAGMA synchronous = NORMAL;";
         pragma.ExecuteNonQuery();
         return connection;
+    }
+
+    /// <summary>A read connection whose compiled statements outlive the request; dispose it to give it back.</summary>
+    public ReadSession Read()
+    {
+        if (idleSessions.TryTake(out var session))
+        {
+            Interlocked.Decrement(ref idleCount);
+            return session;
+        }
+        var connection = new SqliteConnection(sessionConnectionString);
+        connection.Open();
+        return new ReadSession(connection, Volatile.Read(ref sessionGeneration), GiveBack);
+    }
+
+    /// <summary>
+    /// Closes every read session, idle ones now and busy ones when given back. SQLite shares a file's WAL index among
+    /// a process's connections, so a session opened during a fault (the file read-only, say) would pass it on.
+    /// </summary>
+    public void CloseReadSessions()
+    {
+        Interlocked.Increment(ref sessionGeneration);
+        while (idleSessions.TryTake(out var session))
+        {
+            Interlocked.Decrement(ref idleCount);
+            session.Close();
+        }
+    }
+
+    private void GiveBack(ReadSession session)
+    {
+        if (Volatile.Read(ref disposed) || session.Generation != Volatile.Read(ref sessionGeneration)
+            || Interlocked.Increment(ref idleCount) > MaxIdleSessions)
+        {
+            Interlocked.Decrement(ref idleCount);
+            session.Close();
+            return;
+        }
+        idleSessions.Add(session);
+        if (Volatile.Read(ref disposed) || session.Generation != Volatile.Read(ref sessionGeneration))
+            CloseReadSessions();
+    }
+
+    public void Dispose()
+    {
+        Volatile.Write(ref disposed, true);
+        CloseReadSessions();
     }
 }

@@ -1,6 +1,3 @@
-using Dapper;
-using Microsoft.Data.Sqlite;
-
 namespace Verdicts.Web.Data;
 
 /// <summary>A tool with the figures every listing shows: panel verdicts and community votes.</summary>
@@ -39,16 +36,16 @@ public sealed record ToolCard
         """;
 
     /// <summary>The cards for the given slugs, in the order given; unknown slugs are left out.</summary>
-    public static async Task<List<ToolCard>> LoadAsync(SqliteConnection connection, IReadOnlyList<string> slugs)
+    public static List<ToolCard> Load(ReadSession db, IReadOnlyList<string> slugs)
     {
-        var found = (await connection.QueryAsync<ToolCard>(Select + " WHERE t.slug IN @slugs", new { slugs }))
+        var found = db.Query<ToolCard>(Select + " WHERE t.slug IN (SELECT value FROM json_each(@slugs))", new { slugs = SlugList.Json(slugs) })
             .ToDictionary(t => t.Slug, StringComparer.Ordinal);
         return slugs.Where(found.ContainsKey).Select(s => found[s]).ToList();
     }
 
-    public static async Task<List<ToolCard>> InCategoryAsync(SqliteConnection connection, string categorySlug) =>
-        (await connection.QueryAsync<ToolCard>(Select + " WHERE t.category_slug = @categorySlug ORDER BY t.name", new { categorySlug })).ToList();
+    public static List<ToolCard> InCategory(ReadSession db, string categorySlug) =>
+        db.Query<ToolCard>(Select + " WHERE t.category_slug = @categorySlug ORDER BY t.name", new { categorySlug });
 
-    public static async Task<List<ToolCard>> AllAsync(SqliteConnection connection) =>
-        (await connection.QueryAsync<ToolCard>(Select + " ORDER BY t.category, t.name")).ToList();
+    public static List<ToolCard> All(ReadSession db) =>
+        db.Query<ToolCard>(Select + " ORDER BY t.category, t.name");
 }

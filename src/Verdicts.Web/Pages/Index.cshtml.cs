@@ -1,4 +1,3 @@
-using Dapper;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Pages;
@@ -18,16 +17,16 @@ public sealed class IndexModel(Database database) : SitePageModel
     public IReadOnlyList<ComparisonCard> Latest { get; private set; } = [];
     public IReadOnlyList<ToolCard> Tools { get; private set; } = [];
 
-    public async Task OnGetAsync()
+    public void OnGet()
     {
-        using var connection = database.Open();
-        var comparisons = (await connection.QueryAsync<ComparisonCard>(ComparisonCards + """
+        using var db = database.Read();
+        var comparisons = db.Query<ComparisonCard>(ComparisonCards + """
              WHERE c.featured = 1 OR c.slug IN (SELECT slug FROM comparisons ORDER BY published DESC, slug LIMIT 6)
              ORDER BY c.published DESC, c.slug
-            """, new { question = Compare.ShowModel.DefaultQuestion })).ToList();
+            """, new { question = Compare.ShowModel.DefaultQuestion });
         Featured = comparisons.Where(c => c.Featured == 1).Take(4).ToList();
         Latest = comparisons.Where(c => !Featured.Contains(c)).Take(6).ToList();
-        Tools = await ToolCard.AllAsync(connection);
+        Tools = ToolCard.All(db);
         Meta = new PageMeta("Verdicts: side-by-side verdicts on AI tools for developers",
             "Compare AI tools side by side: a four-lens reviewer panel, community ship/skip votes and plain pricing.", "/");
     }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Dapper;
-using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Voting;
@@ -15,11 +13,10 @@ public sealed record CommunityTrend(IReadOnlyList<CommunityTrend.Day> Days)
         public int? Percent => Figures.ShipPercent(Ship, Skip);
     }
 
-    public static async Task<CommunityTrend> LoadAsync(SqliteConnection connection, string slug, DateOnly today)
+    public static CommunityTrend Load(ReadSession db, string slug, DateOnly today)
     {
         var first = today.AddDays(-(Length - 1)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var rows = (await connection.QueryAsync<(string Day, long Ship, long Skip)>(
-            "SELECT day, ship, skip FROM vote_days WHERE tool_slug = @slug ORDER BY day", new { slug })).ToList();
+        var rows = db.Query<(string Day, long Ship, long Skip)>("SELECT day, ship, skip FROM vote_days WHERE tool_slug = @slug ORDER BY day", new { slug });
         long ship = rows.Where(r => string.CompareOrdinal(r.Day, first) < 0).Sum(r => r.Ship);
         long skip = rows.Where(r => string.CompareOrdinal(r.Day, first) < 0).Sum(r => r.Skip);
         var changes = rows.Where(r => string.CompareOrdinal(r.Day, first) >= 0).ToDictionary(r => r.Day, StringComparer.Ordinal);

@@ -8,10 +8,10 @@ public sealed class ShowModel(Database database) : SitePageModel
     public IReadOnlyList<ToolCard> Tools { get; private set; } = [];
     public string Category { get; private set; } = "";
 
-    public async Task<IActionResult> OnGetAsync(string slug)
+    public IActionResult OnGet(string slug)
     {
-        using var connection = database.Open();
-        Tools = await ToolCard.InCategoryAsync(connection, slug);
+        using (var db = database.Read())
+            Tools = ToolCard.InCategory(db, slug);
         if (Tools.Count == 0)
             return NotFound();
         Category = Tools[0].Category;

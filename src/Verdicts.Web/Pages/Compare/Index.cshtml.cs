@@ -10,11 +10,11 @@ public sealed class IndexModel(Database database) : SitePageModel
     public IReadOnlyList<ToolCard> Tools { get; private set; } = [];
     public string? Problem { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? a, string? b, string? c, string? d)
+    public IActionResult OnGet(string? a, string? b, string? c, string? d)
     {
         var picked = new[] { a, b, c, d }.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim()).ToList();
-        using var connection = database.Open();
-        Tools = await ToolCard.AllAsync(connection);
+        using (var db = database.Read())
+            Tools = ToolCard.All(db);
         Meta = new PageMeta("Compare AI tools · Verdicts", "Pick two tools to see them side by side.", "/compare") { NoIndex = picked.Count > 0 };
         if (picked.Count == 0)
             return Page();

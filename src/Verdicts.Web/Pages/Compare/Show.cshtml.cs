@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Dapper;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Data.Sqlite;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
 
@@ -43,14 +41,14 @@ public sealed class ShowModel(Database database) : SitePageModel
         public required string Lens { get; init; }
 
         /// <summary>The panel's verdicts on the given tools, reviewers in scorecard order.</summary>
-        public static async Task<List<VerdictRow>> LoadAsync(SqliteConnection connection, IReadOnlyList<string> slugs) =>
-            (await connection.QueryAsync<VerdictRow>("""
+        public static List<VerdictRow> Load(ReadSession db, IReadOnlyList<string> slugs) =>
+            db.Query<VerdictRow>("""
                 SELECT v.tool_slug AS ToolSlug, v.verdict, v.quote_html AS QuoteHtml, v.quote_text AS QuoteText,
                        r.slug AS ReviewerSlug, r.name AS ReviewerName, r.lens
                 FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug
-                WHERE v.tool_slug IN @slugs
+                WHERE v.tool_slug IN (SELECT value FROM json_each(@slugs))
                 ORDER BY r.sort_order IS NULL, r.sort_order, r.name
-                """, new { slugs })).ToList();
+                """, new { slugs = SlugList.Json(slugs) });
     }
 
     /// <summary>One reviewer's row of the scorecard: a verdict (or none) per compared tool, in column order.</summary>
@@ -80,26 +78,25 @@ public sealed class ShowModel(Database database) : SitePageModel
         }
     }
 
-    public async Task<IActionResult> OnGetAsync(string slug)
+    public IActionResult OnGet(string slug)
     {
-        using var connection = database.Open();
-        Curated = await connection.QuerySingleOrDefaultAsync<ComparisonRow>(
+        using var db = database.Read();
+        Curated = db.QueryFirstOrDefault<ComparisonRow>(
             "SELECT slug, title, question, intro_html AS IntroHtml, published FROM comparisons WHERE slug = @slug", new { slug });
         IReadOnlyList<string> slugs;
         if (Curated is not null)
         {
-            slugs = (await connection.QueryAsync<string>(
-                "SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug })).ToList();
+            slugs = db.Query<string>("SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug });
         }
         else
         {
             var requested = slug.Split("-vs-");
             if (requested.Length is < 2 or > 4 || !requested.All(ContentParser.IsValidSlug))
                 return NotFound();
-            var resolved = await ResolveAsync(connection, requested);
+            var resolved = Resolve(db, requested);
             if (resolved is null || resolved.Distinct(StringComparer.Ordinal).Count() != resolved.Count)
                 return NotFound();
-            var curated = await connection.QueryFirstOrDefaultAsync<string>(
+            var curated = db.QueryFirstOrDefault<string>(
                 "SELECT slug FROM comparisons WHERE tool_set = @set ORDER BY published DESC, slug LIMIT 1",
                 new { set = ContentImporter.ToolSet(resolved) });
             if (curated is not null)
@@ -109,13 +106,13 @@ public sealed class ShowModel(Database database) : SitePageModel
             slugs = resolved;
         }
 
-        Tools = await ToolCard.LoadAsync(connection, slugs);
+        Tools = ToolCard.Load(db, slugs);
         if (Tools.Count < 2)
             return NotFound();
-        Plans = (await connection.QueryAsync<PlanRow>(
-            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug IN @slugs ORDER BY position",
-            new { slugs })).ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
-        var verdicts = await VerdictRow.LoadAsync(connection, slugs);
+        Plans = db.Query<PlanRow>(
+            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug IN (SELECT value FROM json_each(@slugs)) ORDER BY position",
+            new { slugs = SlugList.Json(slugs) }).ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
+        var verdicts = VerdictRow.Load(db, slugs);
         Scorecard = verdicts.GroupBy(v => v.ReviewerSlug)
             .Select(g => new ScorecardRow(g.Key, g.First().ReviewerName, g.First().Lens,
                 Tools.Select(t => g.FirstOrDefault(v => v.ToolSlug == t.Slug)).ToList()))
@@ -134,13 +131,13 @@ public sealed class ShowModel(Database database) : SitePageModel
     }
 
     /// <summary>Current slugs for the requested ones (following former slugs), or null when any is unknown or a draft.</summary>
-    private static async Task<List<string>?> ResolveAsync(SqliteConnection connection, string[] requested)
+    private static List<string>? Resolve(ReadSession db, string[] requested)
     {
-        var rows = (await connection.QueryAsync<(string Requested, string Slug)>("""
-            SELECT slug, slug FROM tools WHERE slug IN @requested
+        var rows = db.Query<(string Requested, string Slug)>("""
+            SELECT slug, slug FROM tools WHERE slug IN (SELECT value FROM json_each(@requested))
             UNION ALL
-            SELECT alias, tool_slug FROM tool_aliases WHERE alias IN @requested
-            """, new { requested })).ToDictionary(r => r.Requested, r => r.Slug, StringComparer.Ordinal);
+            SELECT alias, tool_slug FROM tool_aliases WHERE alias IN (SELECT value FROM json_each(@requested))
+            """, new { requested = SlugList.Json(requested) }).ToDictionary(r => r.Requested, r => r.Slug, StringComparer.Ordinal);
         return requested.All(rows.ContainsKey) ? requested.Select(r => rows[r]).ToList() : null;
     }
 

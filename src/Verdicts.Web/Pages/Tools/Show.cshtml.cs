@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Compare;
@@ -25,26 +24,26 @@ public sealed class ShowModel(Database database, TimeProvider time) : SitePageMo
     public IReadOnlyList<string> Tags { get; private set; } = [];
     public CommunityTrend Trend { get; private set; } = new([]);
 
-    public async Task<IActionResult> OnGetAsync(string slug)
+    public IActionResult OnGet(string slug)
     {
-        using var connection = database.Open();
-        if ((await ToolCard.LoadAsync(connection, [slug])).FirstOrDefault() is not { } tool)
+        using var db = database.Read();
+        if (ToolCard.Load(db, [slug]).FirstOrDefault() is not { } tool)
         {
-            var current = await connection.QueryFirstOrDefaultAsync<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
+            var current = db.QueryFirstOrDefault<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
             return current is null ? NotFound() : RedirectPermanent($"/tools/{current}");
         }
         Tool = tool;
         Tags = JsonSerializer.Deserialize<List<string>>(tool.Tags) ?? [];
-        Trend = await CommunityTrend.LoadAsync(connection, slug, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        Verdicts = await Compare.ShowModel.VerdictRow.LoadAsync(connection, [slug]);
-        Plans = (await connection.QueryAsync<Compare.ShowModel.PlanRow>(
-            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug = @slug ORDER BY position", new { slug })).ToList();
-        Comparisons = (await connection.QueryAsync<IndexModel.ComparisonCard>(IndexModel.ComparisonCards + """
+        Trend = CommunityTrend.Load(db, slug, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        Verdicts = Compare.ShowModel.VerdictRow.Load(db, [slug]);
+        Plans = db.Query<Compare.ShowModel.PlanRow>(
+            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug = @slug ORDER BY position", new { slug });
+        Comparisons = db.Query<IndexModel.ComparisonCard>(IndexModel.ComparisonCards + """
              WHERE c.slug IN (SELECT comparison_slug FROM comparison_tools WHERE tool_slug = @slug)
              ORDER BY c.published DESC, c.slug
-            """, new { slug, question = Compare.ShowModel.DefaultQuestion })).ToList();
+            """, new { slug, question = Compare.ShowModel.DefaultQuestion });
         // Alternatives: the same category, most often compared with this tool first.
-        Alternatives = (await connection.QueryAsync<AlternativeRow>("""
+        Alternatives = db.Query<AlternativeRow>("""
             SELECT t.slug, t.name, t.tagline,
                    (SELECT count(*) FROM comparison_tools mine JOIN comparison_tools theirs ON theirs.comparison_slug = mine.comparison_slug
                     WHERE mine.tool_slug = @slug AND theirs.tool_slug = t.slug) AS Together
@@ -52,7 +51,7 @@ public sealed class ShowModel(Database database, TimeProvider time) : SitePageMo
             WHERE t.category_slug = @category AND t.slug <> @slug
             ORDER BY Together DESC, t.name
             LIMIT 6
-            """, new { slug, category = tool.CategorySlug })).ToList();
+            """, new { slug, category = tool.CategorySlug });
 
         Meta = new PageMeta($"{tool.Name}: panel verdict, community vote and pricing · Verdicts", $"{tool.Name}: {tool.Tagline}", $"/tools/{tool.Slug}")
         {
