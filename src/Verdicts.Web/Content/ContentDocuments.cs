@@ -12,32 +12,36 @@ public abstract record ContentDocument(string Path, string Slug, string Sha256, 
 }
 
 /// <summary>
-/// A document's Markdown, held as UTF-8, with its HTML and plain text. Both are rendered when the file is parsed
-/// (so a file that cannot be rendered is rejected then) and kept until the import has written them; then
+/// A document's Markdown with its HTML and plain text, all held as UTF-8. The HTML and text are rendered when the file
+/// is parsed (so a file that cannot be rendered is rejected then) and kept until the import has written them; then
 /// <see cref="DropRendering"/> lets them go, because the site serves them from the database. The rare later write
 /// that needs them again (a tool rewritten because one of its verdicts changed) renders them anew, with the same
-/// result, and does not keep them. At 10 000 tools the rendered text is about 40 MB of the heap, the Markdown about
-/// a fifth of that.
+/// result, and does not keep them. At 10 000 tools the rendered text is most of what a cold import holds at its
+/// peak: as UTF-8 rather than .NET strings it takes half the room, and SQLite stores UTF-8 anyway.
 /// </summary>
 public sealed class MarkdownBody : IEquatable<MarkdownBody>
 {
     private readonly byte[] markdown;
-    private string? html;
-    private string? text;
+    private byte[]? html;
+    private byte[]? text;
 
     public MarkdownBody(string markdown, bool withText)
     {
         this.markdown = Encoding.UTF8.GetBytes(markdown);
-        html = MarkdownRenderer.ToHtml(markdown);
-        text = withText ? MarkdownRenderer.ToPlainText(markdown) : null;
+        html = Encoding.UTF8.GetBytes(MarkdownRenderer.ToHtml(markdown));
+        text = withText ? Encoding.UTF8.GetBytes(MarkdownRenderer.ToPlainText(markdown)) : null;
     }
 
     public string Markdown => Encoding.UTF8.GetString(markdown);
 
-    // Once dropped, the text is rendered for each use and not kept, so rewrites over time do not fill memory again.
-    public string Html => html ?? MarkdownRenderer.ToHtml(Markdown);
+    public string Html => Encoding.UTF8.GetString(HtmlUtf8);
 
-    public string Text => text ?? MarkdownRenderer.ToPlainText(Markdown);
+    public string Text => Encoding.UTF8.GetString(TextUtf8);
+
+    // Once dropped, the text is rendered for each use and not kept, so rewrites over time do not fill memory again.
+    public byte[] HtmlUtf8 => html ?? Encoding.UTF8.GetBytes(MarkdownRenderer.ToHtml(Markdown));
+
+    public byte[] TextUtf8 => text ?? Encoding.UTF8.GetBytes(MarkdownRenderer.ToPlainText(Markdown));
 
     /// <summary>Lets the rendered HTML and text go; they are rendered again if asked for.</summary>
     public void DropRendering()

@@ -77,24 +77,26 @@ public sealed class ContentImporter(Database database)
         private const long SearchRowsPerTool = 1 << 16;
 
         private readonly Statement insertReviewer = new(connection, transaction, """
-            INSERT INTO reviewers (slug, name, lens, sort_order, bio_html, path) VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO reviewers (slug, name, lens, sort_order, bio_html, path) VALUES ($1, $2, $3, $4, CAST($5 AS TEXT), $6)
             """);
         private readonly Statement insertTool = new(connection, transaction, """
             INSERT INTO tools (slug, name, category, category_slug, tagline, vendor, website, license, tags, released,
                                entry_price, description_html, description_text, panel_ship, panel_skip, path)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CAST($12 AS TEXT), CAST($13 AS TEXT), $14, $15, $16)
             RETURNING rowid
             """);
         private readonly Statement insertPlan = new(connection, transaction,
             "INSERT INTO tool_plans (tool_slug, position, name, price, notes) VALUES ($1, $2, $3, $4, $5)");
         private readonly Statement insertAlias = new(connection, transaction, "INSERT INTO tool_aliases (alias, tool_slug) VALUES ($1, $2)");
         private readonly Statement insertVerdict = new(connection, transaction, """
-            INSERT INTO verdicts (tool_slug, reviewer_slug, verdict, date, quote_html, quote_text, path) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO verdicts (tool_slug, reviewer_slug, verdict, date, quote_html, quote_text, path)
+            VALUES ($1, $2, $3, $4, CAST($5 AS TEXT), CAST($6 AS TEXT), $7)
             """);
         private readonly Statement insertSearchRow = new(connection, transaction,
-            "INSERT INTO search_index (rowid, tool_slug, kind, title, tagline, body) VALUES ($1, $2, $3, $4, $5, $6)");
+            "INSERT INTO search_index (rowid, tool_slug, kind, title, tagline, body) VALUES ($1, $2, $3, $4, $5, CAST($6 AS TEXT))");
         private readonly Statement insertComparison = new(connection, transaction, """
-            INSERT INTO comparisons (slug, title, question, intro_html, published, featured, tool_set, path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO comparisons (slug, title, question, intro_html, published, featured, tool_set, path)
+            VALUES ($1, $2, $3, CAST($4 AS TEXT), $5, $6, $7, $8)
             """);
         private readonly Statement insertComparisonTool = new(connection, transaction,
             "INSERT INTO comparison_tools (comparison_slug, position, tool_slug) VALUES ($1, $2, $3)");
@@ -119,7 +121,7 @@ public sealed class ContentImporter(Database database)
                 connection.Execute("DELETE FROM reviewers WHERE slug = @slug", new { slug }, transaction);
             if (reviewer is null)
                 return;
-            insertReviewer.Run(reviewer.Slug, reviewer.Name, reviewer.Lens, reviewer.Order, reviewer.BioHtml, reviewer.Path);
+            insertReviewer.Run(reviewer.Slug, reviewer.Name, reviewer.Lens, reviewer.Order, reviewer.Body.HtmlUtf8, reviewer.Path);
         }
 
         public void Tool(string slug, ToolDocument? tool, IReadOnlyList<VerdictDocument> verdicts)
@@ -140,19 +142,19 @@ public sealed class ContentImporter(Database database)
                 return;
             var ship = verdicts.Count(v => v.Verdict == "ship");
             var toolRow = (long)insertTool.Scalar(tool.Slug, tool.Name, tool.Category, tool.CategorySlug, tool.Tagline, tool.Vendor, tool.Website,
-                tool.License, JsonSerializer.Serialize(tool.Tags), tool.Released, tool.EntryPrice, tool.DescriptionHtml, tool.DescriptionText,
+                tool.License, JsonSerializer.Serialize(tool.Tags), tool.Released, tool.EntryPrice, tool.Body.HtmlUtf8, tool.Body.TextUtf8,
                 ship, verdicts.Count - ship, tool.Path)!;
             for (var i = 0; i < tool.Plans.Count; i++)
                 insertPlan.Run(slug, i, tool.Plans[i].Name, tool.Plans[i].Price, tool.Plans[i].Notes);
             foreach (var alias in tool.Aliases)
                 insertAlias.Run(alias.Slug, slug);
             foreach (var verdict in verdicts)
-                insertVerdict.Run(verdict.ToolSlug, verdict.ReviewerSlug, verdict.Verdict, verdict.Date, verdict.QuoteHtml, verdict.QuoteText, verdict.Path);
+                insertVerdict.Run(verdict.ToolSlug, verdict.ReviewerSlug, verdict.Verdict, verdict.Date, verdict.Body.HtmlUtf8, verdict.Body.TextUtf8, verdict.Path);
             // Each tool owns a block of search rowids, so its rows can be replaced without scanning the whole index.
             var searchRow = toolRow * SearchRowsPerTool;
-            insertSearchRow.Run(searchRow, slug, "tool", tool.Name, tool.Tagline, tool.DescriptionText);
+            insertSearchRow.Run(searchRow, slug, "tool", tool.Name, tool.Tagline, tool.Body.TextUtf8);
             foreach (var verdict in verdicts.Take((int)SearchRowsPerTool - 1))
-                insertSearchRow.Run(++searchRow, slug, "quote", tool.Name, "", verdict.QuoteText);
+                insertSearchRow.Run(++searchRow, slug, "quote", tool.Name, "", verdict.Body.TextUtf8);
         }
 
         public void Comparison(string slug, ComparisonDocument? comparison)
@@ -166,7 +168,7 @@ public sealed class ContentImporter(Database database)
             }
             if (comparison is null || comparison.Draft)
                 return;
-            insertComparison.Run(comparison.Slug, comparison.Title, comparison.Question, comparison.IntroHtml, comparison.Published,
+            insertComparison.Run(comparison.Slug, comparison.Title, comparison.Question, comparison.Body.HtmlUtf8, comparison.Published,
                 comparison.Featured ? 1L : 0L, ToolSet(comparison.Tools.Select(t => t.Slug)), comparison.Path);
             for (var i = 0; i < comparison.Tools.Count; i++)
                 insertComparisonTool.Run(slug, i, comparison.Tools[i].Slug);

@@ -55,4 +55,30 @@ public sealed class ContentImporterTests
         Assert.Equal(("reviewers/zed.md", 4L, 8L, "'order' must be a whole number"), error);
         Assert.Equal(1, connection.QuerySingle<long>("SELECT errors FROM content_reloads"));
     }
+
+    [Fact]
+    public async Task Rendered_markdown_is_stored_as_text_that_pages_and_search_can_read()
+    {
+        using var content = TestContent.Sample()
+            .Tool("delta", "Délta", body: "Fast **naïve** tokenizer, ünïcode safe.")
+            .Verdict("delta", "ada", quote: "Ships *quickly*: café-grade latency.")
+            .Comparison("alpha-or-delta", ["alpha", "delta"], body: "Which **one**? Über fast.");
+        await using var app = new VerdictsApp(content);
+        _ = app.CreateClient();
+
+        using var connection = app.Database.Open();
+        var tool = connection.QuerySingle<(string HtmlType, string TextType, string Html, string Text)>(
+            "SELECT typeof(description_html), typeof(description_text), description_html, description_text FROM tools WHERE slug = 'delta'");
+        Assert.Equal(("text", "text"), (tool.HtmlType, tool.TextType));
+        Assert.Equal("<p>Fast <strong>naïve</strong> tokenizer, ünïcode safe.</p>", tool.Html.Trim());
+        Assert.Equal("Fast naïve tokenizer, ünïcode safe.", tool.Text);
+        var quote = connection.QuerySingle<(string HtmlType, string TextType, string Html, string Text)>(
+            "SELECT typeof(quote_html), typeof(quote_text), quote_html, quote_text FROM verdicts WHERE tool_slug = 'delta'");
+        Assert.Equal(("text", "text", "<p>Ships <em>quickly</em>: café-grade latency.</p>", "Ships quickly: café-grade latency."),
+            (quote.HtmlType, quote.TextType, quote.Html.Trim(), quote.Text));
+        Assert.Equal("text", connection.QuerySingle<string>("SELECT typeof(intro_html) FROM comparisons WHERE slug = 'alpha-or-delta'"));
+        Assert.Equal("text", connection.QuerySingle<string>("SELECT typeof(bio_html) FROM reviewers WHERE slug = 'ada'"));
+        Assert.Equal(["delta", "delta"], connection.Query<string>(
+            "SELECT tool_slug FROM search_index WHERE search_index MATCH 'cafe OR naive' ORDER BY rowid"));
+    }
 }
