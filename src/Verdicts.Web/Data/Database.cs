@@ -72,6 +72,11 @@ public sealed class Database(string path) : IDisposable
     public void CloseReadSessions()
     {
         Interlocked.Increment(ref sessionGeneration);
+        CloseIdleSessions();
+    }
+
+    private void CloseIdleSessions()
+    {
         while (idleSessions.TryTake(out var session))
         {
             Interlocked.Decrement(ref idleCount);
@@ -89,8 +94,9 @@ public sealed class Database(string path) : IDisposable
             return;
         }
         idleSessions.Add(session);
+        // Closed or disposed while this was being given back: do not leave it idle.
         if (Volatile.Read(ref disposed) || session.Generation != Volatile.Read(ref sessionGeneration))
-            CloseReadSessions();
+            CloseIdleSessions();
     }
 
     public void Dispose()

@@ -63,13 +63,6 @@ public sealed class ReadSession : IDisposable
         return row => (T)parse(row);
     }
 
-    /// <summary>The first column of the first row, or the default when there is no row or it is null.</summary>
-    public T? Scalar<T>(string sql, object? parameters = null)
-    {
-        using var reader = Run(sql, parameters);
-        return reader.Read() && !reader.IsDBNull(0) ? reader.GetFieldValue<T>(0) : default;
-    }
-
     private SqliteDataReader Run(string sql, object? parameters)
     {
         if (!statements.TryGetValue(sql, out var command))

@@ -48,7 +48,7 @@ public sealed class ReadSessionTests
         Assert.Equal(["beta", "alpha"], cards.Select(c => c.Slug));
         Assert.Equal(("alpha", "Runtimes"), db.QueryFirstOrDefault<(string, string)>("SELECT slug, category FROM tools WHERE slug = @slug", new { slug = "alpha" }));
         Assert.Null(db.QueryFirstOrDefault<string>("SELECT slug FROM tools WHERE slug = @slug", new { slug = "nope" }));
-        Assert.Equal(2L, db.Scalar<long>("SELECT count(*) FROM tools"));
+        Assert.Equal(2L, db.QueryFirstOrDefault<long>("SELECT count(*) FROM tools"));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class ReadSessionTests
         again.Dispose();
         using var fresh = database.Read();
         Assert.NotSame(again, fresh);
-        Assert.Equal(1L, fresh.Scalar<long>("SELECT count(*) FROM tools"));
+        Assert.Equal(1L, fresh.QueryFirstOrDefault<long>("SELECT count(*) FROM tools"));
     }
 
     [Fact]
