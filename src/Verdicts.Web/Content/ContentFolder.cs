@@ -69,6 +69,70 @@ public static class ContentFolder
         }
     }
 
+    /// <summary>
+    /// Reads and parses the files on every core, handing each back in the order given as soon as it and those before
+    /// it are ready, so the caller can work through the first files while later ones are still being parsed.
+    /// </summary>
+    public static IEnumerable<ParsedFile> ReadInOrder(string root, IReadOnlyList<(ScannedFile File, ContentKind Kind)> files)
+    {
+        var results = new ParsedFile?[files.Count];
+        // A monitor rather than a Lock: the reader waits on it for the next file in order.
+        var gate = new object();
+        var next = -1;
+        var stop = false;
+        Exception? failure = null;
+        var workers = Enumerable.Range(0, Math.Min(Environment.ProcessorCount, Math.Max(files.Count, 1))).Select(_ =>
+            // Threads of their own: the caller may be a pool thread, and the pool adds threads only slowly.
+            Task.Factory.StartNew(() =>
+            {
+                try
+                {
+                    int i;
+                    while (!Volatile.Read(ref stop) && (i = Interlocked.Increment(ref next)) < files.Count)
+                    {
+                        var parsed = Read(root, files[i].File, files[i].Kind);
+                        lock (gate)
+                        {
+                            results[i] = parsed;
+                            Monitor.PulseAll(gate);
+                        }
+                    }
+                }
+                catch (Exception ex)
+                {
+                    lock (gate)
+                    {
+                        failure ??= ex;
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+        try
+        {
+            for (var i = 0; i < files.Count; i++)
+            {
+                ParsedFile? parsed;
+                lock (gate)
+                {
+                    while ((parsed = results[i]) is null)
+                    {
+                        if (failure is not null)
+                            throw new InvalidOperationException($"reading {files[i].File.Path} failed", failure);
+                        Monitor.Wait(gate);
+                    }
+                    results[i] = null;
+                }
+                yield return parsed;
+            }
+        }
+        finally
+        {
+            // Stopped early (the caller failed): let the workers finish the file in hand and go.
+            Volatile.Write(ref stop, true);
+            Task.WaitAll(workers);
+        }
+    }
+
     private static ParsedFile Failed(string path, ContentKind kind, string message) =>
         new(path, kind, "", null, [new ContentError(path, 1, 1, message)]);
 }

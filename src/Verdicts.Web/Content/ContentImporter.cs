@@ -7,61 +7,133 @@ using Verdicts.Web.Data;
 namespace Verdicts.Web.Content;
 
 /// <summary>
-/// Writes a snapshot into the content tables in one transaction. Given the previous snapshot it rewrites only
-/// what changed (a tool is rewritten with its verdicts, since its panel figures come from them); without one it
-/// replaces every content row. Votes, subscribers and other visitor data are never touched.
+/// Writes content into the content tables, each import in one transaction. The first import of a run writes every
+/// file as the resolver accepts it (<see cref="BeginFullImport"/>); later ones are given the previous snapshot and
+/// rewrite only what changed (a tool is rewritten with its verdicts, since its panel figures come from them).
+/// Votes, subscribers and other visitor data are never touched.
 /// </summary>
 public sealed class ContentImporter(Database database)
 {
+    /// <summary>Starts replacing every content row; nothing changes until <see cref="FullImport.Commit"/>.</summary>
+    public FullImport BeginFullImport(DateTimeOffset now) => new(database, now);
+
     /// <param name="sourceOf">The text of a file whose current version is accepted, to keep as its last good version (null if unknown).</param>
-    public void Import(ContentSnapshot? previous, ContentSnapshot next, IReadOnlyList<ContentError> extraErrors, DateTimeOffset now,
+    public void Import(ContentSnapshot previous, ContentSnapshot next, IReadOnlyList<ContentError> extraErrors, DateTimeOffset now,
         Func<FileStatus, byte[]?> sourceOf)
     {
         using var connection = database.OpenForWriting();
         using var transaction = connection.BeginTransaction();
-        // After a full clear there is nothing to delete first; skipping the deletes matters, because the search
-        // index can only find a tool's rows by scanning it.
-        using var write = new Writer(connection, transaction, Fresh: previous is null);
+        using var write = new Writer(connection, transaction, Fresh: false);
 
-        if (previous is null)
-        {
-            foreach (var table in new[] { "tools", "tool_plans", "tool_aliases", "reviewers", "verdicts", "comparisons", "comparison_tools", "search_index" })
-                connection.Execute($"DELETE FROM {table}", transaction: transaction);
-        }
-
-        foreach (var slug in Changed(previous?.Reviewers, next.Reviewers))
+        foreach (var slug in Changed(previous.Reviewers, next.Reviewers))
             write.Reviewer(slug, next.Reviewers.GetValueOrDefault(slug));
 
-        var tools = Changed(previous?.Tools, next.Tools)
-            .Concat(Changed(previous?.Verdicts, next.Verdicts).Select(key => key[..key.IndexOf('/', StringComparison.Ordinal)]))
+        var tools = Changed(previous.Tools, next.Tools)
+            .Concat(Changed(previous.Verdicts, next.Verdicts).Select(key => key[..key.IndexOf('/', StringComparison.Ordinal)]))
             .ToHashSet(StringComparer.Ordinal);
         foreach (var slug in tools)
         {
+            write.RemoveTool(slug);
+            if (next.Tools.GetValueOrDefault(slug) is not { Draft: false } tool)
+                continue;
+            var row = write.Tool(tool);
             // A verdict is only accepted when its reviewer is, so the reviewers name every verdict a tool can have.
-            var verdicts = next.Reviewers.Keys.Select(r => next.Verdicts.GetValueOrDefault($"{slug}/{r}")).OfType<VerdictDocument>().ToList();
-            write.Tool(slug, next.Tools.GetValueOrDefault(slug), verdicts);
+            foreach (var verdict in next.Reviewers.Keys.Select(r => next.Verdicts.GetValueOrDefault($"{slug}/{r}")).OfType<VerdictDocument>())
+                row = write.Verdict(verdict, tool.Name, row);
+            write.PanelFigures(slug);
         }
 
-        foreach (var slug in Changed(previous?.Comparisons, next.Comparisons))
+        foreach (var slug in Changed(previous.Comparisons, next.Comparisons))
             write.Comparison(slug, next.Comparisons.GetValueOrDefault(slug));
 
         write.Files(previous, next, now, sourceOf);
-        var errors = next.Errors.Concat(extraErrors).ToList();
-        connection.Execute("DELETE FROM content_errors", transaction: transaction);
-        connection.Execute("INSERT INTO content_errors (path, line, \"column\", message) VALUES (@Path, @Line, @Column, @Message)", errors, transaction);
-        connection.Execute("""
-            INSERT INTO content_reloads (id, reloaded_at, files, errors) VALUES (1, @At, @Files, @Errors)
-            ON CONFLICT (id) DO UPDATE SET reloaded_at = excluded.reloaded_at, files = excluded.files, errors = excluded.errors
-            """, new { At = now.ToString("O", CultureInfo.InvariantCulture), Files = next.Files.Count, Errors = errors.Count }, transaction);
+        write.ErrorsAndReload(next, extraErrors, now);
         transaction.Commit();
     }
 
+    /// <summary>
+    /// A first import, written file by file in the order the resolver judges them, in one transaction: a cold start
+    /// writes the first files while later ones are still being parsed, rather than parsing everything and then
+    /// writing everything on one core. Disposed without <see cref="Commit"/>, it leaves the database as it was.
+    /// </summary>
+    public sealed class FullImport : IDisposable
+    {
+        private readonly SqliteConnection connection;
+        private readonly SqliteTransaction transaction;
+        private readonly Writer write;
+        private readonly DateTimeOffset now;
+        private readonly string at;
+        // Each tool written so far, with the search row it last used; its verdicts take the rows after it.
+        private readonly Dictionary<string, (string Name, long SearchRow)> toolRows = new(StringComparer.Ordinal);
+
+        internal FullImport(Database database, DateTimeOffset now)
+        {
+            this.now = now;
+            at = now.ToString("O", CultureInfo.InvariantCulture);
+            connection = database.OpenForWriting();
+            try
+            {
+                transaction = connection.BeginTransaction();
+                // After a full clear there is nothing to delete first; skipping the deletes matters, because the search
+                // index can only find a tool's rows by scanning it.
+                foreach (var table in new[] { "tools", "tool_plans", "tool_aliases", "reviewers", "verdicts", "comparisons", "comparison_tools", "search_index" })
+                    connection.Execute($"DELETE FROM {table}", transaction: transaction);
+                write = new Writer(connection, transaction, Fresh: true);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Writes one file's outcome, in the order <see cref="ContentResolution"/> gave it.</summary>
+        /// <param name="accepted">The document accepted for the file (its current or its last good version), if any.</param>
+        /// <param name="source">The file's text as read: kept as its last good version when that text was accepted.</param>
+        public void Add(FileStatus status, ContentDocument? accepted, byte[]? source)
+        {
+            switch (accepted)
+            {
+                case ReviewerDocument reviewer:
+                    write.Reviewer(reviewer.Slug, reviewer);
+                    break;
+                case ToolDocument { Draft: false } tool:
+                    toolRows[tool.Slug] = (tool.Name, write.Tool(tool));
+                    break;
+                case VerdictDocument verdict when toolRows.TryGetValue(verdict.ToolSlug, out var tool):
+                    toolRows[verdict.ToolSlug] = (tool.Name, write.Verdict(verdict, tool.Name, tool.SearchRow));
+                    break;
+                case ComparisonDocument comparison:
+                    write.Comparison(comparison.Slug, comparison);
+                    break;
+            }
+            write.File(status, status.State is FileState.Loaded or FileState.Draft ? source : null, at);
+        }
+
+        /// <summary>Completes the import: the panel figures, files no longer on disk, the errors, then the commit.</summary>
+        public void Commit(ContentSnapshot next, IReadOnlyList<ContentError> extraErrors)
+        {
+            foreach (var slug in toolRows.Keys)
+                write.PanelFigures(slug);
+            var paths = next.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+            var gone = connection.Query<string>("SELECT path FROM content_files", transaction: transaction).Where(p => !paths.Contains(p)).ToList();
+            connection.Execute("DELETE FROM content_files WHERE path = @p", gone.Select(p => new { p }), transaction);
+            write.ErrorsAndReload(next, extraErrors, now);
+            transaction.Commit();
+        }
+
+        public void Dispose()
+        {
+            write.Dispose();
+            transaction.Dispose();
+            connection.Dispose();
+        }
+    }
+
     /// <summary>Keys added, removed or whose accepted version differs.</summary>
-    private static IEnumerable<string> Changed<T>(IReadOnlyDictionary<string, T>? before, IReadOnlyDictionary<string, T> after)
+    private static IEnumerable<string> Changed<T>(IReadOnlyDictionary<string, T> before, IReadOnlyDictionary<string, T> after)
         where T : ContentDocument
     {
-        if (before is null)
-            return after.Keys;
         if (ReferenceEquals(before, after))
             return [];
         return after.Where(kv => !before.TryGetValue(kv.Key, out var old) || old.Sha256 != kv.Value.Sha256).Select(kv => kv.Key)
@@ -84,6 +156,11 @@ public sealed class ContentImporter(Database database)
                                entry_price, description_html, description_text, panel_ship, panel_skip, path)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CAST($12 AS TEXT), CAST($13 AS TEXT), $14, $15, $16)
             RETURNING rowid
+            """);
+        private readonly Statement updatePanel = new(connection, transaction, """
+            UPDATE tools SET panel_ship = (SELECT count(*) FROM verdicts WHERE tool_slug = $1 AND verdict = 'ship'),
+                             panel_skip = (SELECT count(*) FROM verdicts WHERE tool_slug = $1 AND verdict = 'skip')
+            WHERE slug = $1
             """);
         private readonly Statement insertPlan = new(connection, transaction,
             "INSERT INTO tool_plans (tool_slug, position, name, price, notes) VALUES ($1, $2, $3, $4, $5)");
@@ -111,7 +188,7 @@ public sealed class ContentImporter(Database database)
 
         public void Dispose()
         {
-            foreach (var statement in new[] { insertReviewer, insertTool, insertPlan, insertAlias, insertVerdict, insertSearchRow, insertComparison, insertComparisonTool, upsertFile })
+            foreach (var statement in new[] { insertReviewer, insertTool, updatePanel, insertPlan, insertAlias, insertVerdict, insertSearchRow, insertComparison, insertComparisonTool, upsertFile })
                 statement.Dispose();
         }
 
@@ -124,38 +201,49 @@ public sealed class ContentImporter(Database database)
             insertReviewer.Run(reviewer.Slug, reviewer.Name, reviewer.Lens, reviewer.Order, reviewer.Body.HtmlUtf8, reviewer.Path);
         }
 
-        public void Tool(string slug, ToolDocument? tool, IReadOnlyList<VerdictDocument> verdicts)
+        /// <summary>Deletes a tool's rows, its verdicts' and its search rows, before it is written again or for good.</summary>
+        public void RemoveTool(string slug)
         {
-            if (!Fresh)
-            {
-                // The search rows go first, found through the tool's rowid: the index cannot look them up by slug.
-                connection.Execute("""
-                    DELETE FROM search_index WHERE rowid BETWEEN (SELECT rowid FROM tools WHERE slug = @slug) * @block
-                                                             AND (SELECT rowid FROM tools WHERE slug = @slug) * @block + @block - 1;
-                    DELETE FROM tools WHERE slug = @slug;
-                    DELETE FROM tool_plans WHERE tool_slug = @slug;
-                    DELETE FROM tool_aliases WHERE tool_slug = @slug;
-                    DELETE FROM verdicts WHERE tool_slug = @slug;
-                    """, new { slug, block = SearchRowsPerTool }, transaction);
-            }
-            if (tool is null || tool.Draft)
-                return;
-            var ship = verdicts.Count(v => v.Verdict == "ship");
+            // The search rows go first, found through the tool's rowid: the index cannot look them up by slug.
+            connection.Execute("""
+                DELETE FROM search_index WHERE rowid BETWEEN (SELECT rowid FROM tools WHERE slug = @slug) * @block
+                                                         AND (SELECT rowid FROM tools WHERE slug = @slug) * @block + @block - 1;
+                DELETE FROM tools WHERE slug = @slug;
+                DELETE FROM tool_plans WHERE tool_slug = @slug;
+                DELETE FROM tool_aliases WHERE tool_slug = @slug;
+                DELETE FROM verdicts WHERE tool_slug = @slug;
+                """, new { slug, block = SearchRowsPerTool }, transaction);
+        }
+
+        /// <summary>Writes a published tool, with no panel figures yet; returns the search row it took.</summary>
+        public long Tool(ToolDocument tool)
+        {
             var toolRow = (long)insertTool.Scalar(tool.Slug, tool.Name, tool.Category, tool.CategorySlug, tool.Tagline, tool.Vendor, tool.Website,
                 tool.License, JsonSerializer.Serialize(tool.Tags), tool.Released, tool.EntryPrice, tool.Body.HtmlUtf8, tool.Body.TextUtf8,
-                ship, verdicts.Count - ship, tool.Path)!;
+                0L, 0L, tool.Path)!;
             for (var i = 0; i < tool.Plans.Count; i++)
-                insertPlan.Run(slug, i, tool.Plans[i].Name, tool.Plans[i].Price, tool.Plans[i].Notes);
+                insertPlan.Run(tool.Slug, i, tool.Plans[i].Name, tool.Plans[i].Price, tool.Plans[i].Notes);
             foreach (var alias in tool.Aliases)
-                insertAlias.Run(alias.Slug, slug);
-            foreach (var verdict in verdicts)
-                insertVerdict.Run(verdict.ToolSlug, verdict.ReviewerSlug, verdict.Verdict, verdict.Date, verdict.Body.HtmlUtf8, verdict.Body.TextUtf8, verdict.Path);
+                insertAlias.Run(alias.Slug, tool.Slug);
             // Each tool owns a block of search rowids, so its rows can be replaced without scanning the whole index.
             var searchRow = toolRow * SearchRowsPerTool;
-            insertSearchRow.Run(searchRow, slug, "tool", tool.Name, tool.Tagline, tool.Body.TextUtf8);
-            foreach (var verdict in verdicts.Take((int)SearchRowsPerTool - 1))
-                insertSearchRow.Run(++searchRow, slug, "quote", tool.Name, "", verdict.Body.TextUtf8);
+            insertSearchRow.Run(searchRow, tool.Slug, "tool", tool.Name, tool.Tagline, tool.Body.TextUtf8);
+            return searchRow;
         }
+
+        /// <summary>Writes a verdict on a tool already written; returns the search row it took (the one after <paramref name="lastSearchRow"/>).</summary>
+        public long Verdict(VerdictDocument verdict, string toolName, long lastSearchRow)
+        {
+            insertVerdict.Run(verdict.ToolSlug, verdict.ReviewerSlug, verdict.Verdict, verdict.Date, verdict.Body.HtmlUtf8, verdict.Body.TextUtf8, verdict.Path);
+            // A tool's block has room for 65 535 quotes; any beyond are not searchable.
+            if ((lastSearchRow + 1) % SearchRowsPerTool == 0)
+                return lastSearchRow;
+            insertSearchRow.Run(lastSearchRow + 1, verdict.ToolSlug, "quote", toolName, "", verdict.Body.TextUtf8);
+            return lastSearchRow + 1;
+        }
+
+        /// <summary>The tool's panel figures, counted from the verdicts written for it.</summary>
+        public void PanelFigures(string slug) => updatePanel.Run(slug);
 
         public void Comparison(string slug, ComparisonDocument? comparison)
         {
@@ -174,17 +262,10 @@ public sealed class ContentImporter(Database database)
                 insertComparisonTool.Run(slug, i, comparison.Tools[i].Slug);
         }
 
-        public void Files(ContentSnapshot? previous, ContentSnapshot next, DateTimeOffset now, Func<FileStatus, byte[]?> sourceOf)
+        public void Files(ContentSnapshot previous, ContentSnapshot next, DateTimeOffset now, Func<FileStatus, byte[]?> sourceOf)
         {
             IEnumerable<FileStatus> changed;
-            if (previous is null)
-            {
-                var paths = next.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-                var gone = connection.Query<string>("SELECT path FROM content_files", transaction: transaction).Where(p => !paths.Contains(p)).ToList();
-                connection.Execute("DELETE FROM content_files WHERE path = @p", gone.Select(p => new { p }), transaction);
-                changed = next.Files;
-            }
-            else if (SamePaths(previous.Files, next.Files))
+            if (SamePaths(previous.Files, next.Files))
             {
                 // The usual case after an edit: the same files in the same order, so compare them pairwise.
                 changed = next.Files.Where((f, i) => previous.Files[i] != f);
@@ -198,12 +279,23 @@ public sealed class ContentImporter(Database database)
             }
             var at = now.ToString("O", CultureInfo.InvariantCulture);
             foreach (var f in changed)
-            {
-                // Only a version accepted as it is on disk becomes the new last good version.
-                var good = f.State is FileState.Loaded or FileState.Draft ? sourceOf(f) : null;
-                upsertFile.Run(f.Path, f.Kind.ToString().ToLowerInvariant(), f.State.ToString().ToLowerInvariant(), f.Sha256,
-                    good is null ? null : f.Sha256, good, at);
-            }
+                File(f, f.State is FileState.Loaded or FileState.Draft ? sourceOf(f) : null, at);
+        }
+
+        /// <param name="good">The file's text when the version on disk was accepted as it is: it becomes the last good version.</param>
+        public void File(FileStatus f, byte[]? good, string at) =>
+            upsertFile.Run(f.Path, f.Kind.ToString().ToLowerInvariant(), f.State.ToString().ToLowerInvariant(), f.Sha256,
+                good is null ? null : f.Sha256, good, at);
+
+        public void ErrorsAndReload(ContentSnapshot next, IReadOnlyList<ContentError> extraErrors, DateTimeOffset now)
+        {
+            var errors = next.Errors.Concat(extraErrors).ToList();
+            connection.Execute("DELETE FROM content_errors", transaction: transaction);
+            connection.Execute("INSERT INTO content_errors (path, line, \"column\", message) VALUES (@Path, @Line, @Column, @Message)", errors, transaction);
+            connection.Execute("""
+                INSERT INTO content_reloads (id, reloaded_at, files, errors) VALUES (1, @At, @Files, @Errors)
+                ON CONFLICT (id) DO UPDATE SET reloaded_at = excluded.reloaded_at, files = excluded.files, errors = excluded.errors
+                """, new { At = now.ToString("O", CultureInfo.InvariantCulture), Files = next.Files.Count, Errors = errors.Count }, transaction);
         }
 
         private static bool SamePaths(IReadOnlyList<FileStatus> before, IReadOnlyList<FileStatus> after)

@@ -246,14 +246,22 @@ public sealed class ContentReloader : IHostedService, IDisposable
                 toRead.Add((file, kind));
             }
         }
+        var misplacedNow = ContentChecker.Misplaced(scanned).ToList();
+        var misplacedPaths = misplacedNow.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        if (snapshot is null)
+        {
+            // Nothing loaded yet, so every file was read: parse, resolve and write them together.
+            misplacedErrors = misplacedNow;
+            misplaced = misplacedPaths;
+            LoadEverything(toRead, now);
+            return true;
+        }
         var justRead = toRead.AsParallel().Select(f => (Stamp: f.File, Parsed: ContentFolder.Read(root, f.File, f.Kind))).ToList();
         files.AddRange(justRead.Select(r => r.Parsed));
         var gone = tracked.Keys.Where(p => !seen.Contains(p)).ToList();
-        var misplacedNow = ContentChecker.Misplaced(scanned).ToList();
-        var misplacedPaths = misplacedNow.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         if (settling)
             HintLater(scanned.Where(f => now - f.LastWriteUtc < quietPeriod).Select(f => f.Path).ToList());
-        if (snapshot is not null && justRead.Count == 0 && gone.Count == 0 && misplacedPaths.SetEquals(misplaced))
+        if (justRead.Count == 0 && gone.Count == 0 && misplacedPaths.SetEquals(misplaced))
             return false;
 
         misplacedErrors = misplacedNow;
@@ -340,19 +348,53 @@ public sealed class ContentReloader : IHostedService, IDisposable
     }
 
     /// <summary>
+    /// The first load: files are parsed on every core and handed over in resolve order, and each is judged and written
+    /// as soon as it arrives, so the single writer works while the parsers do rather than after them. Each document
+    /// lets its rendered text go once written. If the write fails nothing is remembered, so the next scan starts over.
+    /// </summary>
+    private void LoadEverything(List<(ScannedFile File, ContentKind Kind)> toRead, DateTimeOffset now)
+    {
+        var ordered = ContentResolver.InResolveOrder(toRead, f => f.File.Path, f => f.Kind).ToList();
+        var resolution = new ContentResolution(ordered.Where(f => f.Kind == ContentKind.Tool).Select(f => f.File.Path), LastGood);
+        var justRead = new List<(ScannedFile Stamp, ParsedFile Parsed)>(ordered.Count);
+        using (var import = importer.BeginFullImport(now))
+        {
+            var i = 0;
+            foreach (var parsed in ContentFolder.ReadInOrder(root, ordered))
+            {
+                var (status, accepted) = resolution.Add(parsed);
+                import.Add(status, accepted, parsed.Source);
+                accepted?.Body.DropRendering();
+                parsed.Document?.Body.DropRendering();
+                justRead.Add((ordered[i++].File, parsed.Source is null ? parsed : parsed with { Source = null }));
+            }
+            var next = resolution.Finish();
+            import.Commit(next, misplacedErrors);
+            Publish(next, justRead, [], now);
+        }
+    }
+
+    /// <summary>
     /// Writes the snapshot, then serves it and remembers the files as read. If the write fails nothing is remembered,
     /// so the next scan reads those files again. A file's text is kept only until it is stored.
     /// </summary>
     private void Commit(ContentSnapshot next, List<(ScannedFile Stamp, ParsedFile Parsed)> justRead, List<string> gone, DateTimeOffset now)
     {
         var sources = justRead.Select(r => r.Parsed).Where(p => p.Source is not null).ToDictionary(p => p.Path, StringComparer.Ordinal);
-        importer.Import(snapshot, next, misplacedErrors, now, file => SourceOf(file, sources));
-        foreach (var (stamp, parsed) in justRead)
+        importer.Import(snapshot!, next, misplacedErrors, now, file => SourceOf(file, sources));
+        foreach (var (_, parsed) in justRead)
         {
             // Written now: the site serves the rendered text from the database, so memory keeps only the Markdown.
             parsed.Document?.Body.DropRendering();
-            tracked[stamp.Path] = (stamp, parsed.Source is null ? parsed : parsed with { Source = null });
         }
+        Publish(next, [.. justRead.Select(r => (r.Stamp, r.Parsed.Source is null ? r.Parsed : r.Parsed with { Source = null }))], gone, now);
+    }
+
+    /// <summary>After a committed import: remember the files as read, report the errors, and serve the new snapshot.</summary>
+    private void Publish(ContentSnapshot next, List<(ScannedFile Stamp, ParsedFile Parsed)> justRead, List<string> gone, DateTimeOffset now)
+    {
+        foreach (var (stamp, parsed) in justRead)
+            tracked[stamp.Path] = (stamp, parsed);
         foreach (var path in gone)
             tracked.Remove(path);
         Report(next.Errors.Concat(misplacedErrors));

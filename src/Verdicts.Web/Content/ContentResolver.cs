@@ -55,105 +55,24 @@ public static class ContentResolver
 {
     public static ContentSnapshot Resolve(IEnumerable<ParsedFile> files, Func<string, ContentDocument?> lastGood)
     {
-        var byKind = files.OrderBy(f => f.Path, StringComparer.Ordinal).ToLookup(f => f.Kind);
-        var errors = new List<ContentError>();
-        var statuses = new List<FileStatus>();
-        var reviewers = new Dictionary<string, ReviewerDocument>(StringComparer.OrdinalIgnoreCase);
-        var tools = new Dictionary<string, ToolDocument>(StringComparer.OrdinalIgnoreCase);
-        var aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var verdicts = new Dictionary<string, VerdictDocument>(StringComparer.OrdinalIgnoreCase);
-        var comparisons = new Dictionary<string, ComparisonDocument>(StringComparer.OrdinalIgnoreCase);
-
-        foreach (var file in byKind[ContentKind.Reviewer])
-        {
-            Accept<ReviewerDocument>(file, r => reviewers.TryGetValue(r.Slug, out var other)
-                ? [At(r, 1, 1, $"slug '{r.Slug}' is already used by {other.Path}")]
-                : [], r => reviewers[r.Slug] = r);
-        }
-
-        // Every tool slug on disk, valid or not, so an alias can never shadow a tool that is only briefly broken.
-        var toolSlugs = byKind[ContentKind.Tool]
-            .Select(f => Path.GetFileNameWithoutExtension(f.Path))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var file in byKind[ContentKind.Tool])
-        {
-            Accept<ToolDocument>(file, t => ToolProblems(t, tools, aliases, toolSlugs), t =>
-            {
-                tools[t.Slug] = t;
-                foreach (var alias in t.Aliases)
-                    aliases[alias.Slug] = t.Slug;
-            });
-        }
-
-        foreach (var file in byKind[ContentKind.Verdict])
-        {
-            Accept<VerdictDocument>(file, v =>
-            {
-                var problems = new List<ContentError>();
-                if (!tools.ContainsKey(v.ToolSlug))
-                    problems.Add(At(v, 1, 1, $"tool '{v.ToolSlug}' (the folder name) does not exist or was rejected"));
-                if (!reviewers.ContainsKey(v.ReviewerSlug))
-                    problems.Add(At(v, 1, 1, $"reviewer '{v.ReviewerSlug}' (the file name) does not exist or was rejected"));
-                if (verdicts.TryGetValue(v.Slug, out var other))
-                    problems.Add(At(v, 1, 1, $"this verdict is already given by {other.Path}"));
-                return problems;
-            }, v => verdicts[v.Slug] = v);
-        }
-
-        foreach (var file in byKind[ContentKind.Comparison])
-        {
-            Accept<ComparisonDocument>(file, c =>
-            {
-                var problems = new List<ContentError>();
-                if (comparisons.TryGetValue(c.Slug, out var other))
-                    problems.Add(At(c, 1, 1, $"slug '{c.Slug}' is already used by {other.Path}"));
-                foreach (var tool in c.Tools)
-                {
-                    if (!tools.TryGetValue(tool.Slug, out var found))
-                        problems.Add(At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' does not exist or was rejected"));
-                    else if (found.Draft)
-                        problems.Add(At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' is a draft and cannot be compared yet"));
-                    else if (found.Slug != tool.Slug)
-                        problems.Add(At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' is spelled '{found.Slug}'"));
-                }
-                return problems;
-            }, c => comparisons[c.Slug] = c);
-        }
-
-        return new ContentSnapshot
-        {
-            Tools = tools,
-            Reviewers = reviewers,
-            Verdicts = verdicts,
-            Comparisons = comparisons,
-            Files = statuses,
-            Errors = errors,
-        };
-
-        void Accept<T>(ParsedFile file, Func<T, IReadOnlyList<ContentError>> problemsOf, Action<T> add)
-            where T : ContentDocument
-        {
-            errors.AddRange(file.Errors);
-            if (file.IsValid && file.Document is T current)
-            {
-                var problems = problemsOf(current);
-                if (problems.Count == 0)
-                {
-                    add(current);
-                    statuses.Add(new(file.Path, file.Kind, IsDraft(current) ? FileState.Draft : FileState.Loaded, file.Sha256));
-                    return;
-                }
-                errors.AddRange(problems);
-            }
-            if (lastGood(file.Path) is T previous && previous.Sha256 != file.Sha256 && problemsOf(previous).Count == 0)
-            {
-                add(previous);
-                statuses.Add(new(file.Path, file.Kind, FileState.Stale, file.Sha256));
-                return;
-            }
-            statuses.Add(new(file.Path, file.Kind, FileState.Rejected, file.Sha256));
-        }
+        var ordered = InResolveOrder(files, f => f.Path, f => f.Kind).ToList();
+        var resolution = new ContentResolution(ordered.Where(f => f.Kind == ContentKind.Tool).Select(f => f.Path), lastGood);
+        foreach (var file in ordered)
+            resolution.Add(file);
+        return resolution.Finish();
     }
+
+    /// <summary>The order files must be resolved in: by kind (reviewers, tools, verdicts, comparisons), then by path.</summary>
+    public static IEnumerable<T> InResolveOrder<T>(IEnumerable<T> items, Func<T, string> pathOf, Func<T, ContentKind> kindOf) =>
+        items.OrderBy(i => Rank(kindOf(i))).ThenBy(pathOf, StringComparer.Ordinal);
+
+    internal static int Rank(ContentKind kind) => kind switch
+    {
+        ContentKind.Reviewer => 0,
+        ContentKind.Tool => 1,
+        ContentKind.Verdict => 2,
+        _ => 3,
+    };
 
     /// <summary>
     /// Whether <paramref name="candidate"/> can take the place of <paramref name="accepted"/> (a document of
@@ -173,10 +92,10 @@ public static class ContentResolver
             _ => false,
         };
 
-    private static bool IsDraft(ContentDocument document) =>
+    internal static bool IsDraft(ContentDocument document) =>
         document is ToolDocument { Draft: true } or ComparisonDocument { Draft: true };
 
-    private static List<ContentError> ToolProblems(ToolDocument tool, Dictionary<string, ToolDocument> tools,
+    internal static List<ContentError> ToolProblems(ToolDocument tool, Dictionary<string, ToolDocument> tools,
         Dictionary<string, string> aliases, HashSet<string> toolSlugs)
     {
         var problems = new List<ContentError>();
@@ -194,6 +113,118 @@ public static class ContentResolver
         return problems;
     }
 
-    private static ContentError At(ContentDocument document, int line, int column, string message) =>
+    internal static ContentError At(ContentDocument document, int line, int column, string message) =>
         new(document.Path, line, column, message);
+}
+
+/// <summary>
+/// The cross-file rules applied one file at a time, for files handed over in <see cref="ContentResolver.InResolveOrder"/>:
+/// each file's fate is known as soon as it is added, so a full import can write it while later files are still
+/// being parsed. Every file's verdict depends only on files before it in that order.
+/// </summary>
+/// <param name="toolPaths">The paths of every tool file on disk, valid or not, so an alias can never shadow a tool that is only briefly broken.</param>
+public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string, ContentDocument?> lastGood)
+{
+    private readonly HashSet<string> toolSlugs = toolPaths.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ContentError> errors = [];
+    private readonly List<FileStatus> statuses = [];
+    private readonly Dictionary<string, ReviewerDocument> reviewers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ToolDocument> tools = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> aliases = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, VerdictDocument> verdicts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ComparisonDocument> comparisons = new(StringComparer.OrdinalIgnoreCase);
+    private (int Rank, string Path)? last;
+
+    /// <summary>The tool accepted under this slug so far (verdicts and comparisons come after every tool).</summary>
+    public ToolDocument? Tool(string slug) => tools.GetValueOrDefault(slug);
+
+    /// <summary>Judges one file; returns its status and the document accepted for it (its current or last good version), if any.</summary>
+    public (FileStatus Status, ContentDocument? Accepted) Add(ParsedFile file)
+    {
+        var position = (ContentResolver.Rank(file.Kind), file.Path);
+        if (last is { } before && (before.Rank > position.Item1 || before.Rank == position.Item1 && string.CompareOrdinal(before.Path, file.Path) >= 0))
+            throw new InvalidOperationException($"{file.Path} was added out of resolve order, after {before.Path}");
+        last = position;
+        return file.Kind switch
+        {
+            ContentKind.Reviewer => Accept<ReviewerDocument>(file, r => reviewers.TryGetValue(r.Slug, out var other)
+                ? [ContentResolver.At(r, 1, 1, $"slug '{r.Slug}' is already used by {other.Path}")]
+                : [], r => reviewers[r.Slug] = r),
+            ContentKind.Tool => Accept<ToolDocument>(file, t => ContentResolver.ToolProblems(t, tools, aliases, toolSlugs), t =>
+            {
+                tools[t.Slug] = t;
+                foreach (var alias in t.Aliases)
+                    aliases[alias.Slug] = t.Slug;
+            }),
+            ContentKind.Verdict => Accept<VerdictDocument>(file, VerdictProblems, v => verdicts[v.Slug] = v),
+            _ => Accept<ComparisonDocument>(file, ComparisonProblems, c => comparisons[c.Slug] = c),
+        };
+    }
+
+    public ContentSnapshot Finish() => new()
+    {
+        Tools = tools,
+        Reviewers = reviewers,
+        Verdicts = verdicts,
+        Comparisons = comparisons,
+        Files = statuses,
+        Errors = errors,
+    };
+
+    private List<ContentError> VerdictProblems(VerdictDocument v)
+    {
+        var problems = new List<ContentError>();
+        if (!tools.ContainsKey(v.ToolSlug))
+            problems.Add(ContentResolver.At(v, 1, 1, $"tool '{v.ToolSlug}' (the folder name) does not exist or was rejected"));
+        if (!reviewers.ContainsKey(v.ReviewerSlug))
+            problems.Add(ContentResolver.At(v, 1, 1, $"reviewer '{v.ReviewerSlug}' (the file name) does not exist or was rejected"));
+        if (verdicts.TryGetValue(v.Slug, out var other))
+            problems.Add(ContentResolver.At(v, 1, 1, $"this verdict is already given by {other.Path}"));
+        return problems;
+    }
+
+    private List<ContentError> ComparisonProblems(ComparisonDocument c)
+    {
+        var problems = new List<ContentError>();
+        if (comparisons.TryGetValue(c.Slug, out var other))
+            problems.Add(ContentResolver.At(c, 1, 1, $"slug '{c.Slug}' is already used by {other.Path}"));
+        foreach (var tool in c.Tools)
+        {
+            if (!tools.TryGetValue(tool.Slug, out var found))
+                problems.Add(ContentResolver.At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' does not exist or was rejected"));
+            else if (found.Draft)
+                problems.Add(ContentResolver.At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' is a draft and cannot be compared yet"));
+            else if (found.Slug != tool.Slug)
+                problems.Add(ContentResolver.At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' is spelled '{found.Slug}'"));
+        }
+        return problems;
+    }
+
+    private (FileStatus, ContentDocument?) Accept<T>(ParsedFile file, Func<T, IReadOnlyList<ContentError>> problemsOf, Action<T> add)
+        where T : ContentDocument
+    {
+        errors.AddRange(file.Errors);
+        if (file.IsValid && file.Document is T current)
+        {
+            var problems = problemsOf(current);
+            if (problems.Count == 0)
+            {
+                add(current);
+                return Status(new(file.Path, file.Kind, ContentResolver.IsDraft(current) ? FileState.Draft : FileState.Loaded, file.Sha256), current);
+            }
+            errors.AddRange(problems);
+        }
+        if (lastGood(file.Path) is T previous && previous.Sha256 != file.Sha256 && problemsOf(previous).Count == 0)
+        {
+            add(previous);
+            return Status(new(file.Path, file.Kind, FileState.Stale, file.Sha256), previous);
+        }
+        return Status(new(file.Path, file.Kind, FileState.Rejected, file.Sha256), null);
+    }
+
+    private (FileStatus, ContentDocument?) Status(FileStatus status, ContentDocument? accepted)
+    {
+        statuses.Add(status);
+        return (status, accepted);
+    }
 }

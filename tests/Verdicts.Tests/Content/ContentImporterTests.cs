@@ -1,5 +1,6 @@
 using Dapper;
 using Verdicts.Tests.Infrastructure;
+using Verdicts.Web.Content;
 
 namespace Verdicts.Tests.Content;
 
@@ -23,6 +24,51 @@ public sealed class ContentImporterTests
         });
         Assert.Equal(expected, rows);
         Assert.Equal(("alpha", 2L, 1L), rows[0]);
+    }
+
+    [Fact]
+    public async Task Panel_figures_follow_verdicts_changed_after_the_first_load()
+    {
+        using var content = TestContent.Sample().Reviewer("cy");
+        await using var app = new VerdictsApp(content);
+        _ = app.CreateClient();
+
+        var since = app.Reloader.Generation;
+        content.Verdict("alpha", "bo", "skip").Verdict("gamma", "cy", "ship").Delete("verdicts/beta/bo.md");
+        await app.WaitForReloadAfter(since);
+        await VerdictsApp.Eventually(() => Task.FromResult(app.Reloader.Snapshot.Verdicts.ContainsKey("gamma/cy")), "the new verdict loads");
+
+        using var connection = app.Database.Open();
+        var rows = connection.Query<(string Slug, long Ship, long Skip)>("SELECT slug, panel_ship, panel_skip FROM tools ORDER BY slug").ToList();
+        // Counted afresh from the files on disk.
+        var expected = new[] { "alpha", "beta", "gamma" }.Select(slug =>
+        {
+            var choices = Directory.Exists(content.PathOf($"verdicts/{slug}"))
+                ? Directory.GetFiles(content.PathOf($"verdicts/{slug}")).Select(f => File.ReadAllText(f).Contains("verdict: ship", StringComparison.Ordinal)).ToList()
+                : [];
+            return (slug, (long)choices.Count(c => c), (long)choices.Count(c => !c));
+        });
+        Assert.Equal(expected, rows);
+        Assert.Equal([("alpha", 1L, 1L), ("beta", 1L, 0L), ("gamma", 1L, 0L)], rows);
+    }
+
+    [Fact]
+    public async Task A_full_import_given_up_before_its_commit_leaves_the_content_as_it_was()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        _ = app.CreateClient();
+        using var connection = app.Database.Open();
+        var before = connection.Query<string>("SELECT slug FROM tools UNION ALL SELECT path FROM content_files ORDER BY 1").ToList();
+
+        var extra = ContentParser.Parse("tools/delta.md", ContentKind.Tool, System.Text.Encoding.UTF8.GetBytes(TestContent.ToolText("Delta")));
+        using (var import = new ContentImporter(app.Database).BeginFullImport(DateTimeOffset.UtcNow))
+        {
+            import.Add(new FileStatus(extra.Path, extra.Kind, FileState.Loaded, extra.Sha256), extra.Document, extra.Source);
+        }
+
+        Assert.Equal(before, connection.Query<string>("SELECT slug FROM tools UNION ALL SELECT path FROM content_files ORDER BY 1").ToList());
+        Assert.Contains("alpha", before);
     }
 
     [Fact]

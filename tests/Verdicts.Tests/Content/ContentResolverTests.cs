@@ -145,4 +145,54 @@ public sealed class ContentResolverTests
         Assert.Same(good.Document, snapshot.Comparisons["pair"]);
         Assert.Single(snapshot.Errors);
     }
+
+    [Fact]
+    public void Files_judged_one_at_a_time_in_resolve_order_end_as_a_whole_resolve_does()
+    {
+        ParsedFile[] folder =
+        [
+            File("comparisons/ab.md", "---\ntools: [alpha, beta]\npublished: 2026-01-01\n---\nA rejected tool in it.\n"),
+            File("comparisons/ad.md", "---\ntools: [alpha, delta]\npublished: 2026-01-01\n---\nWhy.\n"),
+            File("comparisons/ag.md", "---\ntools: [alpha, gamma]\npublished: 2026-01-01\n---\nA draft in it.\n"),
+            Verdict("alpha", "ida"), Verdict("ghost", "ida"), Verdict("beta", "nobody"),
+            Tool("delta"), Tool("beta", "aliases: [old-alpha]\n"), Tool("alpha", "aliases: [old-alpha]\n"), Tool("gamma", "draft: true\n"),
+            Reviewer("ida"), File("reviewers/bad.md", "---\nname: [\n---\n"),
+        ];
+        var whole = Resolve(folder);
+
+        var ordered = ContentResolver.InResolveOrder(folder, f => f.Path, f => f.Kind).ToList();
+        Assert.Equal(["reviewers/bad.md", "reviewers/ida.md", "tools/alpha.md", "tools/beta.md", "tools/delta.md", "tools/gamma.md",
+            "verdicts/alpha/ida.md", "verdicts/beta/nobody.md", "verdicts/ghost/ida.md", "comparisons/ab.md", "comparisons/ad.md", "comparisons/ag.md"],
+            ordered.Select(f => f.Path));
+        var resolution = new ContentResolution(ordered.Where(f => f.Kind == ContentKind.Tool).Select(f => f.Path), _ => null);
+        foreach (var file in ordered)
+        {
+            // Each file's fate is final when it is added: the same as the whole resolve gives it.
+            var (status, accepted) = resolution.Add(file);
+            Assert.Equal(whole.Files.Single(f => f.Path == file.Path), status);
+            Assert.Same(whole.AcceptedAt(file.Path, file.Kind), accepted);
+        }
+        var streamed = resolution.Finish();
+
+        Assert.Equal(whole.Files, streamed.Files);
+        Assert.Equal(whole.Errors, streamed.Errors);
+        Assert.Equal(whole.Tools.Keys, streamed.Tools.Keys);
+        Assert.Equal(whole.Verdicts.Keys, streamed.Verdicts.Keys);
+        Assert.Equal(whole.Comparisons.Keys, streamed.Comparisons.Keys);
+        Assert.Equal(["alpha", "delta", "gamma"], streamed.Tools.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["alpha/ida"], streamed.Verdicts.Keys);
+        Assert.Equal(["ad"], streamed.Comparisons.Keys);
+        Assert.Contains(streamed.Errors, e => e.Path == "tools/beta.md" && e.Message == "alias 'old-alpha' is already an alias of tool 'alpha'");
+    }
+
+    [Fact]
+    public void A_file_added_out_of_resolve_order_is_refused_rather_than_judged_against_too_little()
+    {
+        var resolution = new ContentResolution(["tools/alpha.md"], _ => null);
+        resolution.Add(Tool("alpha"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => resolution.Add(Reviewer("ida")));
+        Assert.Contains("reviewers/ida.md", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => resolution.Add(Tool("alpha")));
+    }
 }
