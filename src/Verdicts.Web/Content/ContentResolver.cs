@@ -91,30 +91,6 @@ public static class ContentResolver
                 current.Tools.TryGetValue(t.Slug, out var tool) && !tool.Draft && tool.Slug == t.Slug),
             _ => false,
         };
-
-    internal static bool IsDraft(ContentDocument document) =>
-        document is ToolDocument { Draft: true } or ComparisonDocument { Draft: true };
-
-    internal static List<ContentError> ToolProblems(ToolDocument tool, Dictionary<string, ToolDocument> tools,
-        Dictionary<string, string> aliases, HashSet<string> toolSlugs)
-    {
-        var problems = new List<ContentError>();
-        if (tools.TryGetValue(tool.Slug, out var other))
-            problems.Add(At(tool, 1, 1, $"slug '{tool.Slug}' is already used by {other.Path}"));
-        else if (aliases.TryGetValue(tool.Slug, out var holder))
-            problems.Add(At(tool, 1, 1, $"slug '{tool.Slug}' is already an alias of tool '{holder}'"));
-        foreach (var alias in tool.Aliases)
-        {
-            if (toolSlugs.Contains(alias.Slug))
-                problems.Add(At(tool, alias.Line, alias.Column, $"alias '{alias.Slug}' is the slug of another tool"));
-            else if (aliases.TryGetValue(alias.Slug, out var owner))
-                problems.Add(At(tool, alias.Line, alias.Column, $"alias '{alias.Slug}' is already an alias of tool '{owner}'"));
-        }
-        return problems;
-    }
-
-    internal static ContentError At(ContentDocument document, int line, int column, string message) =>
-        new(document.Path, line, column, message);
 }
 
 /// <summary>
@@ -148,9 +124,9 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
         return file.Kind switch
         {
             ContentKind.Reviewer => Accept<ReviewerDocument>(file, r => reviewers.TryGetValue(r.Slug, out var other)
-                ? [ContentResolver.At(r, 1, 1, $"slug '{r.Slug}' is already used by {other.Path}")]
+                ? [At(r, 1, 1, $"slug '{r.Slug}' is already used by {other.Path}")]
                 : [], r => reviewers[r.Slug] = r),
-            ContentKind.Tool => Accept<ToolDocument>(file, t => ContentResolver.ToolProblems(t, tools, aliases, toolSlugs), t =>
+            ContentKind.Tool => Accept<ToolDocument>(file, ToolProblems, t =>
             {
                 tools[t.Slug] = t;
                 foreach (var alias in t.Aliases)
@@ -175,11 +151,11 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
     {
         var problems = new List<ContentError>();
         if (!tools.ContainsKey(v.ToolSlug))
-            problems.Add(ContentResolver.At(v, 1, 1, $"tool '{v.ToolSlug}' (the folder name) does not exist or was rejected"));
+            problems.Add(At(v, 1, 1, $"tool '{v.ToolSlug}' (the folder name) does not exist or was rejected"));
         if (!reviewers.ContainsKey(v.ReviewerSlug))
-            problems.Add(ContentResolver.At(v, 1, 1, $"reviewer '{v.ReviewerSlug}' (the file name) does not exist or was rejected"));
+            problems.Add(At(v, 1, 1, $"reviewer '{v.ReviewerSlug}' (the file name) does not exist or was rejected"));
         if (verdicts.TryGetValue(v.Slug, out var other))
-            problems.Add(ContentResolver.At(v, 1, 1, $"this verdict is already given by {other.Path}"));
+            problems.Add(At(v, 1, 1, $"this verdict is already given by {other.Path}"));
         return problems;
     }
 
@@ -187,15 +163,15 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
     {
         var problems = new List<ContentError>();
         if (comparisons.TryGetValue(c.Slug, out var other))
-            problems.Add(ContentResolver.At(c, 1, 1, $"slug '{c.Slug}' is already used by {other.Path}"));
+            problems.Add(At(c, 1, 1, $"slug '{c.Slug}' is already used by {other.Path}"));
         foreach (var tool in c.Tools)
         {
             if (!tools.TryGetValue(tool.Slug, out var found))
-                problems.Add(ContentResolver.At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' does not exist or was rejected"));
+                problems.Add(At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' does not exist or was rejected"));
             else if (found.Draft)
-                problems.Add(ContentResolver.At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' is a draft and cannot be compared yet"));
+                problems.Add(At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' is a draft and cannot be compared yet"));
             else if (found.Slug != tool.Slug)
-                problems.Add(ContentResolver.At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' is spelled '{found.Slug}'"));
+                problems.Add(At(c, tool.Line, tool.Column, $"tool '{tool.Slug}' is spelled '{found.Slug}'"));
         }
         return problems;
     }
@@ -210,7 +186,7 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
             if (problems.Count == 0)
             {
                 add(current);
-                return Status(new(file.Path, file.Kind, ContentResolver.IsDraft(current) ? FileState.Draft : FileState.Loaded, file.Sha256), current);
+                return Status(new(file.Path, file.Kind, IsDraft(current) ? FileState.Draft : FileState.Loaded, file.Sha256), current);
             }
             errors.AddRange(problems);
         }
@@ -227,4 +203,27 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
         statuses.Add(status);
         return (status, accepted);
     }
+
+    private static bool IsDraft(ContentDocument document) =>
+        document is ToolDocument { Draft: true } or ComparisonDocument { Draft: true };
+
+    private List<ContentError> ToolProblems(ToolDocument tool)
+    {
+        var problems = new List<ContentError>();
+        if (tools.TryGetValue(tool.Slug, out var other))
+            problems.Add(At(tool, 1, 1, $"slug '{tool.Slug}' is already used by {other.Path}"));
+        else if (aliases.TryGetValue(tool.Slug, out var holder))
+            problems.Add(At(tool, 1, 1, $"slug '{tool.Slug}' is already an alias of tool '{holder}'"));
+        foreach (var alias in tool.Aliases)
+        {
+            if (toolSlugs.Contains(alias.Slug))
+                problems.Add(At(tool, alias.Line, alias.Column, $"alias '{alias.Slug}' is the slug of another tool"));
+            else if (aliases.TryGetValue(alias.Slug, out var owner))
+                problems.Add(At(tool, alias.Line, alias.Column, $"alias '{alias.Slug}' is already an alias of tool '{owner}'"));
+        }
+        return problems;
+    }
+
+    private static ContentError At(ContentDocument document, int line, int column, string message) =>
+        new(document.Path, line, column, message);
 }
