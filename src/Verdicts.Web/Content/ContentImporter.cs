@@ -23,10 +23,14 @@ public sealed class ContentImporter(Database database)
     {
         using var connection = database.OpenForWriting();
         using var transaction = connection.BeginTransaction();
-        using var write = new Writer(connection, transaction, Fresh: false);
+        using var write = new Writer(connection, transaction);
 
         foreach (var slug in Changed(previous.Reviewers, next.Reviewers))
-            write.Reviewer(slug, next.Reviewers.GetValueOrDefault(slug));
+        {
+            write.RemoveReviewer(slug);
+            if (next.Reviewers.GetValueOrDefault(slug) is { } reviewer)
+                write.Reviewer(reviewer);
+        }
 
         var tools = Changed(previous.Tools, next.Tools)
             .Concat(Changed(previous.Verdicts, next.Verdicts).Select(key => key[..key.IndexOf('/', StringComparison.Ordinal)]))
@@ -44,7 +48,11 @@ public sealed class ContentImporter(Database database)
         }
 
         foreach (var slug in Changed(previous.Comparisons, next.Comparisons))
-            write.Comparison(slug, next.Comparisons.GetValueOrDefault(slug));
+        {
+            write.RemoveComparison(slug);
+            if (next.Comparisons.GetValueOrDefault(slug) is { Draft: false } comparison)
+                write.Comparison(comparison);
+        }
 
         write.Files(previous, next, now, sourceOf);
         write.ErrorsAndReload(next, extraErrors, now);
@@ -78,7 +86,7 @@ public sealed class ContentImporter(Database database)
                 // index can only find a tool's rows by scanning it.
                 foreach (var table in new[] { "tools", "tool_plans", "tool_aliases", "reviewers", "verdicts", "comparisons", "comparison_tools", "search_index" })
                     connection.Execute($"DELETE FROM {table}", transaction: transaction);
-                write = new Writer(connection, transaction, Fresh: true);
+                write = new Writer(connection, transaction);
             }
             catch
             {
@@ -95,7 +103,7 @@ public sealed class ContentImporter(Database database)
             switch (accepted)
             {
                 case ReviewerDocument reviewer:
-                    write.Reviewer(reviewer.Slug, reviewer);
+                    write.Reviewer(reviewer);
                     break;
                 case ToolDocument { Draft: false } tool:
                     toolRows[tool.Slug] = (tool.Name, write.Tool(tool));
@@ -103,8 +111,8 @@ public sealed class ContentImporter(Database database)
                 case VerdictDocument verdict when toolRows.TryGetValue(verdict.ToolSlug, out var tool):
                     toolRows[verdict.ToolSlug] = (tool.Name, write.Verdict(verdict, tool.Name, tool.SearchRow));
                     break;
-                case ComparisonDocument comparison:
-                    write.Comparison(comparison.Slug, comparison);
+                case ComparisonDocument { Draft: false } comparison:
+                    write.Comparison(comparison);
                     break;
             }
             write.File(status, status.State is FileState.Loaded or FileState.Draft ? source : null, at);
@@ -144,7 +152,7 @@ public sealed class ContentImporter(Database database)
     /// Writes content rows. Each INSERT is prepared once per import and run for every row: a cold import writes some
     /// 200 000 rows, and preparing a statement per tool cost more than the inserts themselves.
     /// </summary>
-    private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction, bool Fresh) : IDisposable
+    private sealed class Writer(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
     {
         private const long SearchRowsPerTool = 1 << 16;
 
@@ -192,14 +200,11 @@ public sealed class ContentImporter(Database database)
                 statement.Dispose();
         }
 
-        public void Reviewer(string slug, ReviewerDocument? reviewer)
-        {
-            if (!Fresh)
-                connection.Execute("DELETE FROM reviewers WHERE slug = @slug", new { slug }, transaction);
-            if (reviewer is null)
-                return;
+        public void RemoveReviewer(string slug) =>
+            connection.Execute("DELETE FROM reviewers WHERE slug = @slug", new { slug }, transaction);
+
+        public void Reviewer(ReviewerDocument reviewer) =>
             insertReviewer.Run(reviewer.Slug, reviewer.Name, reviewer.Lens, reviewer.Order, reviewer.Body.HtmlUtf8, reviewer.Path);
-        }
 
         /// <summary>Deletes a tool's rows, its verdicts' and its search rows, before it is written again or for good.</summary>
         public void RemoveTool(string slug)
@@ -245,21 +250,19 @@ public sealed class ContentImporter(Database database)
         /// <summary>The tool's panel figures, counted from the verdicts written for it.</summary>
         public void PanelFigures(string slug) => updatePanel.Run(slug);
 
-        public void Comparison(string slug, ComparisonDocument? comparison)
+        public void RemoveComparison(string slug) =>
+            connection.Execute("""
+                DELETE FROM comparisons WHERE slug = @slug;
+                DELETE FROM comparison_tools WHERE comparison_slug = @slug;
+                """, new { slug }, transaction);
+
+        /// <summary>Writes a published comparison.</summary>
+        public void Comparison(ComparisonDocument comparison)
         {
-            if (!Fresh)
-            {
-                connection.Execute("""
-                    DELETE FROM comparisons WHERE slug = @slug;
-                    DELETE FROM comparison_tools WHERE comparison_slug = @slug;
-                    """, new { slug }, transaction);
-            }
-            if (comparison is null || comparison.Draft)
-                return;
             insertComparison.Run(comparison.Slug, comparison.Title, comparison.Question, comparison.Body.HtmlUtf8, comparison.Published,
                 comparison.Featured ? 1L : 0L, ToolSet(comparison.Tools.Select(t => t.Slug)), comparison.Path);
             for (var i = 0; i < comparison.Tools.Count; i++)
-                insertComparisonTool.Run(slug, i, comparison.Tools[i].Slug);
+                insertComparisonTool.Run(comparison.Slug, i, comparison.Tools[i].Slug);
         }
 
         public void Files(ContentSnapshot previous, ContentSnapshot next, DateTimeOffset now, Func<FileStatus, byte[]?> sourceOf)

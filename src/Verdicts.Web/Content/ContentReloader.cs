@@ -357,6 +357,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
         var ordered = ContentResolver.InResolveOrder(toRead, f => f.File.Path, f => f.Kind).ToList();
         var resolution = new ContentResolution(ordered.Where(f => f.Kind == ContentKind.Tool).Select(f => f.File.Path), LastGood);
         var justRead = new List<(ScannedFile Stamp, ParsedFile Parsed)>(ordered.Count);
+        ContentSnapshot next;
         using (var import = importer.BeginFullImport(now))
         {
             var i = 0;
@@ -368,10 +369,10 @@ public sealed class ContentReloader : IHostedService, IDisposable
                 parsed.Document?.Body.DropRendering();
                 justRead.Add((ordered[i++].File, parsed.Source is null ? parsed : parsed with { Source = null }));
             }
-            var next = resolution.Finish();
+            next = resolution.Finish();
             import.Commit(next, misplacedErrors);
-            Publish(next, justRead, [], now);
         }
+        Publish(next, justRead, [], now);
     }
 
     /// <summary>
