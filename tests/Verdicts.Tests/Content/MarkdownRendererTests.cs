@@ -70,7 +70,15 @@ public sealed class MarkdownRendererTests
     [InlineData("Plain *text* with `code` and\n\n> a quote\n\n- a\n- b")]
     [InlineData("1. one\n2. two\n\n3) three")]
     [InlineData("```js\nalert(1)\n```")]
-    public void Markup_without_links_renders_exactly_as_the_sanitizer_would(string markdown)
+    [InlineData("Read [the docs](https://example.com/docs?a=1&b=2#part) first.")]
+    [InlineData("[rel](/tools/alpha), [up](../beta), [here](#x), [next](?page=2) and [far](//cdn.example.com/a)")]
+    [InlineData("Mail [us](mailto:team@example.com) or [shout](MAILTO:TEAM@EXAMPLE.COM), [loud](HTTPS://EXAMPLE.COM/)")]
+    [InlineData("Auto https://example.com/auto, www.example.com and <https://example.com/angle>")]
+    [InlineData("[ünï](https://example.com/ünï) and [gap](<https://example.com/a b>) and [q](https://example.com/\"q\")")]
+    [InlineData("[titled](https://example.com/a \"A <title> & more\") and ![pic](https://example.com/p.png)")]
+    [InlineData("[tel](tel:123) [x](javascript:alert(1)) [y](&#106;avascript:alert(1)) [z](:nothing) [e]()")]
+    [InlineData("[x]: https://example.com/ref\n\nBy [reference][x], **[bold link](/b)** and `[not](/a)`")]
+    public void Markup_renders_exactly_as_the_sanitizer_would(string markdown)
     {
         var sanitized = new Ganss.Xss.HtmlSanitizer(new Ganss.Xss.HtmlSanitizerOptions
         {
@@ -85,6 +93,48 @@ public sealed class MarkdownRendererTests
         }) { KeepChildNodes = true }.Sanitize(Markdig.Markdown.ToHtml(markdown, new Markdig.MarkdownPipelineBuilder().UseEmphasisExtras().UseAutoLinks().UsePipeTables().DisableHtml().Build()));
 
         Assert.Equal(sanitized, MarkdownRenderer.ToHtml(markdown));
+    }
+
+    [Theory]
+    [InlineData("[x](https://example.com/a)", false)]
+    [InlineData("[x](/a?b=1&c=2)", false)]
+    [InlineData("[x](mailto:a@example.com)", false)]
+    [InlineData("Plain *text*\n\n- one", false)]
+    [InlineData("[x](javascript:alert(1))", true)]
+    [InlineData("[x](JaVaScRiPt:alert(1))", true)]
+    [InlineData("[x](&#106;avascript:alert(1))", true)]
+    [InlineData("[x](&#x6A;avascript&colon;alert(1))", true)]
+    [InlineData("[x](java%0ascript:alert(1))", true)]
+    [InlineData("[x](vbscript:msgbox(1))", true)]
+    [InlineData("[x](data:text/html;base64,PHNjcmlwdD4=)", true)]
+    [InlineData("<javascript:alert(1)>", true)]
+    [InlineData("[x]: javascript:alert(1)\n\n[y][x]", true)]
+    [InlineData("[x](https://example.com/a \"title\")", true)]
+    [InlineData("![x](https://example.com/p.png)", true)]
+    [InlineData("| a |\n|--:|\n| 1 |", true)]
+    [InlineData("```js\nx\n```", true)]
+    public void Only_bare_tags_and_web_mail_or_relative_links_skip_the_sanitizer(string markdown, bool needsSanitizer)
+    {
+        var html = Markdig.Markdown.ToHtml(markdown, new MarkdownPipelineBuilder().UseEmphasisExtras().UseAutoLinks().UsePipeTables().DisableHtml().Build());
+        Assert.Equal(needsSanitizer, MarkdownRenderer.NeedsSanitizer(html));
+    }
+
+    [Theory]
+    [InlineData("<a href=\"javascript:x\">x</a>")]
+    [InlineData("<a href=\"https://ok.example\" onclick=\"x\">x</a>")]
+    [InlineData("<a href=\"https://ok.example\">x</a><a href=\" javascript:x\">y</a>")]
+    [InlineData("<a href=\"java&#115;cript:x\">x</a>")]
+    [InlineData("<a href=\"https:&#x2F;/ok\">x</a>")]
+    [InlineData("<a href=\"\">x</a>")]
+    [InlineData("<a  href=\"/a\">x</a>")]
+    [InlineData("<p onclick=\"x\">x</p>")]
+    [InlineData("<p >x</p>")]
+    [InlineData("<script>x</script>")]
+    [InlineData("<img src=\"https://ok.example/p.png\" />")]
+    [InlineData("<p>x</p><br/ >")]
+    public void Any_other_markup_goes_through_the_sanitizer(string html)
+    {
+        Assert.True(MarkdownRenderer.NeedsSanitizer(html));
     }
 
     [Fact]
