@@ -17,14 +17,15 @@ public static class MarkdownRenderer
         .DisableHtml()
         .Build();
 
-    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+    // Made on first use: building it loads and compiles much of AngleSharp, which most content never needs.
+    private static readonly Lazy<HtmlSanitizer> Sanitizer = new(CreateSanitizer);
 
     public static string ToHtml(string markdown)
     {
         if (markdown.Length == 0)
             return "";
         var html = Markdown.ToHtml(markdown, Pipeline);
-        return NeedsSanitizer(html) ? Sanitizer.Sanitize(html) : html;
+        return NeedsSanitizer(html) ? Sanitizer.Value.Sanitize(html) : html;
     }
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PlainTags = new HashSet<string>(StringComparer.Ordinal)
