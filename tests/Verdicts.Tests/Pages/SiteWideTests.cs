@@ -59,6 +59,27 @@ public sealed class SiteWideTests
     }
 
     [Fact]
+    public async Task The_health_check_asks_the_database_on_every_request_never_the_page_cache()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var client = app.CreateClient();
+        Assert.Equal("ok: 3 tools", (await client.GetStringAsync(new Uri("/healthz", UriKind.Relative))).Trim());
+
+        // Changed behind the site's back: no reload, so nothing evicts a cached answer.
+        long tools;
+        using (var connection = app.Database.Open())
+        {
+            connection.Execute("PRAGMA foreign_keys = OFF; DELETE FROM tools WHERE slug = 'gamma'");
+            tools = connection.ExecuteScalar<long>("SELECT count(*) FROM tools");
+        }
+
+        using var response = await client.Get("/healthz");
+        Assert.Equal($"ok: {tools} tools", (await response.Content.ReadAsStringAsync()).Trim());
+        Assert.False(response.Headers.Contains("Age"), "the health check was answered from the page cache");
+    }
+
+    [Fact]
     public async Task The_tool_api_returns_the_figures_with_nulls_where_nothing_was_counted()
     {
         using var content = TestContent.Sample();
