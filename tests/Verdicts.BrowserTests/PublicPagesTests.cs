@@ -72,8 +72,10 @@ public sealed class PublicPagesTests(BrowserSite site) : IClassFixture<BrowserSi
     {
         var page = await site.NewPage();
         await page.GotoAsync("/tools/alpha");
-        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search tools and reviews" }).FillAsync("phones");
-        await page.Keyboard.PressAsync("Enter");
+        var searchbox = page.GetByRole(AriaRole.Searchbox, new() { Name = "Search tools and reviews" });
+        await searchbox.FillAsync("phones");
+        // Pressed on the search box itself (focused first), not on whatever the page has focused at that moment.
+        await searchbox.PressAsync("Enter");
         await page.WaitForURLAsync("**/search?q=phones");
         Assert.Equal(["delta"], await page.Locator(".search-results li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.tool)"));
     }
