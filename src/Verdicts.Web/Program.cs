@@ -63,8 +63,8 @@ builder.Services.AddOutputCache(o => o.AddBasePolicy(p => p
     // Admin pages and a visitor's own votes are per person and never cached, nor is the health check, which must ask
     // the database each time; the switch exists to measure cache misses.
     // The cache answers before routing, so this base policy decides for every endpoint; endpoint metadata is never seen.
-    .With(context => !outputCacheDisabled && !context.HttpContext.Request.Path.StartsWithSegments("/admin")
-        && !context.HttpContext.Request.Path.StartsWithSegments("/votes") && !context.HttpContext.Request.Path.StartsWithSegments("/healthz"))
+    .With(context => !outputCacheDisabled && context.HttpContext.Request.Path is var path
+        && !path.StartsWithSegments("/admin") && !path.StartsWithSegments("/votes") && !path.StartsWithSegments("/healthz"))
     .Tag(CacheTags.Content)
     // Keyed by content generation as well: a page rendered from the old rows while an import commits is never served after it.
     .VaryByValue(context => new KeyValuePair<string, string>("content",

@@ -6,6 +6,9 @@ namespace Verdicts.Tests.Content;
 
 public sealed class MarkdownRendererTests
 {
+    // The renderer's Markdown settings, built here independently of it.
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseEmphasisExtras().UseAutoLinks().UsePipeTables().DisableHtml().Build();
+
     private static AngleSharp.Html.Dom.IHtmlDocument Render(string markdown) =>
         new HtmlParser().ParseDocument($"<body>{MarkdownRenderer.ToHtml(markdown)}</body>");
 
@@ -90,7 +93,7 @@ public sealed class MarkdownRendererTests
             AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "title", "src", "alt", "start" },
             AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
             UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src" },
-        }) { KeepChildNodes = true }.Sanitize(Markdig.Markdown.ToHtml(markdown, new Markdig.MarkdownPipelineBuilder().UseEmphasisExtras().UseAutoLinks().UsePipeTables().DisableHtml().Build()));
+        }) { KeepChildNodes = true }.Sanitize(Markdig.Markdown.ToHtml(markdown, Pipeline));
 
         Assert.Equal(sanitized, MarkdownRenderer.ToHtml(markdown));
     }
@@ -115,7 +118,7 @@ public sealed class MarkdownRendererTests
     [InlineData("```js\nx\n```", true)]
     public void Only_bare_tags_and_web_mail_or_relative_links_skip_the_sanitizer(string markdown, bool needsSanitizer)
     {
-        var html = Markdig.Markdown.ToHtml(markdown, new MarkdownPipelineBuilder().UseEmphasisExtras().UseAutoLinks().UsePipeTables().DisableHtml().Build());
+        var html = Markdig.Markdown.ToHtml(markdown, Pipeline);
         Assert.Equal(needsSanitizer, MarkdownRenderer.NeedsSanitizer(html));
     }
 
