@@ -127,4 +127,21 @@ public sealed class ContentImporterTests
         Assert.Equal(["delta", "delta"], connection.Query<string>(
             "SELECT tool_slug FROM search_index WHERE search_index MATCH 'cafe OR naive' ORDER BY rowid"));
     }
+
+    [Fact]
+    public async Task An_empty_body_is_stored_as_empty_text_not_as_null()
+    {
+        using var content = TestContent.Sample()
+            .Tool("delta", "Delta", body: "")
+            .Comparison("alpha-or-delta", ["alpha", "delta"], body: "");
+        await using var app = new VerdictsApp(content);
+        var client = app.CreateClient();
+
+        Assert.Empty(app.Reloader.Snapshot.Errors);
+        using var connection = app.Database.Open();
+        Assert.Equal(("text", "", "text", ""), connection.QuerySingle<(string, string, string, string)>(
+            "SELECT typeof(description_html), description_html, typeof(description_text), description_text FROM tools WHERE slug = 'delta'"));
+        Assert.Equal(("text", ""), connection.QuerySingle<(string, string)>("SELECT typeof(intro_html), intro_html FROM comparisons WHERE slug = 'alpha-or-delta'"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/compare/alpha-or-delta")).StatusCode);
+    }
 }
