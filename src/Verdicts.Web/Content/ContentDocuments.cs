@@ -28,8 +28,9 @@ public sealed class MarkdownBody : IEquatable<MarkdownBody>
     public MarkdownBody(string markdown, bool withText)
     {
         this.markdown = Encoding.UTF8.GetBytes(markdown);
-        html = Encoding.UTF8.GetBytes(MarkdownRenderer.ToHtml(markdown));
-        text = withText ? Encoding.UTF8.GetBytes(MarkdownRenderer.ToPlainText(markdown)) : null;
+        var (rendered, plain) = MarkdownRenderer.Render(markdown, withText);
+        html = Encoding.UTF8.GetBytes(rendered);
+        text = plain is null ? null : Encoding.UTF8.GetBytes(plain);
     }
 
     public string Markdown => Encoding.UTF8.GetString(markdown);

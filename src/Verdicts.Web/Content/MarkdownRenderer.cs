@@ -1,5 +1,6 @@
 using Ganss.Xss;
 using Markdig;
+using Markdig.Renderers;
 
 namespace Verdicts.Web.Content;
 
@@ -24,9 +25,31 @@ public static class MarkdownRenderer
     {
         if (markdown.Length == 0)
             return "";
-        var html = Markdown.ToHtml(markdown, Pipeline);
-        return NeedsSanitizer(html) ? Sanitizer.Value.Sanitize(html) : html;
+        return Safe(Markdown.ToHtml(markdown, Pipeline));
     }
+
+    /// <summary>
+    /// The safe HTML and, if asked for, the plain text of one Markdown text, parsed once for both: during an import
+    /// parsing was most of the cost of rendering, and quotes and descriptions need both forms.
+    /// </summary>
+    public static (string Html, string? Text) Render(string markdown, bool withText)
+    {
+        if (markdown.Length == 0)
+            return ("", withText ? "" : null);
+        var document = Markdown.Parse(markdown, Pipeline);
+        var html = Safe(document.ToHtml(Pipeline));
+        if (!withText)
+            return (html, null);
+        // As Markdown.ToPlainText renders, from the document already parsed.
+        using var writer = new StringWriter();
+        var renderer = new HtmlRenderer(writer) { EnableHtmlForBlock = false, EnableHtmlForInline = false, EnableHtmlEscape = false };
+        Pipeline.Setup(renderer);
+        renderer.Render(document);
+        writer.Flush();
+        return (html, writer.ToString().Trim());
+    }
+
+    private static string Safe(string html) => NeedsSanitizer(html) ? Sanitizer.Value.Sanitize(html) : html;
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PlainTags = new HashSet<string>(StringComparer.Ordinal)
     {

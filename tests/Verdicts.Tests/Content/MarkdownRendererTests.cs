@@ -66,21 +66,29 @@ public sealed class MarkdownRendererTests
         Assert.Equal(href, Render(markdown).QuerySelector("a")?.GetAttribute("href"));
     }
 
+    // Markdown exercising every construct the pipeline knows, and links of every kind the sanitizer judges.
+    public static TheoryData<string> Markups =>
+    [
+        "# Title\n\nText",
+        "H~2~O and x^2^ and ==marked== and ++inserted++",
+        "| a | b |\n|:--|--:|\n| 1 | 2 |",
+        "Plain *text* with `code` and\n\n> a quote\n\n- a\n- b",
+        "1. one\n2. two\n\n3) three",
+        "```js\nalert(1)\n```",
+        "Read [the docs](https://example.com/docs?a=1&b=2#part) first.",
+        "[rel](/tools/alpha), [up](../beta), [here](#x), [next](?page=2) and [far](//cdn.example.com/a)",
+        "Mail [us](mailto:team@example.com) or [shout](MAILTO:TEAM@EXAMPLE.COM), [loud](HTTPS://EXAMPLE.COM/)",
+        "Auto https://example.com/auto, www.example.com and <https://example.com/angle>",
+        "[ünï](https://example.com/ünï) and [gap](<https://example.com/a b>) and [q](https://example.com/\"q\")",
+        "[titled](https://example.com/a \"A <title> & more\") and ![pic](https://example.com/p.png)",
+        "[tel](tel:123) [x](javascript:alert(1)) [y](&#106;avascript:alert(1)) [z](:nothing) [e]()",
+        "[x]: https://example.com/ref\n\nBy [reference][x], **[bold link](/b)** and `[not](/a)`",
+        "Raw <b>tags</b> & <script>alert(1)</script> stay text",
+        "",
+    ];
+
     [Theory]
-    [InlineData("# Title\n\nText")]
-    [InlineData("H~2~O and x^2^ and ==marked== and ++inserted++")]
-    [InlineData("| a | b |\n|:--|--:|\n| 1 | 2 |")]
-    [InlineData("Plain *text* with `code` and\n\n> a quote\n\n- a\n- b")]
-    [InlineData("1. one\n2. two\n\n3) three")]
-    [InlineData("```js\nalert(1)\n```")]
-    [InlineData("Read [the docs](https://example.com/docs?a=1&b=2#part) first.")]
-    [InlineData("[rel](/tools/alpha), [up](../beta), [here](#x), [next](?page=2) and [far](//cdn.example.com/a)")]
-    [InlineData("Mail [us](mailto:team@example.com) or [shout](MAILTO:TEAM@EXAMPLE.COM), [loud](HTTPS://EXAMPLE.COM/)")]
-    [InlineData("Auto https://example.com/auto, www.example.com and <https://example.com/angle>")]
-    [InlineData("[ünï](https://example.com/ünï) and [gap](<https://example.com/a b>) and [q](https://example.com/\"q\")")]
-    [InlineData("[titled](https://example.com/a \"A <title> & more\") and ![pic](https://example.com/p.png)")]
-    [InlineData("[tel](tel:123) [x](javascript:alert(1)) [y](&#106;avascript:alert(1)) [z](:nothing) [e]()")]
-    [InlineData("[x]: https://example.com/ref\n\nBy [reference][x], **[bold link](/b)** and `[not](/a)`")]
+    [MemberData(nameof(Markups))]
     public void Markup_renders_exactly_as_the_sanitizer_would(string markdown)
     {
         var sanitized = new Ganss.Xss.HtmlSanitizer(new Ganss.Xss.HtmlSanitizerOptions
@@ -138,6 +146,14 @@ public sealed class MarkdownRendererTests
     public void Any_other_markup_goes_through_the_sanitizer(string html)
     {
         Assert.True(MarkdownRenderer.NeedsSanitizer(html));
+    }
+
+    [Theory]
+    [MemberData(nameof(Markups))]
+    public void Parsing_once_gives_the_same_html_and_text_as_rendering_each_alone(string markdown)
+    {
+        Assert.Equal((MarkdownRenderer.ToHtml(markdown), Markdig.Markdown.ToPlainText(markdown, Pipeline).Trim()), MarkdownRenderer.Render(markdown, withText: true));
+        Assert.Equal((MarkdownRenderer.ToHtml(markdown), null), MarkdownRenderer.Render(markdown, withText: false));
     }
 
     [Fact]
