@@ -225,7 +225,7 @@ public sealed class ContentImporter(Database database)
         {
             var toolRow = insertTool.Insert(tool.Slug, tool.Name, tool.Category, tool.CategorySlug, tool.Tagline, tool.Vendor, tool.Website,
                 tool.License, JsonSerializer.Serialize(tool.Tags), tool.Released, tool.EntryPrice, tool.Body.HtmlUtf8, tool.Body.TextUtf8,
-                0L, 0L, tool.Path)!;
+                0L, 0L, tool.Path);
             for (var i = 0; i < tool.Plans.Count; i++)
                 insertPlan.Run(tool.Slug, i, tool.Plans[i].Name, tool.Plans[i].Price, tool.Plans[i].Notes);
             foreach (var alias in tool.Aliases)
