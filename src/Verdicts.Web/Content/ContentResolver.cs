@@ -111,9 +111,6 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
     private readonly Dictionary<string, ComparisonDocument> comparisons = new(StringComparer.OrdinalIgnoreCase);
     private (int Rank, string Path)? last;
 
-    /// <summary>The tool accepted under this slug so far (verdicts and comparisons come after every tool).</summary>
-    public ToolDocument? Tool(string slug) => tools.GetValueOrDefault(slug);
-
     /// <summary>Judges one file; returns its status and the document accepted for it (its current or last good version), if any.</summary>
     public (FileStatus Status, ContentDocument? Accepted) Add(ParsedFile file)
     {

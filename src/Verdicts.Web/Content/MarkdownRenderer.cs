@@ -21,12 +21,7 @@ public static class MarkdownRenderer
     // Made on first use: building it loads and compiles much of AngleSharp, which most content never needs.
     private static readonly Lazy<HtmlSanitizer> Sanitizer = new(CreateSanitizer);
 
-    public static string ToHtml(string markdown)
-    {
-        if (markdown.Length == 0)
-            return "";
-        return Safe(Markdown.ToHtml(markdown, Pipeline));
-    }
+    public static string ToHtml(string markdown) => Render(markdown, withText: false).Html;
 
     /// <summary>
     /// The safe HTML and, if asked for, the plain text of one Markdown text, parsed once for both: during an import
@@ -37,7 +32,8 @@ public static class MarkdownRenderer
         if (markdown.Length == 0)
             return ("", withText ? "" : null);
         var document = Markdown.Parse(markdown, Pipeline);
-        var html = Safe(document.ToHtml(Pipeline));
+        var html = document.ToHtml(Pipeline);
+        html = NeedsSanitizer(html) ? Sanitizer.Value.Sanitize(html) : html;
         if (!withText)
             return (html, null);
         // As Markdown.ToPlainText renders, from the document already parsed.
@@ -48,8 +44,6 @@ public static class MarkdownRenderer
         writer.Flush();
         return (html, writer.ToString().Trim());
     }
-
-    private static string Safe(string html) => NeedsSanitizer(html) ? Sanitizer.Value.Sanitize(html) : html;
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PlainTags = new HashSet<string>(StringComparer.Ordinal)
     {
