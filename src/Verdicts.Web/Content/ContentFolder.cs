@@ -52,16 +52,26 @@ public static class ContentFolder
             return Failed(file.Path, kind, $"file is {file.Length} bytes; content files are limited to 1 MiB");
         try
         {
-            using var stream = new FileStream(Path.Combine(root, file.Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            // Read at most one byte past the limit, so a file that grew after the scan cannot exhaust memory.
-            var buffer = new byte[Math.Min(Math.Max(stream.Length, 0) + 1, ContentParser.MaxFileBytes + 1)];
+            using var handle = File.OpenHandle(Path.Combine(root, file.Path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // Room for one byte more than the scan saw, growing up to one past the limit: a file that grew since is read
+            // whole, and one that grew too far cannot exhaust memory.
+            var buffer = new byte[Math.Min(file.Length + 1, ContentParser.MaxFileBytes + 1)];
             var total = 0;
-            int read;
-            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+            while (total < buffer.Length)
+            {
+                var read = RandomAccess.Read(handle, buffer.AsSpan(total), total);
+                if (read == 0)
+                    break;
                 total += read;
+                // Exactly what the scan saw, with room for more: the end, without a second read to be told so.
+                if (total == file.Length)
+                    break;
+                if (total == buffer.Length && buffer.Length <= ContentParser.MaxFileBytes)
+                    Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, ContentParser.MaxFileBytes + 1));
+            }
             if (total > ContentParser.MaxFileBytes)
                 return Failed(file.Path, kind, "file is larger than 1 MiB; content files are limited to 1 MiB");
-            return ContentParser.Parse(file.Path, kind, buffer[..total]);
+            return ContentParser.Parse(file.Path, kind, total == buffer.Length ? buffer : buffer[..total]);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -41,4 +41,37 @@ public sealed class ContentFolderTests
         Assert.Equal(["tools/tool-000.md", "tools/tool-001.md", "tools/tool-002.md"], first);
         Assert.Empty(ContentFolder.ReadInOrder(content.Root, []));
     }
+
+    [Theory]
+    [InlineData("grown a little", 40)]
+    [InlineData("grown to many times its size", 20_000)]
+    [InlineData("shrunk", -200)]
+    public void A_file_that_changed_size_after_the_scan_is_read_as_it_is_now(string _, int change)
+    {
+        using var content = new TestContent();
+        content.Tool("alpha", "Alpha", body: new string('a', 300));
+        var scanned = ContentFolder.Scan(content.Root).Single();
+        var now = TestContent.ToolText("Alpha", body: new string('b', 300 + change));
+        File.WriteAllText(content.PathOf("tools/alpha.md"), now);
+
+        var read = ContentFolder.Read(content.Root, scanned, ContentKind.Tool);
+
+        Assert.NotEqual(scanned.Length, new FileInfo(content.PathOf("tools/alpha.md")).Length);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(now))), read.Sha256);
+        Assert.Equal(new string('b', 300 + change), Assert.IsType<ToolDocument>(read.Document).Body.Markdown);
+    }
+
+    [Fact]
+    public void A_file_that_grew_past_the_limit_after_the_scan_is_refused_without_reading_it_all()
+    {
+        using var content = new TestContent();
+        content.Tool("alpha", "Alpha");
+        var scanned = ContentFolder.Scan(content.Root).Single();
+        File.WriteAllText(content.PathOf("tools/alpha.md"), TestContent.ToolText("Alpha", body: new string('b', (int)ContentParser.MaxFileBytes)));
+
+        var read = ContentFolder.Read(content.Root, scanned, ContentKind.Tool);
+
+        Assert.Null(read.Document);
+        Assert.Equal("tools/alpha.md:1:1: error: file is larger than 1 MiB; content files are limited to 1 MiB", Assert.Single(read.Errors).ToString());
+    }
 }
