@@ -79,6 +79,10 @@ public static class ContentFolder
         }
     }
 
+    // When the reader catches up with the parsers, it sleeps until this many more files are ready, not just the next:
+    // waking once per file cost a sleep and a wake-up for nearly every file of a cold import.
+    private const int FilesPerWake = 64;
+
     /// <summary>
     /// Reads and parses the files on every core, handing each back in the order given as soon as it and those before
     /// it are ready, so the caller can work through the first files while later ones are still being parsed.
@@ -86,10 +90,12 @@ public static class ContentFolder
     public static IEnumerable<ParsedFile> ReadInOrder(string root, IReadOnlyList<(ScannedFile File, ContentKind Kind)> files)
     {
         var results = new ParsedFile?[files.Count];
-        // A monitor rather than a Lock: the reader waits on it for the next file in order.
+        // A monitor rather than a Lock: the reader waits on it. Parsers take it only to wake the reader.
         var gate = new object();
         var next = -1;
         var stop = false;
+        // The file whose arrival wakes the reader; -1 while it is not waiting.
+        var awaited = -1;
         Exception? failure = null;
         var workers = Enumerable.Range(0, Math.Min(Environment.ProcessorCount, Math.Max(files.Count, 1))).Select(_ =>
             // Threads of their own: the caller may be a pool thread, and the pool adds threads only slowly.
@@ -100,11 +106,13 @@ public static class ContentFolder
                     int i;
                     while (!Volatile.Read(ref stop) && (i = Interlocked.Increment(ref next)) < files.Count)
                     {
-                        var parsed = Read(root, files[i].File, files[i].Kind);
-                        lock (gate)
+                        // Both sides write, then read the other's variable, each with a full fence: either the reader
+                        // sees this result or this parser sees the reader waiting for it.
+                        Interlocked.Exchange(ref results[i], Read(root, files[i].File, files[i].Kind));
+                        if (Volatile.Read(ref awaited) == i)
                         {
-                            results[i] = parsed;
-                            Monitor.PulseAll(gate);
+                            lock (gate)
+                                Monitor.PulseAll(gate);
                         }
                     }
                 }
@@ -121,17 +129,24 @@ public static class ContentFolder
         {
             for (var i = 0; i < files.Count; i++)
             {
-                ParsedFile? parsed;
-                lock (gate)
+                var parsed = Volatile.Read(ref results[i]);
+                if (parsed is null)
                 {
-                    while ((parsed = results[i]) is null)
+                    lock (gate)
                     {
-                        if (failure is not null)
-                            throw new InvalidOperationException($"reading {files[i].File.Path} failed", failure);
-                        Monitor.Wait(gate);
+                        // First the last of the next batch (the parsers go in order, so most of the batch is then
+                        // ready), then this file itself should it be a slow one still in hand.
+                        foreach (var target in (ReadOnlySpan<int>)[Math.Min(i + FilesPerWake, files.Count) - 1, i])
+                        {
+                            Interlocked.Exchange(ref awaited, target);
+                            while (failure is null && Volatile.Read(ref results[target]) is null)
+                                Monitor.Wait(gate);
+                        }
+                        Volatile.Write(ref awaited, -1);
+                        parsed = Volatile.Read(ref results[i]) ?? throw new InvalidOperationException($"reading {files[i].File.Path} failed", failure);
                     }
-                    results[i] = null;
                 }
+                results[i] = null;
                 yield return parsed;
             }
         }
