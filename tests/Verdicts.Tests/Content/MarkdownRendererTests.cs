@@ -157,6 +157,18 @@ public sealed class MarkdownRendererTests
     }
 
     [Fact]
+    public void Texts_rendered_one_after_another_on_one_thread_carry_nothing_over()
+    {
+        var markups = Markups.Select(row => row.Data).ToList();
+        var expected = markups.Select(m => Markdig.Markdown.ToPlainText(m, Pipeline).Trim()).ToList();
+
+        // Twice over, forwards then backwards, so each text follows a different one the second time.
+        var rendered = markups.Concat(Enumerable.Reverse(markups)).Select(m => MarkdownRenderer.Render(m, withText: true).Text).ToList();
+
+        Assert.Equal(expected.Concat(Enumerable.Reverse(expected)), rendered);
+    }
+
+    [Fact]
     public void Plain_text_drops_the_markup()
     {
         Assert.Equal("A bold move.", MarkdownRenderer.ToPlainText("A **bold** [move](https://x.example)."));
