@@ -39,8 +39,17 @@ public static class MarkdownRenderer
         // As Markdown.ToPlainText renders, from the document already parsed, with a renderer kept per thread: making one
         // sets up a renderer object for every kind of block and inline, for each of the import's 50 000 bodies.
         var renderer = plainText ??= new PlainTextRenderer();
-        renderer.Render(document);
-        return (html, renderer.TakeText().Trim());
+        try
+        {
+            renderer.Render(document);
+            return (html, renderer.TakeText().Trim());
+        }
+        catch
+        {
+            // A renderer that failed midway may hold part of a text: the thread's next body gets a new one.
+            plainText = null;
+            throw;
+        }
     }
 
     [ThreadStatic]
