@@ -34,15 +34,23 @@ public static class MarkdownRenderer
         var document = Markdown.Parse(markdown, Pipeline);
         var html = document.ToHtml(Pipeline);
         html = NeedsSanitizer(html) ? Sanitizer.Value.Sanitize(html) : html;
-        if (!withText)
-            return (html, null);
-        // As Markdown.ToPlainText renders, from the document already parsed, with a renderer kept per thread: making one
-        // sets up a renderer object for every kind of block and inline, for each of the import's 50 000 bodies.
+        return (html, withText ? PlainText(document) : null);
+    }
+
+    public static string ToPlainText(string markdown) =>
+        markdown.Length == 0 ? "" : PlainText(Markdown.Parse(markdown, Pipeline));
+
+    /// <summary>
+    /// As Markdown.ToPlainText renders, from a document already parsed, with a renderer kept per thread: making one sets
+    /// up a renderer object for every kind of block and inline, for each of the import's 50 000 bodies.
+    /// </summary>
+    private static string PlainText(Markdig.Syntax.MarkdownDocument document)
+    {
         var renderer = plainText ??= new PlainTextRenderer();
         try
         {
             renderer.Render(document);
-            return (html, renderer.TakeText().Trim());
+            return renderer.TakeText().Trim();
         }
         catch
         {
@@ -138,9 +146,6 @@ public static class MarkdownRenderer
             || scheme.Equals("https", StringComparison.OrdinalIgnoreCase)
             || scheme.Equals("mailto", StringComparison.OrdinalIgnoreCase);
     }
-
-    public static string ToPlainText(string markdown) =>
-        markdown.Length == 0 ? "" : Markdown.ToPlainText(markdown, Pipeline).Trim();
 
     private static HtmlSanitizer CreateSanitizer()
     {
