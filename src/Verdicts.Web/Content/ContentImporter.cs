@@ -75,6 +75,9 @@ public sealed class ContentImporter(Database database)
         // Each tool written so far, with the search row it last used; its verdicts take the rows after it.
         private readonly Dictionary<string, (string Name, long SearchRow)> toolRows = new(StringComparer.Ordinal);
 
+        // Set while the connection writes through a rollback journal, until the database is back in WAL mode.
+        private bool writesDirectly;
+
         internal FullImport(Database database, DateTimeOffset now)
         {
             this.now = now;
@@ -82,6 +85,8 @@ public sealed class ContentImporter(Database database)
             connection = database.OpenForWriting();
             try
             {
+                if (connection.ExecuteScalar<bool>("SELECT NOT EXISTS (SELECT 1 FROM content_files)"))
+                    writesDirectly = TryRollbackJournal(database, connection);
                 transaction = connection.BeginTransaction();
                 // After a full clear there is nothing to delete first; skipping the deletes matters, because the search
                 // index can only find a tool's rows by scanning it.
@@ -119,6 +124,10 @@ public sealed class ContentImporter(Database database)
             write.File(status, status.State is FileState.Loaded or FileState.Draft ? source : null, at);
         }
 
+        /// <summary>The last good text stored for a file before this import, read in its transaction.</summary>
+        public string? GoodSource(string path) =>
+            connection.QueryFirstOrDefault<string>("SELECT good_source FROM content_files WHERE path = @path", new { path }, transaction);
+
         /// <summary>Completes the import: the panel figures, files no longer on disk, the errors, then the commit.</summary>
         public void Commit(ContentSnapshot next, IReadOnlyList<ContentError> extraErrors)
         {
@@ -129,13 +138,59 @@ public sealed class ContentImporter(Database database)
             connection.Execute("DELETE FROM content_files WHERE path = @p", gone.Select(p => new { p }), transaction);
             write.ErrorsAndReload(next, extraErrors, now);
             transaction.Commit();
+            BackToWal();
         }
 
         public void Dispose()
         {
             write.Dispose();
             transaction.Dispose();
+            try
+            {
+                // Given up before its commit: the rollback journal has undone the writes; the site reads in WAL mode.
+                BackToWal();
+            }
+            catch (SqliteException)
+            {
+                // Left in rollback-journal mode: nothing is lost, and the next start sets WAL mode again.
+            }
             connection.Dispose();
+        }
+
+        /// <summary>
+        /// Into a database with no content yet, write through a rollback journal rather than the WAL. The pages then go
+        /// once into the database file, where in WAL mode they go into the WAL and again into the file when it is
+        /// checkpointed: at 10 000 tools the checkpoint alone copied some 90 MB. A crash before the commit leaves a
+        /// journal that the next connection to open the file rolls back, just as a WAL holding no commit is ignored.
+        /// Leaving WAL mode needs the file to itself, so this process's idle connections are closed first; if another
+        /// process has it open, the switch fails at once and the import goes through the WAL as always.
+        /// </summary>
+        private static bool TryRollbackJournal(Database database, SqliteConnection connection)
+        {
+            database.CloseIdleConnections();
+            connection.Execute("PRAGMA busy_timeout = 0;");
+            try
+            {
+                return connection.ExecuteScalar<string>("PRAGMA journal_mode = DELETE;") == "delete";
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == raw.SQLITE_BUSY)
+            {
+                return false;
+            }
+            finally
+            {
+                connection.Execute($"PRAGMA busy_timeout = {Database.WriteBusyTimeoutMs};");
+            }
+        }
+
+        private void BackToWal()
+        {
+            if (!writesDirectly)
+                return;
+            var mode = connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL;");
+            if (mode != "wal")
+                throw new InvalidOperationException($"the database stayed in {mode} journal mode after the import");
+            writesDirectly = false;
         }
     }
 

@@ -1,8 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
-using Dapper;
 using Microsoft.Extensions.Options;
-using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Content;
 
@@ -20,7 +18,6 @@ public sealed class ContentReloader : IHostedService, IDisposable
     private readonly string root;
     private readonly TimeSpan rescanInterval;
     private readonly bool watchFiles;
-    private readonly Database database;
     private readonly ContentImporter importer;
     private readonly ILogger<ContentReloader> logger;
     private readonly TimeProvider time;
@@ -40,13 +37,12 @@ public sealed class ContentReloader : IHostedService, IDisposable
     private Task? loop;
     private bool folderMissingReported;
 
-    public ContentReloader(IOptions<VerdictsOptions> options, Database database, ContentImporter importer,
+    public ContentReloader(IOptions<VerdictsOptions> options, ContentImporter importer,
         ILogger<ContentReloader> logger, TimeProvider time)
     {
         root = options.Value.ContentPath;
         rescanInterval = TimeSpan.FromSeconds(options.Value.RescanSeconds);
         watchFiles = options.Value.WatchFiles;
-        this.database = database;
         this.importer = importer;
         this.logger = logger;
         this.time = time;
@@ -355,11 +351,12 @@ public sealed class ContentReloader : IHostedService, IDisposable
     private void LoadEverything(List<(ScannedFile File, ContentKind Kind)> toRead, DateTimeOffset now)
     {
         var ordered = ContentResolver.InResolveOrder(toRead, f => f.File.Path, f => f.Kind).ToList();
-        var resolution = new ContentResolution(ordered.Where(f => f.Kind == ContentKind.Tool).Select(f => f.File.Path), LastGood);
         var justRead = new List<(ScannedFile Stamp, ParsedFile Parsed)>(ordered.Count);
         ContentSnapshot next;
         using (var import = importer.BeginFullImport(now))
         {
+            var resolution = new ContentResolution(ordered.Where(f => f.Kind == ContentKind.Tool).Select(f => f.File.Path),
+                path => StoredLastGood(path, import));
             var i = 0;
             foreach (var parsed in ContentFolder.ReadInOrder(root, ordered))
             {
@@ -424,15 +421,19 @@ public sealed class ContentReloader : IHostedService, IDisposable
         _ = Task.Delay(QuietPeriod + TimeSpan.FromMilliseconds(5), stopping.Token)
             .ContinueWith(_ => paths.ForEach(p => Hint(root + "/" + p)), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
 
-    private ContentDocument? LastGood(string path)
+    private ContentDocument? LastGood(string path) =>
+        ContentParser.KindOf(path) is { } kind ? Snapshot.AcceptedAt(path, kind) : null;
+
+    /// <summary>
+    /// Straight after a restart, the last good version of a broken file is the one the database kept. It is read through
+    /// the first load's own transaction: a new database is written through a rollback journal, whose writer can lock
+    /// other connections out until it commits.
+    /// </summary>
+    private static ContentDocument? StoredLastGood(string path, ContentImporter.FullImport import)
     {
         if (ContentParser.KindOf(path) is not { } kind)
             return null;
-        if (snapshot is not null)
-            return snapshot.AcceptedAt(path, kind);
-        // Straight after a restart, the last good version of a broken file is the one the database kept.
-        using var connection = database.Open();
-        var source = connection.QueryFirstOrDefault<string>("SELECT good_source FROM content_files WHERE path = @path", new { path });
+        var source = import.GoodSource(path);
         return source is null ? null : ContentParser.Parse(path, kind, Encoding.UTF8.GetBytes(source)).Document;
     }
 

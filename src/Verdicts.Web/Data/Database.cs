@@ -30,6 +30,9 @@ public sealed class Database(string path) : IDisposable
         DefaultTimeout = 5,
     }.ToString();
 
+    /// <summary>How long a writing connection waits on a locked database before it fails.</summary>
+    public const int WriteBusyTimeoutMs = 3000;
+
     public string Path { get; } = path;
 
     /// <summary>A connection for reading: in WAL mode readers never wait for the writer, so no set-up is needed.</summary>
@@ -47,7 +50,7 @@ public sealed class Database(string path) : IDisposable
         using var pragma = connection.CreateCommand();
         // A locked database fails in seconds (the caller answers 503) rather than piling requests up.
         // NORMAL in WAL mode keeps every committed transaction when the process is killed; only power loss can undo one.
-        pragma.CommandText = "PRAGMA busy_timeout = 3000; PRAGMA synchronous = NORMAL;";
+        pragma.CommandText = $"PRAGMA busy_timeout = {WriteBusyTimeoutMs}; PRAGMA synchronous = NORMAL;";
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -73,6 +76,14 @@ public sealed class Database(string path) : IDisposable
     {
         Interlocked.Increment(ref sessionGeneration);
         CloseIdleSessions();
+    }
+
+    /// <summary>Closes every connection to this file that is not in use: read sessions and Microsoft.Data.Sqlite's pool.</summary>
+    public void CloseIdleConnections()
+    {
+        CloseReadSessions();
+        using var pooled = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(pooled);
     }
 
     private void CloseIdleSessions()

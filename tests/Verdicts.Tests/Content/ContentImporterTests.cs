@@ -1,6 +1,9 @@
+using System.Text;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Verdicts.Tests.Infrastructure;
 using Verdicts.Web.Content;
+using Verdicts.Web.Data;
 
 namespace Verdicts.Tests.Content;
 
@@ -143,5 +146,141 @@ public sealed class ContentImporterTests
             "SELECT typeof(description_html), description_html, typeof(description_text), description_text FROM tools WHERE slug = 'delta'"));
         Assert.Equal(("text", ""), connection.QuerySingle<(string, string)>("SELECT typeof(intro_html), intro_html FROM comparisons WHERE slug = 'alpha-or-delta'"));
         Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/compare/alpha-or-delta")).StatusCode);
+    }
+
+    [Fact]
+    public void A_first_import_into_a_new_database_goes_through_a_rollback_journal_and_leaves_it_in_wal_mode()
+    {
+        using var content = new TestContent();
+        using var database = NewDatabase(content);
+
+        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
+        {
+            Add(import, "tools/delta.md", TestContent.ToolText("Delta"));
+            // Written through a rollback journal: the journal is there while the transaction is open, and no WAL.
+            Assert.True(File.Exists(database.Path + "-journal"));
+            Assert.False(File.Exists(database.Path + "-wal"));
+            import.Commit(Snapshot(), []);
+        }
+
+        Assert.False(File.Exists(database.Path + "-journal"));
+        Assert.Equal(2, JournalVersionInHeader(database.Path));
+        using var connection = database.Open();
+        Assert.Equal(["delta"], connection.Query<string>("SELECT slug FROM tools"));
+        Assert.Equal("wal", connection.ExecuteScalar<string>("PRAGMA journal_mode"));
+    }
+
+    [Fact]
+    public void A_first_import_given_up_before_its_commit_leaves_a_new_database_empty_and_in_wal_mode()
+    {
+        using var content = new TestContent();
+        using var database = NewDatabase(content);
+
+        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
+        {
+            Add(import, "tools/delta.md", TestContent.ToolText("Delta"));
+            Assert.True(File.Exists(database.Path + "-journal"));
+        }
+
+        Assert.False(File.Exists(database.Path + "-journal"));
+        Assert.Equal(2, JournalVersionInHeader(database.Path));
+        using var connection = database.Open();
+        Assert.Equal(0, connection.ExecuteScalar<long>("SELECT (SELECT count(*) FROM tools) + (SELECT count(*) FROM content_files)"));
+    }
+
+    [Fact]
+    public void A_first_import_killed_before_its_commit_is_rolled_back_by_the_next_connection_to_open_the_file()
+    {
+        using var content = new TestContent();
+        using var database = NewDatabase(content);
+        var emptySize = new FileInfo(database.Path).Length;
+        var copy = Path.Combine(content.Scratch, "killed", "verdicts.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+
+        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
+        {
+            // Far more than SQLite's page cache holds, so pages spill into the database file before the commit.
+            var body = string.Join("\n\n", Enumerable.Range(0, 200).Select(i => $"Paragraph {i} of a long description, with **some** words."));
+            for (var i = 0; i < 300; i++)
+                Add(import, $"tools/tool-{i}.md", TestContent.ToolText($"Tool {i}", body: body));
+            // What a process killed at this moment leaves on disk: the file as written so far, and its journal.
+            File.Copy(database.Path, copy);
+            File.Copy(database.Path + "-journal", copy + "-journal");
+        }
+
+        Assert.True(new FileInfo(copy).Length > emptySize, "the import had not yet written into the database file");
+        using var connection = new SqliteConnection($"Data Source={copy};Pooling=False");
+        connection.Open();
+        Assert.Equal(0, connection.ExecuteScalar<long>("SELECT (SELECT count(*) FROM tools) + (SELECT count(*) FROM content_files)"));
+        Assert.Equal("ok", connection.ExecuteScalar<string>("PRAGMA integrity_check"));
+        Assert.False(File.Exists(copy + "-journal"));
+    }
+
+    [Fact]
+    public void A_first_import_while_another_connection_has_the_file_open_goes_through_the_wal()
+    {
+        using var content = new TestContent();
+        using var database = NewDatabase(content);
+        using var other = new SqliteConnection($"Data Source={database.Path};Pooling=False");
+        other.Open();
+        Assert.Equal(0, other.ExecuteScalar<long>("SELECT count(*) FROM tools"));
+
+        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
+        {
+            Add(import, "tools/delta.md", TestContent.ToolText("Delta"));
+            Assert.False(File.Exists(database.Path + "-journal"));
+            Assert.True(File.Exists(database.Path + "-wal"));
+            // In WAL mode the other connection goes on reading what was committed before.
+            Assert.Equal(0, other.ExecuteScalar<long>("SELECT count(*) FROM tools"));
+            import.Commit(Snapshot(), []);
+        }
+
+        Assert.Equal(["delta"], other.Query<string>("SELECT slug FROM tools"));
+        Assert.Equal("wal", other.ExecuteScalar<string>("PRAGMA journal_mode"));
+    }
+
+    [Fact]
+    public async Task A_site_started_on_a_new_database_serves_it_in_wal_mode()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        _ = app.CreateClient();
+
+        Assert.Equal(3, app.Reloader.Snapshot.Tools.Count);
+        Assert.Equal(2, JournalVersionInHeader(app.DatabasePath));
+        Assert.False(File.Exists(app.DatabasePath + "-journal"));
+        using var connection = app.Database.Open();
+        Assert.Equal("wal", connection.ExecuteScalar<string>("PRAGMA journal_mode"));
+    }
+
+    /// <summary>A new database, migrated and holding no content, as the `import` command or a first start finds it.</summary>
+    private static Database NewDatabase(TestContent content)
+    {
+        var database = new Database(Path.Combine(content.Scratch, "new.db"));
+        Migrations.Apply(database);
+        return database;
+    }
+
+    // The files this test added to its import (xunit makes a new instance for each test).
+    private readonly List<ParsedFile> added = [];
+
+    private void Add(ContentImporter.FullImport import, string path, string text)
+    {
+        var parsed = ContentParser.Parse(path, ContentParser.KindOf(path)!.Value, Encoding.UTF8.GetBytes(text));
+        Assert.Empty(parsed.Errors);
+        import.Add(new FileStatus(parsed.Path, parsed.Kind, FileState.Loaded, parsed.Sha256), parsed.Document, parsed.Source);
+        added.Add(parsed);
+    }
+
+    private ContentSnapshot Snapshot() => ContentResolver.Resolve(added, _ => null);
+
+    /// <summary>Bytes 18 and 19 of an SQLite file's header: 1 for a rollback journal, 2 for WAL.</summary>
+    private static int JournalVersionInHeader(string path)
+    {
+        var header = new byte[20];
+        using var file = File.OpenRead(path);
+        file.ReadExactly(header);
+        Assert.Equal(header[18], header[19]);
+        return header[18];
     }
 }

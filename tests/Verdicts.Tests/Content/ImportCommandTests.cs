@@ -45,5 +45,8 @@ public sealed class ImportCommandTests
         using var connection = new SqliteConnection($"Data Source={database}");
         Assert.Equal(["alpha", "beta", "gamma"], connection.Query<string>("SELECT slug FROM tools ORDER BY slug"));
         Assert.Equal(files.Length, connection.QuerySingle<long>("SELECT count(*) FROM content_files"));
+        // Written through a rollback journal into the new file, then handed over in WAL mode, as the site reads it.
+        Assert.Equal("wal", connection.QuerySingle<string>("PRAGMA journal_mode"));
+        Assert.False(File.Exists(database + "-journal"));
     }
 }
