@@ -41,10 +41,10 @@ public sealed class ContentImporter(Database database)
             write.RemoveTool(slug);
             if (next.Tools.GetValueOrDefault(slug) is not { Draft: false } tool)
                 continue;
-            var row = write.Tool(tool);
+            var searchRow = write.Tool(tool).SearchRow;
             // A verdict is only accepted when its reviewer is, so the reviewers name every verdict a tool can have.
             foreach (var verdict in next.Reviewers.Keys.Select(r => next.Verdicts.GetValueOrDefault($"{slug}/{r}")).OfType<VerdictDocument>())
-                row = write.Verdict(verdict, tool.Name, row);
+                searchRow = write.Verdict(verdict, tool.Name, searchRow);
             write.PanelFigures(slug);
         }
 
@@ -72,8 +72,9 @@ public sealed class ContentImporter(Database database)
         private readonly Writer write;
         private readonly DateTimeOffset now;
         private readonly string at;
-        // Each tool written so far, with the search row it last used; its verdicts take the rows after it.
-        private readonly Dictionary<string, (string Name, long SearchRow)> toolRows = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, WrittenTool> toolRows = new(StringComparer.Ordinal);
+        // The database held no content files: none can have gone from the folder since.
+        private readonly bool startedEmpty;
 
         // Set while the connection writes through a rollback journal, until the database is back in WAL mode.
         private bool writesDirectly;
@@ -85,7 +86,8 @@ public sealed class ContentImporter(Database database)
             connection = database.OpenForWriting();
             try
             {
-                if (connection.ExecuteScalar<bool>("SELECT NOT EXISTS (SELECT 1 FROM content_files)"))
+                startedEmpty = connection.ExecuteScalar<bool>("SELECT NOT EXISTS (SELECT 1 FROM content_files)");
+                if (startedEmpty)
                     writesDirectly = TryRollbackJournal(database, connection);
                 transaction = connection.BeginTransaction();
                 // After a full clear there is nothing to delete first; skipping the deletes matters, because the search
@@ -112,10 +114,16 @@ public sealed class ContentImporter(Database database)
                     write.Reviewer(reviewer);
                     break;
                 case ToolDocument { Draft: false } tool:
-                    toolRows[tool.Slug] = (tool.Name, write.Tool(tool));
+                    var (row, searchRow) = write.Tool(tool);
+                    toolRows[tool.Slug] = new(tool.Name, row, searchRow, 0, 0);
                     break;
                 case VerdictDocument verdict when toolRows.TryGetValue(verdict.ToolSlug, out var tool):
-                    toolRows[verdict.ToolSlug] = (tool.Name, write.Verdict(verdict, tool.Name, tool.SearchRow));
+                    toolRows[verdict.ToolSlug] = tool with
+                    {
+                        SearchRow = write.Verdict(verdict, tool.Name, tool.SearchRow),
+                        Ship = tool.Ship + (verdict.Verdict == "ship" ? 1 : 0),
+                        Skip = tool.Skip + (verdict.Verdict == "skip" ? 1 : 0),
+                    };
                     break;
                 case ComparisonDocument { Draft: false } comparison:
                     write.Comparison(comparison);
@@ -131,15 +139,23 @@ public sealed class ContentImporter(Database database)
         /// <summary>Completes the import: the panel figures, files no longer on disk, the errors, then the commit.</summary>
         public void Commit(ContentSnapshot next, IReadOnlyList<ContentError> extraErrors)
         {
-            foreach (var slug in toolRows.Keys)
-                write.PanelFigures(slug);
-            var paths = next.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-            var gone = connection.Query<string>("SELECT path FROM content_files", transaction: transaction).Where(p => !paths.Contains(p)).ToList();
-            connection.Execute("DELETE FROM content_files WHERE path = @p", gone.Select(p => new { p }), transaction);
+            // Each tool's row was written before its verdicts were read; it is given their counts now.
+            foreach (var tool in toolRows.Values.Where(t => t.Ship + t.Skip > 0))
+                write.PanelFigures(tool.Row, tool.Ship, tool.Skip);
+            if (!startedEmpty)
+            {
+                var paths = next.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+                var gone = connection.Query<string>("SELECT path FROM content_files", transaction: transaction).Where(p => !paths.Contains(p)).ToList();
+                connection.Execute("DELETE FROM content_files WHERE path = @p", gone.Select(p => new { p }), transaction);
+            }
             write.ErrorsAndReload(next, extraErrors, now);
             transaction.Commit();
             BackToWal();
         }
+
+        /// <summary>A tool written in this import: its row, the search row it last used (its verdicts take the rows after
+        /// it) and the ship and skip verdicts written for it so far.</summary>
+        private readonly record struct WrittenTool(string Name, long Row, long SearchRow, int Ship, int Skip);
 
         public void Dispose()
         {
@@ -225,6 +241,7 @@ public sealed class ContentImporter(Database database)
                              panel_skip = (SELECT count(*) FROM verdicts WHERE tool_slug = ?1 AND verdict = 'skip')
             WHERE slug = ?1
             """);
+        private readonly Statement setPanel = new(connection, "UPDATE tools SET panel_ship = ?2, panel_skip = ?3 WHERE rowid = ?1");
         private readonly Statement insertPlan = new(connection,
             "INSERT INTO tool_plans (tool_slug, position, name, price, notes) VALUES (?1, ?2, ?3, ?4, ?5)");
         private readonly Statement insertAlias = new(connection, "INSERT INTO tool_aliases (alias, tool_slug) VALUES (?1, ?2)");
@@ -251,7 +268,7 @@ public sealed class ContentImporter(Database database)
 
         public void Dispose()
         {
-            foreach (var statement in new[] { insertReviewer, insertTool, updatePanel, insertPlan, insertAlias, insertVerdict, insertSearchRow, insertComparison, insertComparisonTool, upsertFile })
+            foreach (var statement in new[] { insertReviewer, insertTool, updatePanel, setPanel, insertPlan, insertAlias, insertVerdict, insertSearchRow, insertComparison, insertComparisonTool, upsertFile })
                 statement.Dispose();
         }
 
@@ -276,7 +293,8 @@ public sealed class ContentImporter(Database database)
         }
 
         /// <summary>Writes a published tool, with no panel figures yet; returns the search row it took.</summary>
-        public long Tool(ToolDocument tool)
+        /// <summary>Writes a tool; returns its row and its first search row (the verdicts take the ones after it).</summary>
+        public (long Row, long SearchRow) Tool(ToolDocument tool)
         {
             var toolRow = insertTool.Insert(tool.Slug, tool.Name, tool.Category, tool.CategorySlug, tool.Tagline, tool.Vendor, tool.Website,
                 tool.License, JsonSerializer.Serialize(tool.Tags), tool.Released, tool.EntryPrice, tool.Body.HtmlUtf8, tool.Body.TextUtf8,
@@ -288,7 +306,7 @@ public sealed class ContentImporter(Database database)
             // Each tool owns a block of search rowids, so its rows can be replaced without scanning the whole index.
             var searchRow = toolRow * SearchRowsPerTool;
             insertSearchRow.Run(searchRow, tool.Slug, "tool", tool.Name, tool.Tagline, tool.Body.TextUtf8);
-            return searchRow;
+            return (toolRow, searchRow);
         }
 
         /// <summary>Writes a verdict on a tool already written; returns the search row it took (the one after <paramref name="lastSearchRow"/>).</summary>
@@ -304,6 +322,9 @@ public sealed class ContentImporter(Database database)
 
         /// <summary>The tool's panel figures, counted from the verdicts written for it.</summary>
         public void PanelFigures(string slug) => updatePanel.Run(slug);
+
+        /// <summary>Sets the panel figures of the tool in <paramref name="row"/>, counted as its verdicts were written.</summary>
+        public void PanelFigures(long row, int ship, int skip) => setPanel.Run(row, ship, skip);
 
         public void RemoveComparison(string slug) =>
             connection.Execute("""
