@@ -37,7 +37,12 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     WebRootPath = Path.Combine(repositoryRoot, "wwwroot"),
 });
 
-builder.Services.AddSerilog((services, logger) => logger.ReadFrom.Configuration(builder.Configuration));
+// The sinks and formatters that settings can name are those shipped with Serilog.AspNetCore. Naming their assemblies
+// spares every start a scan of the dependency manifest for anything called Serilog.
+builder.Services.AddSerilog((services, logger) => logger.ReadFrom.Configuration(builder.Configuration,
+    new Serilog.Settings.Configuration.ConfigurationReaderOptions(
+        typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly,
+        typeof(LoggerSinkConfigurationDebugExtensions).Assembly, typeof(Serilog.Formatting.Compact.CompactJsonFormatter).Assembly)));
 builder.Services.AddOptions<VerdictsOptions>()
     .BindConfiguration(VerdictsOptions.Section)
     .ValidateDataAnnotations()
