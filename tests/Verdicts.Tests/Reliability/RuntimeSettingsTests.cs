@@ -28,4 +28,11 @@ public sealed class RuntimeSettingsTests
         // The default 100 ms delay restarts whenever a new method is compiled, so a cold import ran mostly unoptimised.
         Assert.Equal(0, ConfigProperties().GetProperty("System.Runtime.TieredCompilation.CallCountingDelayMs").GetInt32());
     }
+
+    [Fact]
+    public void Methods_with_loops_are_compiled_optimised_at_once()
+    {
+        // Tiering them (unoptimised, instrumented, then optimised) made the runtime's compiling most of a cold import.
+        Assert.False(ConfigProperties().GetProperty("System.Runtime.TieredCompilation.QuickJitForLoops").GetBoolean());
+    }
 }
