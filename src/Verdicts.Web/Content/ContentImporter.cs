@@ -166,7 +166,7 @@ public sealed class ContentImporter(Database database)
                 // Given up before its commit: the rollback journal has undone the writes; the site reads in WAL mode.
                 BackToWal();
             }
-            catch (SqliteException)
+            catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
             {
                 // Left in rollback-journal mode: nothing is lost, and the next start sets WAL mode again.
             }
@@ -292,8 +292,8 @@ public sealed class ContentImporter(Database database)
                 """, new { slug, block = SearchRowsPerTool }, transaction);
         }
 
-        /// <summary>Writes a published tool, with no panel figures yet; returns the search row it took.</summary>
-        /// <summary>Writes a tool; returns its row and its first search row (the verdicts take the ones after it).</summary>
+        /// <summary>Writes a published tool, with no panel figures yet; returns its row and the search row it took (its
+        /// verdicts take the ones after it).</summary>
         public (long Row, long SearchRow) Tool(ToolDocument tool)
         {
             var toolRow = insertTool.Insert(tool.Slug, tool.Name, tool.Category, tool.CategorySlug, tool.Tagline, tool.Vendor, tool.Website,
