@@ -32,7 +32,7 @@ public static class MarkdownRenderer
         if (markdown.Length == 0)
             return ("", withText ? "" : null);
         var document = Markdown.Parse(markdown, Pipeline);
-        var html = document.ToHtml(Pipeline);
+        var html = RenderWith(ref htmlRenderer, plain: false, document);
         html = NeedsSanitizer(html) ? Sanitizer.Value.Sanitize(html) : html;
         return (html, withText ? PlainText(document) : null);
     }
@@ -40,37 +40,50 @@ public static class MarkdownRenderer
     public static string ToPlainText(string markdown) =>
         markdown.Length == 0 ? "" : PlainText(Markdown.Parse(markdown, Pipeline));
 
+    /// <summary>As Markdown.ToPlainText renders, from a document already parsed.</summary>
+    private static string PlainText(Markdig.Syntax.MarkdownDocument document) =>
+        RenderWith(ref plainTextRenderer, plain: true, document).Trim();
+
     /// <summary>
-    /// As Markdown.ToPlainText renders, from a document already parsed, with a renderer kept per thread: making one sets
-    /// up a renderer object for every kind of block and inline, for each of the import's 50 000 bodies.
+    /// Renders with a renderer kept per thread: making one sets up a renderer object for every kind of block and inline,
+    /// for each of the import's 50 000 bodies. Not Markdig's own pooled renderers: Markdig gives up on some bodies
+    /// part-way through rendering them (brackets nested hundreds deep in a list item), and the renderer it then returns
+    /// to its pool still believes it is inside a tight list, so every later paragraph it renders loses its tags.
     /// </summary>
-    private static string PlainText(Markdig.Syntax.MarkdownDocument document)
+    private static string RenderWith(ref ReusedRenderer? slot, bool plain, Markdig.Syntax.MarkdownDocument document)
     {
-        var renderer = plainText ??= new PlainTextRenderer();
+        var renderer = slot ??= new ReusedRenderer(plain);
         try
         {
             renderer.Render(document);
-            return renderer.TakeText().Trim();
+            return renderer.TakeText();
         }
         catch
         {
-            // A renderer that failed midway may hold part of a text: the thread's next body gets a new one.
-            plainText = null;
+            // A renderer that failed midway may hold part of a text or the state of the block it was in: the thread's
+            // next body gets a new one.
+            slot = null;
             throw;
         }
     }
 
     [ThreadStatic]
-    private static PlainTextRenderer? plainText;
+    private static ReusedRenderer? htmlRenderer;
 
-    private sealed class PlainTextRenderer : HtmlRenderer
+    [ThreadStatic]
+    private static ReusedRenderer? plainTextRenderer;
+
+    private sealed class ReusedRenderer : HtmlRenderer
     {
-        public PlainTextRenderer()
+        public ReusedRenderer(bool plain)
             : base(new StringWriter())
         {
-            EnableHtmlForBlock = false;
-            EnableHtmlForInline = false;
-            EnableHtmlEscape = false;
+            if (plain)
+            {
+                EnableHtmlForBlock = false;
+                EnableHtmlForInline = false;
+                EnableHtmlEscape = false;
+            }
             Pipeline.Setup(this);
         }
 

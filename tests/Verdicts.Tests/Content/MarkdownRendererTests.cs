@@ -169,6 +169,22 @@ public sealed class MarkdownRendererTests
     }
 
     [Fact]
+    public void A_body_given_up_on_midway_leaves_the_bodies_after_it_unharmed()
+    {
+        // Markdig gives up on this body part-way through rendering it, inside a tight list. Its own pooled renderers
+        // then stayed in that list, and every later paragraph one of them rendered came out without its tags.
+        var givenUp = "- item " + new string('[', 200) + "\n";
+        Assert.Throws<ArgumentException>(() => MarkdownRenderer.Render(givenUp, withText: true));
+        Assert.Throws<ArgumentException>(() => MarkdownRenderer.Render(givenUp, withText: false));
+
+        string[] later = ["One paragraph.\n\nAnother, with *emphasis* and [a link](https://example.com/x).", "- a\n- b\n\nText after.", "> quote\n\npara"];
+        var expected = later.Select(m => (Html: Markdig.Markdown.ToHtml(m, Pipeline), Text: (string?)Markdig.Markdown.ToPlainText(m, Pipeline).Trim())).ToList();
+        Assert.StartsWith("<p>One paragraph.</p>", expected[0].Html, StringComparison.Ordinal);
+        for (var round = 0; round < 3; round++)
+            Assert.Equal(expected, later.Select(m => MarkdownRenderer.Render(m, withText: true)).ToList());
+    }
+
+    [Fact]
     public void Plain_text_drops_the_markup()
     {
         Assert.Equal("A bold move.", MarkdownRenderer.ToPlainText("A **bold** [move](https://x.example)."));
