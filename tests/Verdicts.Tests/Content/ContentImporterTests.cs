@@ -163,8 +163,7 @@ public sealed class ContentImporterTests
             import.Commit(Snapshot(), []);
         }
 
-        Assert.False(File.Exists(database.Path + "-journal"));
-        Assert.Equal(2, JournalVersionInHeader(database.Path));
+        AssertHandedOverInWalMode(database.Path);
         using var connection = database.Open();
         Assert.Equal(["delta"], connection.Query<string>("SELECT slug FROM tools"));
         Assert.Equal("wal", connection.ExecuteScalar<string>("PRAGMA journal_mode"));
@@ -182,8 +181,7 @@ public sealed class ContentImporterTests
             Assert.True(File.Exists(database.Path + "-journal"));
         }
 
-        Assert.False(File.Exists(database.Path + "-journal"));
-        Assert.Equal(2, JournalVersionInHeader(database.Path));
+        AssertHandedOverInWalMode(database.Path);
         using var connection = database.Open();
         Assert.Equal(0, connection.ExecuteScalar<long>("SELECT (SELECT count(*) FROM tools) + (SELECT count(*) FROM content_files)"));
     }
@@ -247,8 +245,7 @@ public sealed class ContentImporterTests
         _ = app.CreateClient();
 
         Assert.Equal(3, app.Reloader.Snapshot.Tools.Count);
-        Assert.Equal(2, JournalVersionInHeader(app.DatabasePath));
-        Assert.False(File.Exists(app.DatabasePath + "-journal"));
+        AssertHandedOverInWalMode(app.DatabasePath);
         using var connection = app.Database.Open();
         Assert.Equal("wal", connection.ExecuteScalar<string>("PRAGMA journal_mode"));
     }
@@ -273,6 +270,13 @@ public sealed class ContentImporterTests
     }
 
     private ContentSnapshot Snapshot() => ContentResolver.Resolve(added, _ => null);
+
+    /// <summary>The import is over: no journal is left, and the file's header says WAL mode, as the site reads it.</summary>
+    private static void AssertHandedOverInWalMode(string path)
+    {
+        Assert.False(File.Exists(path + "-journal"));
+        Assert.Equal(2, JournalVersionInHeader(path));
+    }
 
     /// <summary>Bytes 18 and 19 of an SQLite file's header: 1 for a rollback journal, 2 for WAL.</summary>
     private static int JournalVersionInHeader(string path)
