@@ -87,8 +87,7 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
                     {
                         // SQLite shares a file's WAL index among all connections of the process; if pooled readers
                         // opened it read-only during the fault, a new writer would inherit that. Start afresh.
-                        SqliteConnection.ClearAllPools();
-                        database.CloseReadSessions();
+                        database.CloseIdleConnections();
                     }
                     statements ??= new VoteStatements(database.OpenForWriting());
                     var tallies = statements.Commit(batch);
