@@ -75,7 +75,7 @@ builder.Services.AddOutputCache(o => o.AddBasePolicy(p => p
     .VaryByValue(context => new KeyValuePair<string, string>("content",
         context.RequestServices.GetRequiredService<ContentReloader>().Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)))
     // Only the query keys some page reads; any other query string shares the page's cached copy.
-    .SetVaryByQuery("q", "a", "b", "c", "d", "voted")
+    .SetVaryByQuery("q", "a", "b", "c", "d", "voted", "page")
     .Expire(TimeSpan.FromMinutes(10))));
 builder.Services.AddSingleton<AdminAccounts>();
 builder.Services.AddSingleton<LoginThrottle>();

@@ -35,6 +35,18 @@ public sealed class VerdictsOptions
     /// <summary>The public address (scheme and host) for canonical links and feeds; empty means the request's own.</summary>
     public string SiteUrl { get; set; } = "";
 
+    /// <summary>Tools on each page of a category, verdicts on each page of a reviewer's list.</summary>
+    [Range(1, 1000)]
+    public int ListPageSize { get; set; } = 50;
+
+    /// <summary>Tools the home page shows under each category, before a link to the rest.</summary>
+    [Range(1, 100)]
+    public int HomeToolsPerCategory { get; set; } = 6;
+
+    /// <summary>Up to this many tools the compare form offers them in lists; beyond it, visitors type a tool's name.</summary>
+    [Range(0, 10000)]
+    public int CompareListLimit { get; set; } = 300;
+
     /// <summary>
     /// The folder relative paths are resolved against: the nearest folder above the app holding Verdicts.sln
     /// (a checkout), else the app's content root (a published copy).

@@ -43,9 +43,17 @@ public sealed record ToolCard
         return slugs.Where(found.ContainsKey).Select(s => found[s]).ToList();
     }
 
-    public static List<ToolCard> InCategory(ReadSession db, string categorySlug) =>
-        db.Query<ToolCard>(Select + " WHERE t.category_slug = @categorySlug ORDER BY t.name", new { categorySlug });
+    /// <summary>One page of a category's tools, by name.</summary>
+    public static List<ToolCard> InCategory(ReadSession db, string categorySlug, int offset, int count) =>
+        db.Query<ToolCard>(Select + " WHERE t.category_slug = @categorySlug ORDER BY t.name, t.slug LIMIT @count OFFSET @offset",
+            new { categorySlug, count, offset });
 
-    public static List<ToolCard> All(ReadSession db) =>
-        db.Query<ToolCard>(Select + " ORDER BY t.category, t.name");
+    /// <summary>The first tools of every category by name, as many of each as asked, grouped by category.</summary>
+    public static List<ToolCard> FirstOfEachCategory(ReadSession db, int perCategory) =>
+        db.Query<ToolCard>(Select + """
+             WHERE t.slug IN (SELECT slug FROM (
+                 SELECT slug, row_number() OVER (PARTITION BY category_slug ORDER BY name, slug) AS place FROM tools)
+                 WHERE place <= @perCategory)
+             ORDER BY t.category, t.category_slug, t.name, t.slug
+            """, new { perCategory });
 }

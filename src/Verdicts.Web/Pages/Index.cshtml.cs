@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Shared;
 
 namespace Verdicts.Web.Pages;
 
-public sealed class IndexModel(Database database) : SitePageModel
+public sealed class IndexModel(Database database, IOptions<VerdictsOptions> options) : SitePageModel
 {
     public sealed record ComparisonCard
     {
@@ -15,7 +17,17 @@ public sealed class IndexModel(Database database) : SitePageModel
 
     public IReadOnlyList<ComparisonCard> Featured { get; private set; } = [];
     public IReadOnlyList<ComparisonCard> Latest { get; private set; } = [];
-    public IReadOnlyList<ToolCard> Tools { get; private set; } = [];
+    public sealed record Category
+    {
+        public required string Slug { get; init; }
+        public required string Name { get; init; }
+        public long Tools { get; init; }
+    }
+
+    public IReadOnlyList<Category> Categories { get; private set; } = [];
+    /// <summary>The first few tools of each category, by name.</summary>
+    public ILookup<string, ToolCard> FirstTools { get; private set; } = Enumerable.Empty<ToolCard>().ToLookup(t => t.CategorySlug);
+    public ComparePicker Picker { get; private set; } = new(null);
 
     public void OnGet()
     {
@@ -26,7 +38,11 @@ public sealed class IndexModel(Database database) : SitePageModel
             """, new { question = Compare.ShowModel.DefaultQuestion });
         Featured = comparisons.Where(c => c.Featured == 1).Take(4).ToList();
         Latest = comparisons.Where(c => !Featured.Contains(c)).Take(6).ToList();
-        Tools = ToolCard.All(db);
+        Categories = db.Query<Category>(
+            "SELECT category_slug AS Slug, min(category) AS Name, count(*) AS Tools FROM tools GROUP BY category_slug ORDER BY Name, Slug");
+        FirstTools = ToolCard.FirstOfEachCategory(db, options.Value.HomeToolsPerCategory).ToLookup(t => t.CategorySlug, StringComparer.Ordinal);
+        Picker = ComparePicker.Load(db, options.Value.CompareListLimit);
+        TagCache(FirstTools.SelectMany(tools => tools).Select(t => t.Slug));
         Meta = new PageMeta("Verdicts: side-by-side verdicts on AI tools for developers",
             "Compare AI tools side by side: a four-lens reviewer panel, community ship/skip votes and plain pricing.", "/");
     }

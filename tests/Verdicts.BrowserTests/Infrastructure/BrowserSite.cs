@@ -12,7 +12,7 @@ namespace Verdicts.BrowserTests.Infrastructure;
 /// The site on a real loopback port with its own content and database, and Debian's Chromium driven by Playwright.
 /// Where Chromium is missing every browser test reports as skipped with the install hint; it never passes silently.
 /// </summary>
-public sealed class BrowserSite : IAsyncLifetime
+public class BrowserSite : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string MissingChromium = "chromium is not installed: run `apt-get install -y chromium` as root (.ci/run does this)";
@@ -31,6 +31,9 @@ public sealed class BrowserSite : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>Settings beyond the test defaults, for a site set up differently.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     public IBrowser? Browser { get; private set; }
 
     public static string ScreenshotFolder { get; } = Path.Combine(Web.VerdictsOptions.FindRepositoryRoot(AppContext.BaseDirectory), "tests", "Verdicts.BrowserTests", "TestResults", "screenshots");
@@ -40,7 +43,7 @@ public sealed class BrowserSite : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
             return;
         var port = FreePort();
-        factory = new SiteFactory(Content, port);
+        factory = new SiteFactory(Content, port, Settings);
         factory.UseKestrel(port);
         factory.StartServer();
         BaseUrl = $"http://127.0.0.1:{port}";
@@ -100,6 +103,7 @@ public sealed class BrowserSite : IAsyncLifetime
         if (factory is not null)
             await factory.DisposeAsync();
         Content.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private static int FreePort()
@@ -109,7 +113,7 @@ public sealed class BrowserSite : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class SiteFactory(TestContent content, int port) : WebApplicationFactory<Program>
+    private sealed class SiteFactory(TestContent content, int port, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -120,6 +124,19 @@ public sealed class BrowserSite : IAsyncLifetime
             builder.UseSetting("urls", $"http://127.0.0.1:{port}");
             builder.UseSetting("Verdicts:Admins:0:Name", AdminName);
             builder.UseSetting("Verdicts:Admins:0:PasswordHash", Web.Admin.AdminAccounts.Hash(AdminPassword));
+            foreach (var (key, value) in settings)
+                builder.UseSetting(key, value);
         }
     }
+}
+
+/// <summary>The same site with lists cut short, as a large catalogue has them: pages of one, typed names to compare.</summary>
+public sealed class LargeCatalogueSite : BrowserSite
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Verdicts:ListPageSize"] = "1",
+        ["Verdicts:HomeToolsPerCategory"] = "1",
+        ["Verdicts:CompareListLimit"] = "2",
+    };
 }

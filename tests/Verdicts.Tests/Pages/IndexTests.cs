@@ -43,12 +43,72 @@ public sealed class IndexTests
     [Theory]
     [InlineData("/compare?a=alpha&b=alpha", "Choose two different tools")]
     [InlineData("/compare?a=alpha", "Choose two different tools to compare.")]
-    [InlineData("/compare?a=alpha&b=%3Cscript%3E", "One of those tools is not on Verdicts.")]
+    [InlineData("/compare?a=alpha&b=%3Cscript%3E", "One of those tools is not on Verdicts: nothing is called “<script>”.")]
+    [InlineData("/compare?a=alpha&b=ALPHA", "Choose two different tools")]
     public async Task A_bad_pick_gets_a_400_with_a_clear_message(string path, string message)
     {
         using var content = TestContent.Sample();
         await using var app = new VerdictsApp(content);
         var page = await app.CreateClient().GetPage(path, HttpStatusCode.BadRequest);
         Assert.StartsWith(message, page.QuerySelector("[role=alert]").Text(), StringComparison.Ordinal);
+        // The first pick stays chosen in the lists.
+        Assert.Equal(["alpha"], page.QuerySelectorAll("select[name=a] option[selected]").Select(o => o.GetAttribute("value")));
+    }
+
+    [Fact]
+    public async Task The_home_page_shows_the_first_tools_of_each_category_and_links_to_the_rest()
+    {
+        using var content = TestContent.Sample();
+        string[] names = ["Kilo", "Echo", "Zulu", "Bravo"];
+        foreach (var name in names)
+            content.Tool(name.ToLowerInvariant(), name);
+        await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:HomeToolsPerCategory"] = "3" });
+        var page = await app.CreateClient().GetPage("/");
+
+        var developerTools = new[] { "Alpha", "Beta" }.Concat(names).Order(StringComparer.Ordinal).ToList();
+        var blocks = page.QuerySelectorAll(".category-block");
+        Assert.Equal(developerTools.Take(3).Select(n => n.ToLowerInvariant()), blocks[0].QuerySelectorAll(".tool-list li").Select(l => l.GetAttribute("data-tool")));
+        Assert.Equal(($"All {developerTools.Count} tools in Developer Tools", "/categories/developer-tools"),
+            (blocks[0].QuerySelector(".more a").Text(), blocks[0].QuerySelector(".more a")?.GetAttribute("href")));
+        // Inference Runtimes has one tool, all shown: no link to more.
+        Assert.Equal(["gamma"], blocks[1].QuerySelectorAll(".tool-list li").Select(l => l.GetAttribute("data-tool")));
+        Assert.Null(blocks[1].QuerySelector(".more"));
+    }
+
+    [Fact]
+    public async Task Past_the_list_limit_the_compare_form_takes_typed_names()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:CompareListLimit"] = "2" });
+        var client = app.NoRedirects();
+        foreach (var path in new[] { "/", "/compare" })
+        {
+            var form = (await client.GetPage(path)).QuerySelector("form.compare-form")!;
+            Assert.Empty(form.QuerySelectorAll("select"));
+            Assert.Equal(["a", "b"], form.QuerySelectorAll("input[type=text]").Select(i => i.GetAttribute("name")));
+        }
+
+        // A name in any case, or a slug, picks the tool.
+        using var typed = await client.Get("/compare?a=%20gAmMa%20&b=ALPHA");
+        Assert.Equal(HttpStatusCode.Redirect, typed.StatusCode);
+        Assert.Equal("/compare/gamma-vs-alpha", typed.Headers.Location?.OriginalString);
+        using var slugs = await client.Get("/compare?a=gamma&b=Beta");
+        Assert.Equal("/compare/gamma-vs-beta", slugs.Headers.Location?.OriginalString);
+
+        var unknown = await app.CreateClient().GetPage("/compare?a=Alpha&b=Omega", HttpStatusCode.BadRequest);
+        Assert.Equal("One of those tools is not on Verdicts: nothing is called “Omega”. Use the name its page shows.", unknown.QuerySelector("[role=alert]").Text());
+        // What was typed comes back, to correct rather than retype.
+        Assert.Equal(["Alpha", "Omega"], unknown.QuerySelectorAll("form.compare-form input[type=text]").Select(i => i.GetAttribute("value")));
+    }
+
+    [Fact]
+    public async Task A_name_two_tools_share_picks_neither()
+    {
+        using var content = TestContent.Sample().Tool("delta", "Twin").Tool("epsilon", "twin");
+        await using var app = new VerdictsApp(content);
+        var page = await app.CreateClient().GetPage("/compare?a=alpha&b=Twin", HttpStatusCode.BadRequest);
+        Assert.StartsWith("One of those tools is not on Verdicts", page.QuerySelector("[role=alert]").Text(), StringComparison.Ordinal);
+        using var bySlug = await app.NoRedirects().Get("/compare?a=alpha&b=delta");
+        Assert.Equal("/compare/alpha-vs-delta", bySlug.Headers.Location?.OriginalString);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Verdicts.Web.Admin;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Shared;
 
 namespace Verdicts.Web.Pages.Admin;
 
@@ -12,6 +13,7 @@ namespace Verdicts.Web.Pages.Admin;
 public sealed class SubscribersModel(Database database, AuditLog audit) : SitePageModel
 {
     public const int PageSize = 100;
+    private const string Path = "/admin/subscribers";
 
     public sealed record Subscriber
     {
@@ -30,8 +32,7 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
 
     public (long Pending, long Confirmed, long Unsubscribed) Counts { get; private set; }
     public IReadOnlyList<Subscriber> Subscribers { get; private set; } = [];
-    public int PageNumber { get; private set; } = 1;
-    public int PageCount { get; private set; } = 1;
+    public Paging Paging { get; private set; } = new(1, PageSize, 0, Path);
 
     /// <summary>Set after a removal, for the notice: the id only, so the address never travels in a URL or a log.</summary>
     public long? Removed { get; private set; }
@@ -45,11 +46,12 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
     [BindProperty]
     public long? Id { get; set; }
 
-    // Not bound as "page": Razor Pages keeps the page's own path in the route value of that name.
-    public async Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int? pageNumber, [FromQuery] long? removed)
+    public async Task<IActionResult> OnGetAsync([FromQuery] long? removed)
     {
-        await LoadAsync(pageNumber ?? 1);
-        if (!ModelState.IsValid || pageNumber < 1 || pageNumber > PageCount)
+        if (Paging.Requested(Request) is not { } number)
+            return NotFound();
+        await LoadAsync(number);
+        if (!Paging.Exists)
             return NotFound();
         Removed = removed;
         return Page();
@@ -121,29 +123,16 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
     private async Task LoadAsync(int pageNumber)
     {
         DoNotCache();
-        Meta = new PageMeta("Subscribers · Verdicts admin", "Newsletter subscribers.", "/admin/subscribers") { NoIndex = true };
+        Meta = new PageMeta("Subscribers · Verdicts admin", "Newsletter subscribers.", Path) { NoIndex = true };
         using var connection = database.Open();
         Counts = await connection.QuerySingleAsync<(long, long, long)>("""
             SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'confirmed'), count(*) FILTER (WHERE state = 'unsubscribed')
             FROM subscribers
             """);
-        var total = Counts.Pending + Counts.Confirmed + Counts.Unsubscribed;
-        PageCount = Math.Max(1, (int)((total + PageSize - 1) / PageSize));
-        PageNumber = Math.Clamp(pageNumber, 1, PageCount);
+        Paging = new Paging(pageNumber, PageSize, Counts.Pending + Counts.Confirmed + Counts.Unsubscribed, Path);
+        if (!Paging.Exists)
+            return;
         Subscribers = (await connection.QueryAsync<Subscriber>(SelectSubscribers + " ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset",
-            new { limit = PageSize, offset = (PageNumber - 1) * PageSize })).ToList();
-    }
-
-    /// <summary>The page numbers to link: the first, the last and two either side of the current one; null marks a gap.</summary>
-    public IEnumerable<int?> PageLinks()
-    {
-        var previous = 0;
-        foreach (var number in Enumerable.Range(1, PageCount).Where(n => n == 1 || n == PageCount || Math.Abs(n - PageNumber) <= 2))
-        {
-            if (number > previous + 1)
-                yield return null;
-            yield return number;
-            previous = number;
-        }
+            new { limit = PageSize, offset = Paging.Offset })).ToList();
     }
 }

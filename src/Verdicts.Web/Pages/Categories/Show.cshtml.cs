@@ -1,22 +1,32 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Shared;
 
 namespace Verdicts.Web.Pages.Categories;
 
-public sealed class ShowModel(Database database) : SitePageModel
+public sealed class ShowModel(Database database, IOptions<VerdictsOptions> options) : SitePageModel
 {
     public IReadOnlyList<ToolCard> Tools { get; private set; } = [];
     public string Category { get; private set; } = "";
+    public Paging Paging { get; private set; } = null!;
 
     public IActionResult OnGet(string slug)
     {
-        using (var db = database.Read())
-            Tools = ToolCard.InCategory(db, slug);
-        if (Tools.Count == 0)
+        if (Paging.Requested(Request) is not { } number)
             return NotFound();
-        Category = Tools[0].Category;
-        Meta = new PageMeta($"{Category}: AI tools compared · Verdicts",
-            $"{Tools.Count} {Category} tools with panel verdicts, community votes and entry prices.", $"/categories/{slug}");
+        using var db = database.Read();
+        var category = db.QueryFirstOrDefault<(string Name, long Tools)>(
+            "SELECT min(category), count(*) FROM tools WHERE category_slug = @slug GROUP BY category_slug", new { slug });
+        if (category.Name is null)
+            return NotFound();
+        Paging = new Paging(number, options.Value.ListPageSize, category.Tools, $"/categories/{slug}");
+        if (!Paging.Exists)
+            return NotFound();
+        Category = category.Name;
+        Tools = ToolCard.InCategory(db, slug, Paging.Offset, Paging.Size);
+        Meta = new PageMeta($"{Category}{(number > 1 ? $", page {number}" : "")}: AI tools compared · Verdicts",
+            $"{category.Tools} {Category} tools with panel verdicts, community votes and entry prices.", Paging.Link(number));
         TagCache(Tools.Select(t => t.Slug));
         return Page();
     }

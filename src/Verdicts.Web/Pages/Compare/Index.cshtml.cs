@@ -1,36 +1,49 @@
 using Microsoft.AspNetCore.Mvc;
-using Verdicts.Web.Content;
+using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Shared;
 
 namespace Verdicts.Web.Pages.Compare;
 
-/// <summary>Where the home page's pick-two form lands: it sends the visitor on to the comparison page, or says what is wrong.</summary>
-public sealed class IndexModel(Database database) : SitePageModel
+/// <summary>Where the pick-two form lands: it sends the visitor on to the comparison page, or says what is wrong.</summary>
+public sealed class IndexModel(Database database, IOptions<VerdictsOptions> options) : SitePageModel
 {
-    public IReadOnlyList<ToolCard> Tools { get; private set; } = [];
+    private const int MaxPickLength = 200;
+
+    public ComparePicker Picker { get; private set; } = new(null);
     public string? Problem { get; private set; }
 
     public IActionResult OnGet(string? a, string? b, string? c, string? d)
     {
         var picked = new[] { a, b, c, d }.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim()).ToList();
-        using (var db = database.Read())
-            Tools = ToolCard.All(db);
+        using var db = database.Read();
         Meta = new PageMeta("Compare AI tools · Verdicts", "Pick two tools to see them side by side.", "/compare") { NoIndex = picked.Count > 0 };
-        if (picked.Count == 0)
-            return Page();
-
-        var known = Tools.Select(t => t.Slug).ToHashSet(StringComparer.Ordinal);
-        if (picked.Count < 2)
-            Problem = "Choose two different tools to compare.";
-        else if (picked.Distinct(StringComparer.Ordinal).Count() != picked.Count)
-            Problem = "Choose two different tools: a tool compared with itself tells you nothing.";
-        else if (!picked.All(p => ContentParser.IsValidSlug(p) && known.Contains(p)))
-            Problem = "One of those tools is not on Verdicts. Pick from the lists.";
-        if (Problem is not null)
+        if (picked.Count > 0)
         {
+            var slugs = picked.Select(p => p.Length > MaxPickLength ? null : Resolve(db, p)).ToList();
+            if (picked.Count < 2)
+                Problem = "Choose two different tools to compare.";
+            else if (slugs.IndexOf(null) is var unknown and >= 0)
+                Problem = $"One of those tools is not on Verdicts: nothing is called “{picked[unknown]}”. Use the name its page shows.";
+            else if (slugs.Distinct(StringComparer.Ordinal).Count() != slugs.Count)
+                Problem = "Choose two different tools: a tool compared with itself tells you nothing.";
+            else
+                return Redirect($"/compare/{string.Join("-vs-", slugs)}");
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
         }
-        return Redirect($"/compare/{string.Join("-vs-", picked)}");
+        Picker = ComparePicker.Load(db, options.Value.CompareListLimit) with { Picked = (a?.Trim(), b?.Trim()) };
+        return Page();
+    }
+
+    /// <summary>The tool a pick names: its slug (what the lists send) or, typed, its name in any case.</summary>
+    private static string? Resolve(ReadSession db, string pick)
+    {
+        var matches = db.Query<string>("""
+            SELECT slug FROM tools WHERE slug = @pick
+            UNION ALL
+            SELECT slug FROM (SELECT slug FROM tools WHERE name = @pick COLLATE NOCASE AND slug <> @pick LIMIT 2)
+            """, new { pick });
+        // An exact slug wins; a name shared by two tools names neither.
+        return matches.Count == 1 || (matches.Count > 1 && matches[0] == pick) ? matches[0] : null;
     }
 }

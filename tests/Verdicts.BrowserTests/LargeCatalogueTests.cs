@@ -1,0 +1,55 @@
+using Microsoft.Playwright;
+using Verdicts.BrowserTests.Infrastructure;
+
+namespace Verdicts.BrowserTests;
+
+/// <summary>The shapes pages take when the catalogue outgrows a list: pagers, "all tools" links, a typed compare form.</summary>
+public sealed class LargeCatalogueTests(LargeCatalogueSite site) : IClassFixture<LargeCatalogueSite>
+{
+    public static TheoryData<string, string> PageTypes => new()
+    {
+        { "home-large", "/" },
+        { "compare-picker-typed", "/compare?a=Alpha&b=Nothing" },
+        { "category-page-2", "/categories/developer-tools?page=2" },
+        { "reviewer-page-2", "/reviewers/cy?page=2" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PageTypes))]
+    public async Task Cut_short_pages_pass_axe_in_light_and_dark_mode_at_both_widths(string name, string path)
+    {
+        foreach (var (width, scheme) in new[] { (1280, ColorScheme.Light), (360, ColorScheme.Light), (1280, ColorScheme.Dark) })
+        {
+            var page = await site.NewPage(width, colorScheme: scheme);
+            await page.GotoAsync(path);
+            await BrowserSite.AssertNoAxeViolations(page);
+            if (scheme == ColorScheme.Light)
+                await BrowserSite.Screenshot(page, name);
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            Assert.True(overflow <= 0, $"{path} scrolls sideways by {overflow}px at {width}px");
+            await page.Context.CloseAsync();
+        }
+        Assert.Empty(site.ForeignRequests);
+    }
+
+    [Fact]
+    public async Task Without_javascript_a_visitor_types_two_names_to_compare_and_pages_through_a_category()
+    {
+        var page = await site.NewPage(360, javaScript: false);
+        await page.GotoAsync("/");
+        await page.GetByLabel("First tool").FillAsync("gamma");
+        await page.GetByLabel("Second tool").FillAsync("Beta");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
+        await page.WaitForURLAsync("**/compare/gamma-vs-beta");
+        Assert.Equal("Gamma vs Beta", await page.Locator("h1").InnerTextAsync());
+
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Link, new() { Name = "All 2 tools in Developer Tools" }).ClickAsync();
+        await page.WaitForURLAsync("**/categories/developer-tools");
+        Assert.Equal("alpha", await page.Locator(".tool-list li").GetAttributeAsync("data-tool"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
+        await page.WaitForURLAsync("**/categories/developer-tools?page=2");
+        Assert.Equal("beta", await page.Locator(".tool-list li").GetAttributeAsync("data-tool"));
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Next" }).CountAsync());
+    }
+}
