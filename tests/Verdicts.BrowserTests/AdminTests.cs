@@ -66,4 +66,24 @@ public sealed class AdminTests(BrowserSite site) : IClassFixture<BrowserSite>
         await Assertions.Expect(page.Locator("#cursor-position")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Line 3, "));
         await BrowserSite.AssertNoAxeViolations(page);
     }
+
+    [Fact]
+    public async Task An_admin_narrows_the_file_list_by_kind_and_path_at_360_px()
+    {
+        var page = await site.NewPage(360);
+        await SignIn(page);
+        await page.GotoAsync("/admin/content");
+        await page.GetByLabel("Kind").SelectOptionAsync("verdict");
+        await page.GetByLabel("Path contains").FillAsync("beta");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/content?kind=verdict&path=beta");
+
+        var paths = await page.Locator(".file-list li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.path)");
+        Assert.NotEmpty(paths);
+        Assert.All(paths, p => Assert.StartsWith("verdicts/beta/", p, StringComparison.Ordinal));
+        await BrowserSite.AssertNoAxeViolations(page);
+        await BrowserSite.Screenshot(page, "admin-content-filtered");
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"the file list scrolls sideways by {overflow}px at 360px");
+    }
 }

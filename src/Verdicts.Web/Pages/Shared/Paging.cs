@@ -14,8 +14,9 @@ public sealed record Paging(int Number, int Size, long Total, string Path)
     public long Last => Math.Min(Total, (long)Number * Size);
     public bool Exists => Number <= Pages;
 
-    /// <summary>The address of a page; the first has no query, so it keeps the one address it always had.</summary>
-    public string Link(int number) => number == 1 ? Path : $"{Path}?page={number.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>The address of a page (<see cref="Path"/> may carry a query of its own); the first page keeps the address it always had.</summary>
+    public string Link(int number) =>
+        number == 1 ? Path : $"{Path}{(Path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}page={number.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The page numbers to link: the first, the last and two either side of this one; null marks a gap.</summary>
     public IEnumerable<int?> Links()
