@@ -21,21 +21,8 @@ public sealed class PublicPagesTests(BrowserSite site) : IClassFixture<BrowserSi
 
     [Theory]
     [MemberData(nameof(PageTypes))]
-    public async Task Every_page_type_passes_axe_in_light_and_dark_mode_at_both_widths(string name, string path)
-    {
-        foreach (var (width, scheme) in new[] { (1280, ColorScheme.Light), (360, ColorScheme.Light), (1280, ColorScheme.Dark) })
-        {
-            var page = await site.NewPage(width, colorScheme: scheme);
-            await page.GotoAsync(path);
-            await BrowserSite.AssertNoAxeViolations(page);
-            if (scheme == ColorScheme.Light)
-                await BrowserSite.Screenshot(page, name);
-            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-            Assert.True(overflow <= 0, $"{path} scrolls sideways by {overflow}px at {width}px");
-            await page.Context.CloseAsync();
-        }
-        Assert.Empty(site.ForeignRequests);
-    }
+    public async Task Every_page_type_passes_axe_in_light_and_dark_mode_at_both_widths(string name, string path) =>
+        await site.AssertWorksAtBothWidths(name, path);
 
     [Fact]
     public async Task A_visitor_compares_two_tools_from_the_home_page_form_and_follows_a_tool_link()

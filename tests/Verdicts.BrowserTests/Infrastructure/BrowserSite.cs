@@ -88,6 +88,26 @@ public class BrowserSite : IAsyncLifetime
         Assert.True(results.Violations.Length == 0, $"axe-core violations on {page.Url}:\n" + string.Join('\n', problems));
     }
 
+    /// <summary>
+    /// The page passes axe in light and dark mode at 1280 px and in light mode at 360 px, never scrolls sideways, and
+    /// fetches nothing from another host; the light-mode shots are kept under <paramref name="name"/>.
+    /// </summary>
+    public async Task AssertWorksAtBothWidths(string name, string path)
+    {
+        foreach (var (width, scheme) in new[] { (1280, ColorScheme.Light), (360, ColorScheme.Light), (1280, ColorScheme.Dark) })
+        {
+            var page = await NewPage(width, colorScheme: scheme);
+            await page.GotoAsync(path);
+            await AssertNoAxeViolations(page);
+            if (scheme == ColorScheme.Light)
+                await Screenshot(page, name);
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            Assert.True(overflow <= 0, $"{path} scrolls sideways by {overflow}px at {width}px");
+            await page.Context.CloseAsync();
+        }
+        Assert.Empty(ForeignRequests);
+    }
+
     public static async Task Screenshot(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotFolder);
