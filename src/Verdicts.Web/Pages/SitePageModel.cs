@@ -24,6 +24,10 @@ public abstract class SitePageModel : PageModel
     /// <summary>The vote form for a tool on this page.</summary>
     public Microsoft.AspNetCore.Html.IHtmlContent VoteForm(string slug, string name) => Shared.Fragments.VoteForm(slug, name, Request.Path, VotedFor(slug));
 
+    /// <summary>A 400 answered in plain words, for a request the page cannot be drawn for at all.</summary>
+    protected static Microsoft.AspNetCore.Mvc.ContentResult PlainBadRequest(string message) =>
+        new() { StatusCode = StatusCodes.Status400BadRequest, ContentType = "text/plain; charset=utf-8", Content = message + "\n" };
+
     /// <summary>For pages whose answer depends on who asks or changes state: never stored in the output cache.</summary>
     protected void DoNotCache()
     {

@@ -20,7 +20,8 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
         Meta = new PageMeta("Compare AI tools · Verdicts", "Pick two tools to see them side by side.", "/compare") { NoIndex = picked.Count > 0 };
         if (picked.Count > 0)
         {
-            var slugs = picked.Select(p => p.Length > MaxPickLength ? null : Resolve(db, p)).ToList();
+            // Looked up only once there are two picks to compare.
+            var slugs = picked.Count < 2 ? [] : picked.Select(p => p.Length > MaxPickLength ? null : Resolve(db, p)).ToList();
             if (picked.Count < 2)
                 Problem = "Choose two different tools to compare.";
             else if (slugs.IndexOf(null) is var unknown and >= 0)

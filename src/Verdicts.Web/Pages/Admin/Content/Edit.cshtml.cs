@@ -114,7 +114,7 @@ public sealed class EditModel(ContentFiles files, AuditLog audit, Database datab
         if (Open(path) is { } refused)
             return refused;
         if (Kind != ContentKind.Tool || !Exists)
-            return BadRequestPage("Only tool files can be renamed here.");
+            return PlainBadRequest("Only tool files can be renamed here.");
         Text = System.IO.File.ReadAllText(FullPath);
         var current = ContentFiles.Hash(FullPath);
         if (current != OpenedHash)
@@ -143,7 +143,7 @@ public sealed class EditModel(ContentFiles files, AuditLog audit, Database datab
         DoNotCache();
         var (full, problem) = files.Resolve(path);
         if (problem is not null)
-            return BadRequestPage(problem);
+            return PlainBadRequest(problem);
         RelativePath = path!;
         FullPath = full!;
         Kind = ContentParser.KindOf(RelativePath)!.Value;
@@ -162,9 +162,6 @@ public sealed class EditModel(ContentFiles files, AuditLog audit, Database datab
         Response.StatusCode = StatusCodes.Status409Conflict;
         return Page();
     }
-
-    private ContentResult BadRequestPage(string message) =>
-        new() { StatusCode = StatusCodes.Status400BadRequest, ContentType = "text/plain; charset=utf-8", Content = message + "\n" };
 
     private ContentResult NotFoundPage() =>
         new() { StatusCode = StatusCodes.Status404NotFound, ContentType = "text/plain; charset=utf-8", Content = $"There is no file {RelativePath}. Create it from /admin/new.\n" };

@@ -35,11 +35,11 @@ public sealed class IndexModel(Database database) : SitePageModel
         if (Paging.Requested(Request) is not { } number)
             return NotFound();
         if (kind is { Length: > 0 } && !Kinds.Contains(kind))
-            return Refuse($"Kind must be one of {string.Join(", ", Kinds)}.");
+            return PlainBadRequest($"Kind must be one of {string.Join(", ", Kinds)}.");
         Kind = kind is { Length: > 0 } ? kind : null;
         Filter = (path ?? "").Trim();
         if (Filter.Length > MaxFilterLength)
-            return Refuse($"The path filter is limited to {MaxFilterLength} characters.");
+            return PlainBadRequest($"The path filter is limited to {MaxFilterLength} characters.");
         Deleted = deleted;
 
         using var connection = database.Open();
@@ -56,9 +56,6 @@ public sealed class IndexModel(Database database) : SitePageModel
             new { kind = Kind, filter = Filter, limit = PageSize, offset = Paging.Offset })).ToList();
         return Page();
     }
-
-    private ContentResult Refuse(string message) =>
-        new() { StatusCode = StatusCodes.Status400BadRequest, ContentType = "text/plain; charset=utf-8", Content = message + "\n" };
 
     public static string Plural(string kind) => char.ToUpperInvariant(kind[0]) + kind[1..] + "s";
 }
