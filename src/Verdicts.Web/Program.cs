@@ -74,7 +74,8 @@ builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ContentReloader>());
 builder.Services.AddSingleton<VoteWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<VoteWriter>());
-builder.Services.AddHostedService<CacheEviction>();
+builder.Services.AddSingleton<CacheEviction>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<CacheEviction>());
 builder.Services.AddVisitorRateLimits(builder.Configuration);
 // Anonymous GETs are cached whole and evicted by tag when content reloads or a vote lands.
 var outputCacheDisabled = builder.Configuration.GetValue<bool>("Verdicts:DisableOutputCache");

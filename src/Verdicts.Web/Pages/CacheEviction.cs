@@ -7,8 +7,9 @@ namespace Verdicts.Web.Pages;
 
 /// <summary>
 /// Drops cached pages when what they show changes: everything on a content reload, the pages of a tool after
-/// its votes commit. A vote batch evicts at once and once more a moment later, since a page that read the old
-/// tally just before the commit may be stored just after the first eviction; the follow-up passes coalesce.
+/// its votes commit or an admin withdraws some. Tools' pages are evicted at once and once more a moment later, since a
+/// page that read the old tally just before the commit may be stored just after the first eviction; the follow-up
+/// passes coalesce.
 /// </summary>
 public sealed class CacheEviction(ContentReloader reloader, VoteWriter votes, IOutputCacheStore cache, ILogger<CacheEviction> logger) : IHostedService
 {
@@ -20,20 +21,21 @@ public sealed class CacheEviction(ContentReloader reloader, VoteWriter votes, IO
     public Task StartAsync(CancellationToken cancellationToken)
     {
         reloader.Reloaded += EvictContent;
-        votes.Committed += EvictTools;
+        votes.Committed += ToolsChanged;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         reloader.Reloaded -= EvictContent;
-        votes.Committed -= EvictTools;
+        votes.Committed -= ToolsChanged;
         return Task.CompletedTask;
     }
 
     private void EvictContent() => Evict(CacheTags.Content);
 
-    private void EvictTools(IReadOnlyCollection<string> tools)
+    /// <summary>Call after committing a change to these tools' votes.</summary>
+    public void ToolsChanged(IReadOnlyCollection<string> tools)
     {
         foreach (var tool in tools)
         {

@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages;
 
 namespace Verdicts.Tests.Infrastructure;
 
@@ -55,6 +57,21 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
             next(app);
         };
     }
+
+    /// <summary>
+    /// Stores a page copy tagged with a tool straight into the output cache, as a render that read the old tally just
+    /// before a commit would be stored just after its first eviction; returns the key it was stored under.
+    /// </summary>
+    public async Task<string> StoreLateCopy(string tool)
+    {
+        var key = "late-copy-" + Guid.NewGuid().ToString("N");
+        await Services.GetRequiredService<IOutputCacheStore>().SetAsync(key, "old tally"u8.ToArray(), [CacheTags.Tool(tool)], TimeSpan.FromMinutes(10), CancellationToken.None);
+        return key;
+    }
+
+    /// <summary>Whether the output cache still holds the entry stored under <paramref name="key"/>.</summary>
+    public async Task<bool> IsCached(string key) =>
+        await Services.GetRequiredService<IOutputCacheStore>().GetAsync(key, CancellationToken.None) is not null;
 
     /// <summary>Waits until the site has imported something newer than <paramref name="since"/>, or fails after a generous limit.</summary>
     public async Task WaitForReloadAfter(long since, TimeSpan? limit = null)

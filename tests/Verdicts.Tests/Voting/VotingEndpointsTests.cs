@@ -282,6 +282,22 @@ public sealed class VotingEndpointsTests
     }
 
     [Fact]
+    public async Task A_page_copy_stored_just_after_a_vote_commits_is_evicted_again_a_moment_later()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        var form = await VoteForm(app.NoRedirects(), "/compare/alpha-or-beta", "beta");
+
+        using var vote = await app.NoRedirects().Submit(form, "ship");
+        var late = await app.StoreLateCopy("beta");
+        var otherTool = await app.StoreLateCopy("alpha");
+
+        Assert.Equal(HttpStatusCode.SeeOther, vote.StatusCode);
+        await VerdictsApp.Eventually(async () => !await app.IsCached(late), "the follow-up eviction drops the late copy");
+        Assert.True(await app.IsCached(otherTool));
+    }
+
+    [Fact]
     public async Task A_cached_page_shows_the_new_tally_as_soon_as_the_vote_is_acknowledged()
     {
         using var content = TestContent.Sample();

@@ -2,14 +2,13 @@ using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.OutputCaching;
 using Verdicts.Web.Admin;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Pages.Admin;
 
 /// <summary>Community votes: tallies, votes per day, where the community and the panel part ways, and withdrawing a vote flood.</summary>
-public sealed class VotesModel(Database database, AuditLog audit, IOutputCacheStore cache, TimeProvider time) : SitePageModel
+public sealed class VotesModel(Database database, AuditLog audit, CacheEviction eviction, TimeProvider time) : SitePageModel
 {
     public const int Days = 30;
     public const int DisagreementCount = 10;
@@ -146,7 +145,7 @@ public sealed class VotesModel(Database database, AuditLog audit, IOutputCacheSt
         return Page();
     }
 
-    public async Task<IActionResult> OnPostWithdrawConfirmedAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostWithdrawConfirmedAsync()
     {
         await LoadAsync();
         if (Validate() is not { } request)
@@ -161,7 +160,7 @@ public sealed class VotesModel(Database database, AuditLog audit, IOutputCacheSt
         }
         audit.Record(User.Identity!.Name!, "withdraw-votes", "votes/" + request.Tool,
             detail: $"{Figures.Count(deleted, "vote", "votes")} from {request.Window.FromBound}Z to {request.Window.ToBound}Z (end excluded)");
-        await cache.EvictByTagAsync(CacheTags.Tool(request.Tool), cancellationToken);
+        eviction.ToolsChanged([request.Tool]);
         return RedirectToPage("/Admin/Votes", new { withdrawn = deleted, tool = request.Tool });
     }
 

@@ -247,6 +247,26 @@ public sealed class VotesTests
     }
 
     [Fact]
+    public async Task A_page_copy_stored_just_after_a_withdrawal_is_evicted_again_a_moment_later()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        Vote(app, "alpha", "ship", FloodDay.AddHours(1));
+        var admin = await AdminSession.SignIn(app);
+        var form = await admin.FormOn("/admin/votes", "form.withdraw-form");
+        using var asked = await admin.PostForm(form, values: [("Tool", "alpha"), ("From", "2026-03-01"), ("To", "2026-03-01")]);
+        var confirm = Html.Parse(await asked.Content.ReadAsStringAsync()).QuerySelector("form.confirm-form")!;
+
+        using var done = await admin.PostForm(confirm);
+        var late = await app.StoreLateCopy("alpha");
+        var otherTool = await app.StoreLateCopy("beta");
+
+        Assert.Equal("/admin/votes?withdrawn=1&tool=alpha", done.Headers.Location?.OriginalString);
+        await VerdictsApp.Eventually(async () => !await app.IsCached(late), "the follow-up eviction drops the late copy");
+        Assert.True(await app.IsCached(otherTool));
+    }
+
+    [Fact]
     public async Task A_range_given_as_dates_covers_both_whole_utc_days_through_the_confirmation()
     {
         using var content = TestContent.Sample();
