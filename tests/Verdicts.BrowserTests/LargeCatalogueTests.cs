@@ -10,6 +10,7 @@ public sealed class LargeCatalogueTests(LargeCatalogueSite site) : IClassFixture
     {
         { "home-large", "/" },
         { "compare-picker-typed", "/compare?a=Alpha&b=Nothing" },
+        { "compare-suggestions", "/compare?a=Alpha&b=gam" },
         { "category-page-2", "/categories/developer-tools?page=2" },
         { "reviewer-page-2", "/reviewers/cy?page=2" },
     };
@@ -29,6 +30,15 @@ public sealed class LargeCatalogueTests(LargeCatalogueSite site) : IClassFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
         await page.WaitForURLAsync("**/compare/gamma-vs-beta");
         Assert.Equal("Gamma vs Beta", await page.Locator("h1").InnerTextAsync());
+
+        // Half a name: the form comes back with what was typed and the tools it could mean.
+        await page.GotoAsync("/");
+        await page.GetByLabel("First tool").FillAsync("Alpha");
+        await page.GetByLabel("Second tool").FillAsync("gam");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Gamma" }).ClickAsync();
+        await page.WaitForURLAsync("**/compare/alpha-vs-gamma");
+        Assert.Equal("Alpha vs Gamma", await page.Locator("h1").InnerTextAsync());
 
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "All 2 tools in Developer Tools" }).ClickAsync();

@@ -99,15 +99,52 @@ public sealed class IndexTests
         Assert.Equal("One of those tools is not on Verdicts: nothing is called “Omega”. Use the name its page shows.", unknown.QuerySelector("[role=alert]").Text());
         // What was typed comes back, to correct rather than retype.
         Assert.Equal(["Alpha", "Omega"], unknown.QuerySelectorAll("form.compare-form input[type=text]").Select(i => i.GetAttribute("value")));
+        // No tool's name holds the word, so nothing is suggested.
+        Assert.Null(unknown.QuerySelector(".suggestions"));
+    }
+
+    [Fact]
+    public async Task A_name_that_picks_no_tool_brings_suggestions_whose_names_hold_its_words()
+    {
+        (string Slug, string Name, string Category)[] tools =
+        [
+            ("gamma-pro", "Gamma Pro", "Coding Agents"),
+            ("gamut", "Gamut", "Developer Tools"),
+            ("delta", "Delta", "Developer Tools"),
+            ("omega-gam", "Omegagam", "Developer Tools"),
+        ];
+        var content = TestContent.Sample();
+        foreach (var (slug, name, category) in tools)
+            content = content.Tool(slug, name, category, tagline: "Quicker than Gamma");
+        using var _ = content;
+        await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:CompareListLimit"] = "2" });
+        (string Slug, string Name, string Category)[] all =
+            [.. tools, ("alpha", "Alpha", "Developer Tools"), ("beta", "Beta", "Developer Tools"), ("gamma", "Gamma", "Inference Runtimes")];
+        // A word of the name starts with what was typed; taglines and descriptions do not count.
+        var expected = all.Where(t => t.Name.Split(' ').Any(w => w.StartsWith("gam", StringComparison.OrdinalIgnoreCase)))
+            .Select(t => ($"{t.Name} {t.Category}", $"/compare?a=Alpha&b={t.Slug}")).Order().ToList();
+
+        var page = await app.CreateClient().GetPage("/compare?a=Alpha&b=GAM", HttpStatusCode.BadRequest);
+
+        Assert.Equal(3, expected.Count);
+        var suggestions = page.QuerySelectorAll(".suggestions li")
+            .Select(li => (li.Text().Trim(), li.QuerySelector("a")!.GetAttribute("href")!)).Order().ToList();
+        Assert.Equal(expected, suggestions);
+        using var picked = await app.NoRedirects().Get(page.QuerySelectorAll(".suggestions a").Single(a => a.Text() == "Gamma Pro").GetAttribute("href")!);
+        Assert.Equal(HttpStatusCode.Redirect, picked.StatusCode);
+        Assert.Equal("/compare/alpha-vs-gamma-pro", picked.Headers.Location?.OriginalString);
     }
 
     [Fact]
     public async Task A_name_two_tools_share_picks_neither()
     {
-        using var content = TestContent.Sample().Tool("delta", "Twin").Tool("epsilon", "twin");
+        using var content = TestContent.Sample().Tool("delta", "Twin", category: "Coding Agents").Tool("epsilon", "twin");
         await using var app = new VerdictsApp(content);
         var page = await app.CreateClient().GetPage("/compare?a=alpha&b=Twin", HttpStatusCode.BadRequest);
         Assert.StartsWith("One of those tools is not on Verdicts", page.QuerySelector("[role=alert]").Text(), StringComparison.Ordinal);
+        // Both are offered, told apart by category, each leading to its own comparison.
+        Assert.Equal([("Twin Coding Agents", "/compare?a=alpha&b=delta"), ("twin Developer Tools", "/compare?a=alpha&b=epsilon")],
+            page.QuerySelectorAll(".suggestions li").Select(li => (li.Text().Trim(), li.QuerySelector("a")!.GetAttribute("href")!)).Order());
         using var bySlug = await app.NoRedirects().Get("/compare?a=alpha&b=delta");
         Assert.Equal("/compare/alpha-vs-delta", bySlug.Headers.Location?.OriginalString);
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Shared;
@@ -10,8 +11,20 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
 {
     private const int MaxPickLength = 200;
 
+    private const int MaxSuggestions = 6;
+
+    public sealed record Suggestion
+    {
+        public required string Slug { get; init; }
+        public required string Name { get; init; }
+        public required string Category { get; init; }
+    }
+
     public ComparePicker Picker { get; private set; } = new(null);
     public string? Problem { get; private set; }
+
+    /// <summary>Tools whose names hold the words of a pick that named none (or two), each with the form's address re-picked.</summary>
+    public IReadOnlyList<(Suggestion Tool, string Address)> Suggestions { get; private set; } = [];
 
     public IActionResult OnGet(string? a, string? b, string? c, string? d)
     {
@@ -25,7 +38,13 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
             if (picked.Count < 2)
                 Problem = "Choose two different tools to compare.";
             else if (slugs.IndexOf(null) is var unknown and >= 0)
+            {
                 Problem = $"One of those tools is not on Verdicts: nothing is called “{picked[unknown]}”. Use the name its page shows.";
+                Suggestions = Suggest(db, picked[unknown])
+                    .Select(tool => (tool, QueryHelpers.AddQueryString("/compare",
+                        picked.Select((p, i) => KeyValuePair.Create(((char)('a' + i)).ToString(), (string?)(i == unknown ? tool.Slug : p))))))
+                    .ToList();
+            }
             else if (slugs.Distinct(StringComparer.Ordinal).Count() != slugs.Count)
                 Problem = "Choose two different tools: a tool compared with itself tells you nothing.";
             else
@@ -34,6 +53,28 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
         }
         Picker = ComparePicker.Load(db, options.Value.CompareListLimit) with { Picked = (a?.Trim(), b?.Trim()) };
         return Page();
+    }
+
+    /// <summary>Tools whose names hold every word of the pick, as prefixes, best match first.</summary>
+    private static List<Suggestion> Suggest(ReadSession db, string pick)
+    {
+        if (SearchModel.ToFtsQuery(pick) is not { } words)
+            return [];
+        try
+        {
+            return db.Query<Suggestion>("""
+                SELECT t.slug, t.name, t.category
+                FROM search_index s JOIN tools t ON t.slug = s.tool_slug
+                WHERE search_index MATCH @match AND s.kind = 'tool'
+                ORDER BY bm25(search_index), t.name, t.slug
+                LIMIT @take
+                """, new { match = $"{{title}} : ({words})", take = MaxSuggestions });
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // The query is built from words only; no suggestions beats a 500 if SQLite still refuses it.
+            return [];
+        }
     }
 
     /// <summary>The tool a pick names: its slug (what the lists send) or, typed, its name in any case.</summary>
