@@ -5,22 +5,11 @@ namespace Verdicts.BrowserTests;
 
 public sealed class AdminTests(BrowserSite site) : IClassFixture<BrowserSite>
 {
-    private static async Task SignIn(IPage page)
-    {
-        await page.GotoAsync("/admin");
-        await page.WaitForURLAsync("**/admin/login**");
-        await BrowserSite.AssertNoAxeViolations(page);
-        await page.GetByLabel("Name").FillAsync(BrowserSite.AdminName);
-        await page.GetByLabel("Password").FillAsync(BrowserSite.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin");
-    }
-
     [Fact]
     public async Task An_admin_edits_a_tagline_previews_saves_and_sees_it_on_the_public_page()
     {
         var page = await site.NewPage();
-        await SignIn(page);
+        await BrowserSite.SignIn(page);
         Assert.Equal("Content health", await page.Locator("h1").InnerTextAsync());
         await BrowserSite.AssertNoAxeViolations(page);
         await BrowserSite.Screenshot(page, "admin-health");
@@ -54,7 +43,7 @@ public sealed class AdminTests(BrowserSite site) : IClassFixture<BrowserSite>
     public async Task A_save_with_a_mistake_shows_the_line_and_the_cursor_goes_there()
     {
         var page = await site.NewPage();
-        await SignIn(page);
+        await BrowserSite.SignIn(page);
         await page.GotoAsync("/admin/content/tools/gamma.md");
         var editor = page.GetByLabel("Contents (Markdown with YAML front matter)");
         var text = await editor.InputValueAsync();
@@ -71,7 +60,7 @@ public sealed class AdminTests(BrowserSite site) : IClassFixture<BrowserSite>
     public async Task An_admin_narrows_the_file_list_by_kind_and_path_at_360_px()
     {
         var page = await site.NewPage(360);
-        await SignIn(page);
+        await BrowserSite.SignIn(page);
         await page.GotoAsync("/admin/content");
         await page.GetByLabel("Kind").SelectOptionAsync("verdict");
         await page.GetByLabel("Path contains").FillAsync("beta");

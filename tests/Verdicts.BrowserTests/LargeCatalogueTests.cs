@@ -49,4 +49,26 @@ public sealed class LargeCatalogueTests(LargeCatalogueSite site) : IClassFixture
         Assert.Equal("beta", await page.Locator(".tool-list li").GetAttributeAsync("data-tool"));
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Next" }).CountAsync());
     }
+
+    [Fact]
+    public async Task An_admin_pages_through_the_tallies_and_names_a_tool_to_withdraw_by_typing_it_at_360_px()
+    {
+        var page = await site.NewPage(360);
+        await BrowserSite.SignIn(page);
+        await page.GotoAsync("/admin/votes");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/votes?page=2");
+        Assert.Equal("Tallies (page 2 of 4)", await page.Locator("#tallies-title").InnerTextAsync());
+        await BrowserSite.AssertNoAxeViolations(page);
+        await BrowserSite.Screenshot(page, "admin-votes-paged");
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"the votes page scrolls sideways by {overflow}px at 360px");
+
+        await page.GetByLabel("Tool (its name or slug)").FillAsync("gamma");
+        await page.GetByLabel("From (UTC)").FillAsync("2026-03-01T00:00");
+        await page.GetByLabel("To (UTC)").FillAsync("2026-03-01T23:59");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Count the votes" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#withdraw [role=status]")).ToContainTextAsync("There are no votes for Gamma between");
+        await BrowserSite.AssertNoAxeViolations(page);
+    }
 }

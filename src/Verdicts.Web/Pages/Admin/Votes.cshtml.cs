@@ -2,14 +2,19 @@ using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Verdicts.Web.Admin;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Shared;
 
 namespace Verdicts.Web.Pages.Admin;
 
 /// <summary>Community votes: tallies, votes per day, where the community and the panel part ways, and withdrawing a vote flood.</summary>
-public sealed class VotesModel(Database database, AuditLog audit, CacheEviction eviction, TimeProvider time) : SitePageModel
+public sealed class VotesModel(Database database, AuditLog audit, CacheEviction eviction, TimeProvider time, IOptions<VerdictsOptions> options)
+    : SitePageModel
 {
+    private const string Path = "/admin/votes";
+
     public const int Days = 30;
     public const int DisagreementCount = 10;
 
@@ -105,7 +110,16 @@ public sealed class VotesModel(Database database, AuditLog audit, CacheEviction 
 
     public sealed record Withdrawal(string Tool, string ToolName, long Votes, VoteWindow Window);
 
+    /// <summary>Every tool's tally: the disagreements are found among them and a withdrawal names one of them.</summary>
     public IReadOnlyList<ToolTally> Tallies { get; private set; } = [];
+
+    /// <summary>The tallies on this page of the table; at 10 000 tools the whole table was over a megabyte.</summary>
+    public IReadOnlyList<ToolTally> TalliesShown => Tallies.Skip(Paging.Offset).Take(Paging.Size).ToList();
+
+    public Paging Paging { get; private set; } = new(1, 1, 0, Path);
+
+    /// <summary>Past the compare form's list limit the withdrawal form takes a typed tool name or slug instead of a list.</summary>
+    public bool ToolsListed => Tallies.Count <= options.Value.CompareListLimit;
     public IReadOnlyList<ToolTally> Disagreements { get; private set; } = [];
     public DailyVotes PerDay { get; private set; } = new([]);
 
@@ -124,11 +138,16 @@ public sealed class VotesModel(Database database, AuditLog audit, CacheEviction 
     [BindProperty]
     public string? To { get; set; }
 
-    public async Task OnGetAsync([FromQuery] long? withdrawn, [FromQuery(Name = "tool")] string? withdrawnTool)
+    public async Task<IActionResult> OnGetAsync([FromQuery] long? withdrawn, [FromQuery(Name = "tool")] string? withdrawnTool)
     {
-        await LoadAsync();
+        if (Paging.Requested(Request) is not { } number)
+            return NotFound();
+        await LoadAsync(number);
+        if (!Paging.Exists)
+            return NotFound();
         if (withdrawn is { } count && count >= 0 && Tallies.FirstOrDefault(t => t.Slug == withdrawnTool) is { } tool)
             Withdrawn = (count, tool.Name);
+        return Page();
     }
 
     /// <summary>First step: says how many votes the range holds and asks again; deletes nothing.</summary>
@@ -166,10 +185,23 @@ public sealed class VotesModel(Database database, AuditLog audit, CacheEviction 
 
     private Withdrawal? Validate()
     {
-        var tool = Tallies.FirstOrDefault(t => t.Slug == Tool);
+        var tool = Resolve(Tool?.Trim());
         var window = VoteWindow.Parse(From, To, out var problem);
-        Problem = tool is null ? "Choose a tool from the list." : problem;
+        Problem = tool is not null ? problem
+            : ToolsListed ? "Choose a tool from the list."
+            : $"No tool is called “{Tool?.Trim()}”, or two tools share that name: give its slug, as in its address.";
         return Problem is null ? new Withdrawal(tool!.Slug, tool.Name, 0, window!) : null;
+    }
+
+    /// <summary>The tool a withdrawal names: by slug, or (typed) by a name no other tool has, in any case.</summary>
+    private ToolTally? Resolve(string? pick)
+    {
+        if (string.IsNullOrEmpty(pick))
+            return null;
+        if (Tallies.FirstOrDefault(t => t.Slug == pick) is { } bySlug)
+            return bySlug;
+        var byName = Tallies.Where(t => string.Equals(t.Name, pick, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+        return byName.Count == 1 ? byName[0] : null;
     }
 
     private PageResult Invalid()
@@ -178,16 +210,17 @@ public sealed class VotesModel(Database database, AuditLog audit, CacheEviction 
         return Page();
     }
 
-    private async Task LoadAsync()
+    private async Task LoadAsync(int pageNumber = 1)
     {
         DoNotCache();
-        Meta = new PageMeta("Votes · Verdicts admin", "Community votes.", "/admin/votes") { NoIndex = true };
+        Meta = new PageMeta("Votes · Verdicts admin", "Community votes.", Path) { NoIndex = true };
         using var connection = database.Open();
         Tallies = (await connection.QueryAsync<ToolTally>("""
             SELECT t.slug, t.name, coalesce(v.ship, 0) AS Ship, coalesce(v.skip, 0) AS Skip, t.panel_ship AS PanelShip, t.panel_skip AS PanelSkip
             FROM tools t LEFT JOIN vote_tallies v ON v.tool_slug = t.slug
             ORDER BY t.name COLLATE NOCASE, t.slug
             """)).ToList();
+        Paging = new Paging(pageNumber, options.Value.ListPageSize, Tallies.Count, Path);
         Disagreements = Tallies.Where(t => t.Gap is not null)
             .OrderByDescending(t => t.Gap).ThenBy(t => t.Name, StringComparer.OrdinalIgnoreCase)
             .Take(DisagreementCount).ToList();

@@ -116,6 +116,66 @@ public sealed class VotesTests
     }
 
     [Fact]
+    public async Task The_tallies_table_comes_a_page_at_a_time_and_a_page_past_the_end_is_404()
+    {
+        using var content = TestContent.Sample().Tool("delta", "delta").Tool("epsilon", "Epsilon");
+        var settings = AdminSession.AdminSettings();
+        settings["Verdicts:ListPageSize"] = "2";
+        await using var app = new VerdictsApp(content, settings);
+        var admin = await AdminSession.SignIn(app);
+        // By name in any case, then slug; two to a page.
+        string[] names = ["Alpha", "Beta", "delta", "Epsilon", "Gamma"];
+        var pages = names.Order(StringComparer.OrdinalIgnoreCase).Chunk(2).ToList();
+
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var page = await admin.GetPage(i == 0 ? "/admin/votes" : $"/admin/votes?page={i + 1}");
+            var table = page.QuerySelector("section[aria-labelledby='tallies-title']")!;
+            Assert.Equal(pages[i], table.QuerySelectorAll("tbody tr th a").Select(a => a.Text()));
+            Assert.Equal($"Tallies (page {i + 1} of {pages.Count})", table.QuerySelector("h2").Text());
+            Assert.Equal(i + 1 < pages.Count, table.QuerySelector("a[rel=next]") is not null);
+            // The withdrawal form still lists every tool.
+            Assert.Equal(names.Length, page.QuerySelectorAll("form.withdraw-form select option[value]:not([value=''])").Length);
+        }
+        foreach (var past in new[] { $"/admin/votes?page={pages.Count + 1}", "/admin/votes?page=0", "/admin/votes?page=two" })
+        {
+            using var response = await admin.Get(past);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Past_the_list_limit_a_withdrawal_names_its_tool_by_typed_name_or_slug()
+    {
+        using var content = TestContent.Sample().Tool("delta", "Twin").Tool("epsilon", "twin");
+        var settings = AdminSession.AdminSettings();
+        settings["Verdicts:CompareListLimit"] = "2";
+        await using var app = new VerdictsApp(content, settings);
+        Vote(app, "alpha", "ship", FloodDay.AddHours(1));
+        Vote(app, "delta", "ship", FloodDay.AddHours(1));
+        var admin = await AdminSession.SignIn(app);
+        var form = await admin.FormOn("/admin/votes", "form.withdraw-form");
+        Assert.Null(form.QuerySelector("select"));
+        Assert.Equal("text", form.QuerySelector("input[name=Tool]")?.GetAttribute("type"));
+
+        foreach (var (typed, name) in new[] { ("  aLPHA ", "Alpha"), ("delta", "Twin") })
+        {
+            using var asked = await admin.PostForm(form, values: [("Tool", typed), ("From", "2026-03-01"), ("To", "2026-03-01")]);
+            Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+            var confirm = Html.Parse(await asked.Content.ReadAsStringAsync()).QuerySelector("form.confirm-form")!;
+            Assert.Contains($"This will withdraw 1 vote for {name} between", confirm.Text(), StringComparison.Ordinal);
+        }
+
+        // A name two tools share names neither; the slug tells them apart.
+        using var shared = await admin.PostForm(form, values: [("Tool", "Twin"), ("From", "2026-03-01"), ("To", "2026-03-01")]);
+        Assert.Equal(HttpStatusCode.BadRequest, shared.StatusCode);
+        var problem = Html.Parse(await shared.Content.ReadAsStringAsync());
+        Assert.Equal("No tool is called “Twin”, or two tools share that name: give its slug, as in its address.", problem.QuerySelector("#withdraw [role='alert']").Text());
+        Assert.Equal("Twin", problem.QuerySelector("form.withdraw-form input[name=Tool]")?.GetAttribute("value"));
+        Assert.Equal(2, Rows(app).Count);
+    }
+
+    [Fact]
     public async Task The_disagreement_list_ranks_the_ten_widest_gaps_between_community_and_panel()
     {
         using var content = new TestContent().Reviewer("ada").Reviewer("bo");
