@@ -30,6 +30,14 @@ public sealed class VotesTests
         return connection.Query<(string, string, string, string?)>("SELECT admin, action, path, detail FROM audit ORDER BY id").ToList();
     }
 
+    /// <summary>Posts the withdrawal form's first step and gives back the confirmation form it answers with.</summary>
+    private static async Task<AngleSharp.Dom.IElement> AskToWithdraw(HttpClient admin, AngleSharp.Dom.IElement form, string tool, string from, string to)
+    {
+        using var asked = await admin.PostForm(form, values: [("Tool", tool), ("From", from), ("To", to)]);
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        return Html.Parse(await asked.Content.ReadAsStringAsync()).QuerySelector("form.confirm-form")!;
+    }
+
     private static string Minute(DateTime at) => at.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
 
     [Fact]
@@ -160,9 +168,7 @@ public sealed class VotesTests
 
         foreach (var (typed, name) in new[] { ("  aLPHA ", "Alpha"), ("delta", "Twin") })
         {
-            using var asked = await admin.PostForm(form, values: [("Tool", typed), ("From", "2026-03-01"), ("To", "2026-03-01")]);
-            Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
-            var confirm = Html.Parse(await asked.Content.ReadAsStringAsync()).QuerySelector("form.confirm-form")!;
+            var confirm = await AskToWithdraw(admin, form, typed, "2026-03-01", "2026-03-01");
             Assert.Contains($"This will withdraw 1 vote for {name} between", confirm.Text(), StringComparison.Ordinal);
         }
 
@@ -314,8 +320,7 @@ public sealed class VotesTests
         Vote(app, "alpha", "ship", FloodDay.AddHours(1));
         var admin = await AdminSession.SignIn(app);
         var form = await admin.FormOn("/admin/votes", "form.withdraw-form");
-        using var asked = await admin.PostForm(form, values: [("Tool", "alpha"), ("From", "2026-03-01"), ("To", "2026-03-01")]);
-        var confirm = Html.Parse(await asked.Content.ReadAsStringAsync()).QuerySelector("form.confirm-form")!;
+        var confirm = await AskToWithdraw(admin, form, "alpha", "2026-03-01", "2026-03-01");
 
         using var done = await admin.PostForm(confirm);
         var late = await app.StoreLateCopy("alpha");
@@ -338,8 +343,7 @@ public sealed class VotesTests
         var admin = await AdminSession.SignIn(app);
         var form = await admin.FormOn("/admin/votes", "form.withdraw-form");
 
-        using var asked = await admin.PostForm(form, values: [("Tool", "alpha"), ("From", "2026-03-01"), ("To", "2026-03-02")]);
-        var confirm = Html.Parse(await asked.Content.ReadAsStringAsync()).QuerySelector("form.confirm-form")!;
+        var confirm = await AskToWithdraw(admin, form, "alpha", "2026-03-01", "2026-03-02");
         Assert.Contains("This will withdraw 2 votes for Alpha between 2026-03-01 and 2026-03-02 UTC", confirm.Text(), StringComparison.Ordinal);
         using var done = await admin.PostForm(confirm);
 
