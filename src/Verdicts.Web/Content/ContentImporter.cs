@@ -11,7 +11,8 @@ namespace Verdicts.Web.Content;
 /// Writes content into the content tables, each import in one transaction. The first import of a run writes every
 /// file as the resolver accepts it (<see cref="BeginFullImport"/>); later ones are given the previous snapshot and
 /// rewrite only what changed (a tool is rewritten with its verdicts, since its panel figures come from them).
-/// Votes, subscribers and other visitor data are never touched.
+/// Subscribers and other visitor data are never touched, nor are votes, but for one case: votes cast under a slug that
+/// a tool now lists in its <c>aliases</c> (a rename made by hand) move to that tool (<see cref="Writer.AdoptVotesOfAliases"/>).
 /// </summary>
 public sealed class ContentImporter(Database database)
 {
@@ -56,6 +57,7 @@ public sealed class ContentImporter(Database database)
         }
 
         write.Files(previous, next, now, sourceOf);
+        write.AdoptVotesOfAliases();
         write.ErrorsAndReload(next, extraErrors, now);
         transaction.Commit();
     }
@@ -148,6 +150,7 @@ public sealed class ContentImporter(Database database)
                 var gone = connection.Query<string>("SELECT path FROM content_files", transaction: transaction).Where(p => !paths.Contains(p)).ToList();
                 connection.Execute("DELETE FROM content_files WHERE path = @p", gone.Select(p => new { p }), transaction);
             }
+            write.AdoptVotesOfAliases();
             write.ErrorsAndReload(next, extraErrors, now);
             transaction.Commit();
             BackToWal();
@@ -318,6 +321,33 @@ public sealed class ContentImporter(Database database)
                 return lastSearchRow;
             insertSearchRow.Run(lastSearchRow + 1, verdict.ToolSlug, "quote", toolName, "", verdict.Body.TextUtf8);
             return lastSearchRow + 1;
+        }
+
+        /// <summary>
+        /// Moves the votes cast under a tool's former slug, named in its <c>aliases</c>, to the tool. A rename in the admin
+        /// area moves them itself; one made by hand (the file renamed, the old slug added as an alias) left them under
+        /// the old slug, where no page counts them. A visitor who voted under both keeps the later vote: the earlier is
+        /// deleted, and the delete trigger takes it off the day totals, today. The day totals then move with the votes.
+        /// Only aliases with day totals are looked at, found by key, so an import with nothing to move costs a lookup per alias.
+        /// </summary>
+        public void AdoptVotesOfAliases()
+        {
+            var moves = connection.Query<(string Alias, string Tool)>("""
+                SELECT a.alias, a.tool_slug FROM tool_aliases a WHERE EXISTS (SELECT 1 FROM vote_days d WHERE d.tool_slug = a.alias)
+                """, transaction: transaction).ToList();
+            foreach (var (alias, tool) in moves)
+            {
+                connection.Execute("""
+                    DELETE FROM votes WHERE tool_slug IN (@alias, @tool) AND EXISTS (
+                        SELECT 1 FROM votes later
+                        WHERE later.voter = votes.voter AND later.tool_slug IN (@alias, @tool) AND later.tool_slug <> votes.tool_slug
+                          AND (later.voted_at > votes.voted_at OR (later.voted_at = votes.voted_at AND later.tool_slug = @tool)));
+                    UPDATE votes SET tool_slug = @tool WHERE tool_slug = @alias;
+                    INSERT INTO vote_days (tool_slug, day, ship, skip) SELECT @tool, day, ship, skip FROM vote_days WHERE tool_slug = @alias
+                        ON CONFLICT (tool_slug, day) DO UPDATE SET ship = ship + excluded.ship, skip = skip + excluded.skip;
+                    DELETE FROM vote_days WHERE tool_slug = @alias;
+                    """, new { alias, tool }, transaction);
+            }
         }
 
         /// <summary>The tool's panel figures, counted from the verdicts written for it.</summary>

@@ -1,0 +1,110 @@
+using System.Globalization;
+using Dapper;
+using Verdicts.Tests.Infrastructure;
+
+namespace Verdicts.Tests.Voting;
+
+/// <summary>A tool renamed by hand (file renamed, old slug added to <c>aliases</c>) keeps the votes cast under the old slug.</summary>
+public sealed class RenamedToolVotesTests
+{
+    private sealed record CastVote(string Voter, string Tool, string Choice, DateTime At);
+
+    private static readonly DateTime Day = DateTime.UtcNow.Date.AddDays(-3);
+
+    private static void Insert(VerdictsApp app, IEnumerable<CastVote> votes)
+    {
+        using var connection = app.Database.Open();
+        connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES (@Tool, @Voter, @Choice, @At)",
+            votes.Select(v => new { v.Tool, v.Voter, v.Choice, At = v.At.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) }));
+    }
+
+    private static List<(string Voter, string Choice)> VotesOn(VerdictsApp app, string tool)
+    {
+        using var connection = app.Database.Open();
+        return connection.Query<(string, string)>("SELECT voter, choice FROM votes WHERE tool_slug = @tool ORDER BY voter", new { tool }).ToList();
+    }
+
+    /// <summary>Per visitor, the later of their votes under either slug (the new slug's on a tie), worked out here.</summary>
+    private static List<(string Voter, string Choice)> Kept(IEnumerable<CastVote> cast, string oldSlug, string newSlug) =>
+        cast.Where(v => v.Tool == oldSlug || v.Tool == newSlug)
+            .GroupBy(v => v.Voter)
+            .Select(g => g.OrderByDescending(v => v.At).ThenBy(v => v.Tool == newSlug ? 0 : 1).First())
+            .Select(v => (v.Voter, v.Choice))
+            .OrderBy(v => v.Voter, StringComparer.Ordinal)
+            .ToList();
+
+    private static async Task AssertShownWithVotes(VerdictsApp app, string tool, List<(string Voter, string Choice)> kept)
+    {
+        var ship = kept.Count(v => v.Choice == "ship");
+        using (var connection = app.Database.Open())
+            Assert.Equal((ship, kept.Count - ship), connection.QuerySingle<(int, int)>("SELECT ship, skip FROM vote_tallies WHERE tool_slug = @tool", new { tool }));
+        var page = await app.CreateClient().GetPage($"/tools/{tool}");
+        Assert.Equal(kept.Count.ToString(CultureInfo.InvariantCulture), page.Metric("community-votes", tool));
+        Assert.Equal(Html.Percent(ship, kept.Count), page.Metric("community-ship", tool));
+    }
+
+    [Fact]
+    public async Task Votes_under_the_old_slug_join_the_renamed_tool_and_a_visitor_who_voted_under_both_keeps_the_later_vote()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        List<CastVote> cast =
+        [
+            new("v1", "alpha", "ship", Day.AddHours(1)),
+            new("v2", "alpha", "skip", Day.AddHours(2)),
+            new("v3", "alpha", "ship", Day.AddHours(3)),
+            new("v4", "beta", "ship", Day.AddHours(4)),
+        ];
+        Insert(app, cast);
+        var betaBefore = VotesOn(app, "beta");
+
+        // The file is renamed first, without the alias, and the new slug gathers votes of its own...
+        var generation = app.Reloader.Generation;
+        content.Delete("tools/alpha.md").Tool("alpha-one", "Alpha One");
+        await app.WaitForReloadAfter(generation);
+        List<CastVote> later =
+        [
+            new("v3", "alpha-one", "skip", Day.AddDays(1)),
+            new("v1", "alpha-one", "skip", Day.AddMinutes(30)),
+            new("v5", "alpha-one", "ship", Day.AddDays(1)),
+            new("v2", "alpha-one", "skip", Day.AddHours(2)),
+        ];
+        Insert(app, later);
+        cast.AddRange(later);
+
+        // ...then the old slug is named as an alias.
+        generation = app.Reloader.Generation;
+        content.Tool("alpha-one", "Alpha One", extra: "aliases: [alpha]\n");
+        await app.WaitForReloadAfter(generation);
+
+        var kept = Kept(cast, "alpha", "alpha-one");
+        Assert.Equal(4, kept.Count);
+        Assert.Equal(kept, VotesOn(app, "alpha-one"));
+        Assert.Empty(VotesOn(app, "alpha"));
+        Assert.Equal(betaBefore, VotesOn(app, "beta"));
+        using (var connection = app.Database.Open())
+            Assert.Equal(0, connection.ExecuteScalar<int>("SELECT count(*) FROM vote_days WHERE tool_slug = 'alpha'"));
+        await AssertShownWithVotes(app, "alpha-one", kept);
+    }
+
+    [Fact]
+    public async Task A_rename_made_while_the_site_was_stopped_carries_the_votes_on_the_next_start()
+    {
+        using var content = TestContent.Sample();
+        List<CastVote> cast = [new("v1", "alpha", "ship", Day), new("v2", "alpha", "skip", Day.AddHours(1)), new("v3", "alpha", "ship", Day.AddHours(2))];
+        await using (var before = new VerdictsApp(content))
+        {
+            Insert(before, cast);
+            Assert.Equal(3, VotesOn(before, "alpha").Count);
+        }
+
+        content.Delete("tools/alpha.md").Tool("alpha-one", "Alpha One", extra: "aliases: [alpha]\n");
+        await using var after = new VerdictsApp(content);
+        await after.WaitForReloadAfter(0);
+
+        var kept = Kept(cast, "alpha", "alpha-one");
+        Assert.Equal(kept, VotesOn(after, "alpha-one"));
+        Assert.Empty(VotesOn(after, "alpha"));
+        await AssertShownWithVotes(after, "alpha-one", kept);
+    }
+}
