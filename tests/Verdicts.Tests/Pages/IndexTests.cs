@@ -141,7 +141,7 @@ public sealed class IndexTests
         using var content = TestContent.Sample().Tool("delta", "Twin", category: "Coding Agents").Tool("epsilon", "twin");
         await using var app = new VerdictsApp(content);
         var page = await app.CreateClient().GetPage("/compare?a=alpha&b=Twin", HttpStatusCode.BadRequest);
-        Assert.StartsWith("One of those tools is not on Verdicts", page.QuerySelector("[role=alert]").Text(), StringComparison.Ordinal);
+        Assert.Equal("More than one tool is called “Twin”: choose one of them below.", page.QuerySelector("[role=alert]").Text());
         // Both are offered, told apart by category, each leading to its own comparison.
         Assert.Equal([("Twin Coding Agents", "/compare?a=alpha&b=delta"), ("twin Developer Tools", "/compare?a=alpha&b=epsilon")],
             page.QuerySelectorAll(".suggestions li").Select(li => (li.Text().Trim(), li.QuerySelector("a")!.GetAttribute("href")!)).Order());

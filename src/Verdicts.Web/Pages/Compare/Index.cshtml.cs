@@ -39,11 +39,13 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
                 Problem = "Choose two different tools to compare.";
             else if (slugs.IndexOf(null) is var unknown and >= 0)
             {
-                Problem = $"One of those tools is not on Verdicts: nothing is called “{picked[unknown]}”. Use the name its page shows.";
                 Suggestions = Suggest(db, picked[unknown])
                     .Select(tool => (tool, QueryHelpers.AddQueryString("/compare",
                         picked.Select((p, i) => KeyValuePair.Create(((char)('a' + i)).ToString(), (string?)(i == unknown ? tool.Slug : p))))))
                     .ToList();
+                Problem = Suggestions.Count(s => string.Equals(s.Tool.Name, picked[unknown], StringComparison.OrdinalIgnoreCase)) > 1
+                    ? $"More than one tool is called “{picked[unknown]}”: choose one of them below."
+                    : $"One of those tools is not on Verdicts: nothing is called “{picked[unknown]}”. Use the name its page shows.";
             }
             else if (slugs.Distinct(StringComparer.Ordinal).Count() != slugs.Count)
                 Problem = "Choose two different tools: a tool compared with itself tells you nothing.";
