@@ -138,13 +138,18 @@ public sealed class IndexTests
     [Fact]
     public async Task A_name_two_tools_share_picks_neither()
     {
-        using var content = TestContent.Sample().Tool("delta", "Twin", category: "Coding Agents").Tool("epsilon", "twin");
+        // Seven more tools whose names repeat the word, so the search ranks them above the twins, filling all six places.
+        var content = TestContent.Sample().Tool("delta", "Twin", category: "Coding Agents").Tool("epsilon", "twin");
+        foreach (var letter in "abcdefg")
+            content = content.Tool($"twin-{letter}", $"Twin Twin Twin{letter}");
+        using var _ = content;
         await using var app = new VerdictsApp(content);
         var page = await app.CreateClient().GetPage("/compare?a=alpha&b=Twin", HttpStatusCode.BadRequest);
         Assert.Equal("More than one tool is called “Twin”: choose one of them below.", page.QuerySelector("[role=alert]").Text());
-        // Both are offered, told apart by category, each leading to its own comparison.
-        Assert.Equal([("Twin Coding Agents", "/compare?a=alpha&b=delta"), ("twin Developer Tools", "/compare?a=alpha&b=epsilon")],
-            page.QuerySelectorAll(".suggestions li").Select(li => (li.Text().Trim(), li.QuerySelector("a")!.GetAttribute("href")!)).Order());
+        // Both are offered first, told apart by category, each leading to its own comparison; the other places go to the rest.
+        var suggestions = page.QuerySelectorAll(".suggestions li").Select(li => (li.Text().Trim(), li.QuerySelector("a")!.GetAttribute("href")!)).ToList();
+        Assert.Equal(6, suggestions.Count);
+        Assert.Equal([("Twin Coding Agents", "/compare?a=alpha&b=delta"), ("twin Developer Tools", "/compare?a=alpha&b=epsilon")], suggestions.Take(2).Order());
         using var bySlug = await app.NoRedirects().Get("/compare?a=alpha&b=delta");
         Assert.Equal("/compare/alpha-vs-delta", bySlug.Headers.Location?.OriginalString);
     }

@@ -57,7 +57,7 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
         return Page();
     }
 
-    /// <summary>Tools whose names hold every word of the pick, as prefixes, best match first.</summary>
+    /// <summary>Tools whose names hold every word of the pick, as prefixes: tools named exactly that first, then the best matches.</summary>
     private static List<Suggestion> Suggest(ReadSession db, string pick)
     {
         if (SearchModel.ToFtsQuery(pick) is not { } words)
@@ -68,9 +68,9 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
                 SELECT t.slug, t.name, t.category
                 FROM search_index s JOIN tools t ON t.slug = s.tool_slug
                 WHERE search_index MATCH @match AND s.kind = 'tool'
-                ORDER BY bm25(search_index), t.name, t.slug
+                ORDER BY t.name = @pick COLLATE NOCASE DESC, bm25(search_index), t.name, t.slug
                 LIMIT @take
-                """, new { match = $"{{title}} : ({words})", take = MaxSuggestions });
+                """, new { match = $"{{title}} : ({words})", pick, take = MaxSuggestions });
         }
         catch (Microsoft.Data.Sqlite.SqliteException)
         {
