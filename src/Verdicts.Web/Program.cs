@@ -33,7 +33,7 @@ if (args is ["hash-password", ..])
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
-    Args = args is ["import", ..] ? ReadSettingsOnce(args) : args,
+    Args = args is ["import", ..] or ["send-newsletter", ..] ? ReadSettingsOnce(args) : args,
     WebRootPath = Path.Combine(repositoryRoot, "wwwroot"),
 });
 
@@ -55,6 +55,7 @@ builder.Services.AddSingleton<ContentReloader>();
 builder.Services.AddSingleton<Visitors>();
 builder.Services.AddSingleton<Mailer>();
 builder.Services.AddSingleton<Subscriptions>();
+builder.Services.AddSingleton<WeeklyNewsletter>();
 
 // `import`: load the content folder into the database and exit (prepares a deployment; the benchmark's cold import).
 // It uses none of the web services below; registering and building them was about a twentieth of an empty import.
@@ -67,6 +68,25 @@ if (args is ["import", ..])
     var snapshot = reloader.Snapshot;
     Console.WriteLine($"{snapshot.Files.Count} files, {snapshot.Errors.Count} errors; {snapshot.Tools.Count} tools imported into {importer.Services.GetRequiredService<Database>().Path}");
     return snapshot.Files.Count > 0 ? 0 : 1;
+}
+
+// `send-newsletter`: mail this week's newsletter to the confirmed subscribers not yet sent it, and exit (run it weekly).
+if (args is ["send-newsletter", ..])
+{
+    var sender = builder.Build();
+    PrepareDatabase(sender.Services);
+    var siteUrl = sender.Services.GetRequiredService<IOptions<VerdictsOptions>>().Value.SiteUrl.TrimEnd('/');
+    if (siteUrl.Length == 0)
+    {
+        Console.Error.WriteLine("send-newsletter: set Verdicts:SiteUrl (such as https://verdicts.example) so the links in the mail lead to the site");
+        return 2;
+    }
+    var outcome = await sender.Services.GetRequiredService<WeeklyNewsletter>().SendAsync(siteUrl, CancellationToken.None);
+    Console.WriteLine(outcome.Comparisons == 0
+        ? $"{outcome.Week}: no comparison was published in the last seven days, so nothing was sent"
+        : $"{outcome.Week}: {Figures.Count(outcome.Comparisons, "comparison", "comparisons")}, sent to {Figures.Count(outcome.Sent, "subscriber", "subscribers")}"
+          + $" ({outcome.SentBefore} already sent this week, {outcome.Failed} failed)");
+    return outcome.Failed == 0 ? 0 : 1;
 }
 
 // JSON answers escape <, > and & as well: inert even if some client ever treats them as HTML.

@@ -43,7 +43,8 @@ public sealed class MigrationsTests
         // Worked out by hand from the votes above: alpha has v1 and v3 shipping; beta has v1 skipping and v4 shipping.
         Assert.Equal([("alpha", 2L, 0L), ("beta", 1L, 1L)], tallies);
 
-        Assert.Equal(1, Migrations.Apply(database));
+        // 005 and every later script.
+        Assert.Equal(Migrations.Scripts().Count(s => s.Number > 4), Migrations.Apply(database));
 
         using var migrated = database.Open();
         Assert.Equal(votes, migrated.Query<(string, string, string, string)>("SELECT tool_slug, voter, choice, voted_at FROM votes ORDER BY 1, 2"));
