@@ -41,11 +41,8 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
         int sentBefore;
         using (var connection = database.Open())
         {
-            entries = (await connection.QueryAsync<Entry>("""
-                SELECT c.slug, coalesce(c.title, (SELECT group_concat(name, ' vs ') FROM (
-                           SELECT t.name FROM comparison_tools ct JOIN tools t ON t.slug = ct.tool_slug
-                           WHERE ct.comparison_slug = c.slug ORDER BY ct.position))) AS Title,
-                       c.question, c.published
+            entries = (await connection.QueryAsync<Entry>($"""
+                SELECT c.slug, {ShowModel.TitleSql} AS Title, c.question, c.published
                 FROM comparisons c WHERE c.published >= @since AND c.published <= @today
                 ORDER BY c.published DESC, c.slug
                 """, new { since = Day(today.AddDays(-6)), today = Day(today) })).ToList();

@@ -4,6 +4,7 @@ using System.Xml;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Compare;
 
 namespace Verdicts.Web.Syndication;
 
@@ -32,11 +33,8 @@ public static class SyndicationEndpoints
     private static async Task<IResult> FeedAsync(HttpContext context, Database database, IOptions<VerdictsOptions> options)
     {
         using var connection = database.Open();
-        var entries = (await connection.QueryAsync<FeedEntry>("""
-            SELECT c.slug, coalesce(c.title, (SELECT group_concat(name, ' vs ') FROM (
-                       SELECT t.name FROM comparison_tools ct JOIN tools t ON t.slug = ct.tool_slug
-                       WHERE ct.comparison_slug = c.slug ORDER BY ct.position))) AS Title,
-                   c.published, c.intro_html AS IntroHtml
+        var entries = (await connection.QueryAsync<FeedEntry>($"""
+            SELECT c.slug, {ShowModel.TitleSql} AS Title, c.published, c.intro_html AS IntroHtml
             FROM comparisons c ORDER BY c.published DESC, c.slug LIMIT 50
             """)).ToList();
         var site = SiteUrl(context, options.Value);

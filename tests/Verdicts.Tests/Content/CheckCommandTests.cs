@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Verdicts.Tests.Infrastructure;
 
 namespace Verdicts.Tests.Content;
@@ -7,15 +6,8 @@ public sealed class CheckCommandTests
 {
     private static async Task<(int ExitCode, string Output)> RunCheck(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Verdicts.Web.dll"));
-        start.ArgumentList.Add("check");
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
+        var (exitCode, output, _) = await SiteCommand.RunAsync("check", arguments);
+        return (exitCode, output);
     }
 
     [Fact]

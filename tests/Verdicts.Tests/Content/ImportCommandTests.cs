@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Verdicts.Tests.Infrastructure;
@@ -15,33 +14,18 @@ public sealed class ImportCommandTests
             .Tool("delta", "Delta", extra: "draft: true\n")
             .File("tools/broken.md", "---\nname: Broken\n---\n");
         var database = Path.Combine(content.Scratch, "imported.db");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            // Run from a folder with subfolders, as from a checkout: the command must not wait on watching them.
-            WorkingDirectory = content.Root,
-        };
-        foreach (var argument in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "Verdicts.Web.dll"), "import",
-            $"--Verdicts:ContentPath={content.Root}", $"--Verdicts:DatabasePath={database}", "--Serilog:MinimumLevel:Default=Warning",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        // Run from a folder with subfolders, as from a checkout: the command must not wait on watching them.
+        var (exitCode, output, errors) = await SiteCommand.RunAsync("import",
+            [$"--Verdicts:ContentPath={content.Root}", $"--Verdicts:DatabasePath={database}", "--Serilog:MinimumLevel:Default=Warning"],
+            workingDirectory: content.Root);
 
-        Assert.True(process.ExitCode == 0, await errors);
+        Assert.True(exitCode == 0, errors);
         var files = Directory.GetFiles(content.Root, "*.md", SearchOption.AllDirectories);
         var toolFiles = Directory.GetFiles(Path.Combine(content.Root, "tools"), "*.md");
         // The summary counts accepted tools (all but the broken file, which has three missing keys); the draft is
         // accepted but gets no row.
         var acceptedTools = toolFiles.Length - 1;
-        Assert.Equal($"{files.Length} files, 3 errors; {acceptedTools} tools imported into {database}", (await output).Trim());
+        Assert.Equal($"{files.Length} files, 3 errors; {acceptedTools} tools imported into {database}", output.Trim());
         using var connection = new SqliteConnection($"Data Source={database}");
         Assert.Equal(["alpha", "beta", "gamma"], connection.Query<string>("SELECT slug FROM tools ORDER BY slug"));
         Assert.Equal(files.Length, connection.QuerySingle<long>("SELECT count(*) FROM content_files"));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,19 +91,9 @@ public sealed class WeeklyNewsletterTests
         Assert.Empty(app.Mail());
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunSendNewsletter(VerdictsApp app, params string[] settings)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Verdicts.Web.dll"), "send-newsletter",
-                     $"--Verdicts:ContentPath={app.Content.Root}", $"--Verdicts:DatabasePath={app.DatabasePath}",
-                     $"--Verdicts:MailPickupPath={app.MailFolder}", "--Serilog:MinimumLevel:Default=Warning" }.Concat(settings))
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await errors);
-    }
+    private static Task<(int ExitCode, string Output, string Errors)> RunSendNewsletter(VerdictsApp app, params string[] settings) =>
+        SiteCommand.RunAsync("send-newsletter", [$"--Verdicts:ContentPath={app.Content.Root}", $"--Verdicts:DatabasePath={app.DatabasePath}",
+            $"--Verdicts:MailPickupPath={app.MailFolder}", "--Serilog:MinimumLevel:Default=Warning", .. settings]);
 
     [Fact]
     public async Task The_send_newsletter_command_mails_the_week_and_says_so_and_needs_the_site_address()

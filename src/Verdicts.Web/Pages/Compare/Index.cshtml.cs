@@ -13,18 +13,11 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
 
     private const int MaxSuggestions = 6;
 
-    public sealed record Suggestion
-    {
-        public required string Slug { get; init; }
-        public required string Name { get; init; }
-        public required string Category { get; init; }
-    }
-
     public ComparePicker Picker { get; private set; } = new(null);
     public string? Problem { get; private set; }
 
     /// <summary>Tools whose names hold the words of a pick that named none (or two), each with the form's address re-picked.</summary>
-    public IReadOnlyList<(Suggestion Tool, string Address)> Suggestions { get; private set; } = [];
+    public IReadOnlyList<(ComparePicker.Choice Tool, string Address)> Suggestions { get; private set; } = [];
 
     public IActionResult OnGet(string? a, string? b, string? c, string? d)
     {
@@ -58,13 +51,13 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
     }
 
     /// <summary>Tools whose names hold every word of the pick, as prefixes: tools named exactly that first, then the best matches.</summary>
-    private static List<Suggestion> Suggest(ReadSession db, string pick)
+    private static List<ComparePicker.Choice> Suggest(ReadSession db, string pick)
     {
         if (SearchModel.ToFtsQuery(pick) is not { } words)
             return [];
         try
         {
-            return db.Query<Suggestion>("""
+            return db.Query<ComparePicker.Choice>("""
                 SELECT t.slug, t.name, t.category
                 FROM search_index s JOIN tools t ON t.slug = s.tool_slug
                 WHERE search_index MATCH @match AND s.kind = 'tool'

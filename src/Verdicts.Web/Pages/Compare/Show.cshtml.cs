@@ -13,6 +13,16 @@ public sealed class ShowModel(Database database) : SitePageModel
 {
     public const string DefaultQuestion = "Which one should you ship with?";
 
+    /// <summary>
+    /// SQL for a comparison's title, for a query over <c>comparisons c</c>: its own title, else its tools' names joined by
+    /// " vs " in column order, as the page shows it.
+    /// </summary>
+    public const string TitleSql = """
+        coalesce(c.title, (SELECT group_concat(name, ' vs ') FROM (
+            SELECT t.name FROM comparison_tools ct JOIN tools t ON t.slug = ct.tool_slug
+            WHERE ct.comparison_slug = c.slug ORDER BY ct.position)))
+        """;
+
     public sealed record ComparisonRow
     {
         public required string Slug { get; init; }
