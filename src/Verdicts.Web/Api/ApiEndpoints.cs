@@ -46,7 +46,7 @@ public static class ApiEndpoints
             var tools = ToJson(db, slugs);
             Tag(context, slugs);
             return Results.Ok(new ComparisonJson(comparison.Slug, comparison.Title ?? string.Join(" vs ", tools.Select(t => t.Name)),
-                comparison.Question ?? Pages.Compare.ShowModel.DefaultQuestion, comparison.Published, $"/compare/{comparison.Slug}", tools));
+                comparison.Question ?? Pages.Compare.ComparisonPage.DefaultQuestion, comparison.Published, $"/compare/{comparison.Slug}", tools));
         });
     }
 

@@ -42,7 +42,7 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
         using (var connection = database.Open())
         {
             entries = (await connection.QueryAsync<Entry>($"""
-                SELECT c.slug, {ShowModel.TitleSql} AS Title, c.question, c.published
+                SELECT c.slug, {ComparisonPage.TitleSql} AS Title, c.question, c.published
                 FROM comparisons c WHERE c.published >= @since AND c.published <= @today
                 ORDER BY c.published DESC, c.slug
                 """, new { since = Day(today.AddDays(-6)), today = Day(today) })).ToList();
@@ -83,7 +83,7 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
         var body = new StringBuilder("New on Verdicts this week, side by side:\n");
         foreach (var entry in entries)
         {
-            body.Append('\n').Append(entry.Title).Append(": ").Append(entry.Question ?? ShowModel.DefaultQuestion).Append('\n')
+            body.Append('\n').Append(entry.Title).Append(": ").Append(entry.Question ?? ComparisonPage.DefaultQuestion).Append('\n')
                 .Append(siteUrl).Append("/compare/").Append(entry.Slug).Append('\n')
                 .Append("Published ").Append(entry.Published).Append('\n');
         }

@@ -12,17 +12,25 @@ public sealed record PageMeta(string Title, string Description, string Path, str
     public bool NoIndex { get; init; }
 }
 
+/// <summary>What the top of every public page needs: the page's metadata and its full canonical address.</summary>
+public sealed record PageHead(PageMeta Meta, string Canonical)
+{
+    /// <summary>The canonical address is on the configured site address, or else on the host the request came to.</summary>
+    public static PageHead For(PageMeta meta, HttpContext context)
+    {
+        var configured = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VerdictsOptions>>().Value.SiteUrl;
+        var site = configured is { Length: > 0 } ? configured.TrimEnd('/') : $"{context.Request.Scheme}://{context.Request.Host}";
+        return new(meta, site + meta.Path);
+    }
+}
+
 /// <summary>Base for public pages: typed page metadata for the layout, and cache tags for eviction.</summary>
 public abstract class SitePageModel : PageModel
 {
     public PageMeta Meta { get; protected set; } = new("Verdicts", "Side-by-side verdicts on AI tools for developers.", "/");
 
-    /// <summary>The visitor's choice for a tool, as told by the address a no-JavaScript vote redirected to.</summary>
-    public string? VotedFor(string slug) =>
-        Request.Query["voted"].ToString().Split(':') is [var tool, var choice and ("ship" or "skip" or "clear")] && tool == slug ? choice : null;
-
     /// <summary>The vote form for a tool on this page.</summary>
-    public Microsoft.AspNetCore.Html.IHtmlContent VoteForm(string slug, string name) => Shared.Fragments.VoteForm(slug, name, Request.Path, VotedFor(slug));
+    public Microsoft.AspNetCore.Html.IHtmlContent VoteForm(string slug, string name) => Shared.Fragments.VoteForm(Request, slug, name);
 
     /// <summary>A 400 answered in plain words, for a request the page cannot be drawn for at all.</summary>
     protected static Microsoft.AspNetCore.Mvc.ContentResult PlainBadRequest(string message) =>
@@ -38,14 +46,7 @@ public abstract class SitePageModel : PageModel
     }
 
     /// <summary>Tags this page's cached copy, so a vote on one tool evicts only the pages that show it.</summary>
-    protected void TagCache(IEnumerable<string> toolSlugs)
-    {
-        if (HttpContext.Features.Get<IOutputCacheFeature>() is { } cache)
-        {
-            foreach (var slug in toolSlugs)
-                cache.Context.Tags.Add(CacheTags.Tool(slug));
-        }
-    }
+    protected void TagCache(IEnumerable<string> toolSlugs) => CacheTags.TagTools(HttpContext, toolSlugs);
 }
 
 public static class CacheTags
@@ -53,4 +54,14 @@ public static class CacheTags
     public const string Content = "content";
 
     public static string Tool(string slug) => "tool:" + slug;
+
+    /// <summary>Tags the response's cached copy with the tools it shows, so a vote on one evicts only the pages that show it.</summary>
+    public static void TagTools(HttpContext context, IEnumerable<string> toolSlugs)
+    {
+        if (context.Features.Get<IOutputCacheFeature>() is { } cache)
+        {
+            foreach (var slug in toolSlugs)
+                cache.Context.Tags.Add(Tool(slug));
+        }
+    }
 }

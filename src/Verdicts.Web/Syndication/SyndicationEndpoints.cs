@@ -34,7 +34,7 @@ public static class SyndicationEndpoints
     {
         using var connection = database.Open();
         var entries = (await connection.QueryAsync<FeedEntry>($"""
-            SELECT c.slug, {ShowModel.TitleSql} AS Title, c.published, c.intro_html AS IntroHtml
+            SELECT c.slug, {ComparisonPage.TitleSql} AS Title, c.published, c.intro_html AS IntroHtml
             FROM comparisons c ORDER BY c.published DESC, c.slug LIMIT 50
             """)).ToList();
         var site = SiteUrl(context, options.Value);

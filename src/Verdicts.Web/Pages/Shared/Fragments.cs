@@ -50,4 +50,11 @@ public static class Fragments
             .AppendHtml("<p class=\"vote-status\" role=\"status\">").Append(status).AppendHtml("</p></form>");
         return html;
     }
+
+    /// <summary>The vote form for a tool on the page this request is for, showing the visitor's choice after a no-JavaScript vote.</summary>
+    public static IHtmlContent VoteForm(HttpRequest request, string slug, string name) => VoteForm(slug, name, request.Path, VotedFor(request, slug));
+
+    /// <summary>The visitor's choice for a tool, as told by the address a no-JavaScript vote redirected to.</summary>
+    public static string? VotedFor(HttpRequest request, string slug) =>
+        request.Query["voted"].ToString().Split(':') is [var tool, var choice and ("ship" or "skip" or "clear")] && tool == slug ? choice : null;
 }

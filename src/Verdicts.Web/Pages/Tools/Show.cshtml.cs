@@ -17,8 +17,8 @@ public sealed class ShowModel(Database database, TimeProvider time) : SitePageMo
     }
 
     public ToolCard Tool { get; private set; } = null!;
-    public IReadOnlyList<Compare.ShowModel.VerdictRow> Verdicts { get; private set; } = [];
-    public IReadOnlyList<Compare.ShowModel.PlanRow> Plans { get; private set; } = [];
+    public IReadOnlyList<Compare.ComparisonPage.VerdictRow> Verdicts { get; private set; } = [];
+    public IReadOnlyList<Compare.ComparisonPage.PlanRow> Plans { get; private set; } = [];
     public IReadOnlyList<IndexModel.ComparisonCard> Comparisons { get; private set; } = [];
     public IReadOnlyList<AlternativeRow> Alternatives { get; private set; } = [];
     public IReadOnlyList<string> Tags { get; private set; } = [];
@@ -35,13 +35,13 @@ public sealed class ShowModel(Database database, TimeProvider time) : SitePageMo
         Tool = tool;
         Tags = JsonSerializer.Deserialize<List<string>>(tool.Tags) ?? [];
         Trend = CommunityTrend.Load(db, slug, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        Verdicts = Compare.ShowModel.VerdictRow.Load(db, [slug]);
-        Plans = db.Query<Compare.ShowModel.PlanRow>(
+        Verdicts = Compare.ComparisonPage.VerdictRow.Load(db, [slug]);
+        Plans = db.Query<Compare.ComparisonPage.PlanRow>(
             "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug = @slug ORDER BY position", new { slug });
         Comparisons = db.Query<IndexModel.ComparisonCard>(IndexModel.ComparisonCards + """
              WHERE c.slug IN (SELECT comparison_slug FROM comparison_tools WHERE tool_slug = @slug)
              ORDER BY c.published DESC, c.slug
-            """, new { slug, question = Compare.ShowModel.DefaultQuestion });
+            """, new { slug, question = Compare.ComparisonPage.DefaultQuestion });
         // Alternatives: the same category, most often compared with this tool first.
         Alternatives = db.Query<AlternativeRow>("""
             SELECT t.slug, t.name, t.tagline,

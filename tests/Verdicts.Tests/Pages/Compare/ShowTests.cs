@@ -173,6 +173,27 @@ public sealed class ShowTests
     }
 
     [Fact]
+    public async Task The_page_is_sent_whole_with_its_length_and_HEAD_gets_the_headers_alone()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:DisableOutputCache"] = "true" });
+        var client = app.CreateClient();
+
+        using var get = await client.Get("/compare/alpha-or-beta");
+        var body = await get.Content.ReadAsByteArrayAsync();
+        Assert.Equal(body.Length, get.Content.Headers.ContentLength);
+        Assert.NotEqual(true, get.Headers.TransferEncodingChunked);
+        Assert.Equal("text/html; charset=utf-8", get.Content.Headers.ContentType?.ToString());
+        Assert.Contains("<h1>Alpha vs Beta</h1>", System.Text.Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/compare/alpha-or-beta"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(body.Length, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        Assert.True(head.Headers.Contains("Content-Security-Policy"));
+    }
+
+    [Fact]
     public async Task Vote_and_newsletter_forms_post_without_tokens_or_cookies()
     {
         using var content = TestContent.Sample();

@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Html;
+using RazorSlices;
+
+namespace Verdicts.Web.Slices;
+
+/// <summary>
+/// Renders a Razor Slice into memory first, then hands it over whole. Written straight to the response, each of a
+/// page's hundreds of small writes went through Kestrel's output lock; one write also lets the answer carry a
+/// Content-Length rather than being chunked.
+/// </summary>
+public static class SlicePage
+{
+    /// <summary>The slice as a complete HTML answer.</summary>
+    public static IResult Html(RazorSlice slice) => new HtmlResult(slice);
+
+    /// <summary>The slice's HTML, for a Razor Pages view to write as it is.</summary>
+    public static async Task<HtmlString> RenderAsync(RazorSlice slice)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        await slice.RenderAsync(new BufferPipeWriter(buffer));
+        return new HtmlString(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    private sealed class HtmlResult(RazorSlice slice) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            var buffer = new ArrayBufferWriter<byte>(32 * 1024);
+            await slice.RenderAsync(new BufferPipeWriter(buffer), cancellationToken: context.RequestAborted);
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.ContentLength = buffer.WrittenCount;
+            if (!HttpMethods.IsHead(context.Request.Method))
+                await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+        }
+    }
+
+    private sealed class BufferPipeWriter(ArrayBufferWriter<byte> buffer) : PipeWriter
+    {
+        public override void Advance(int bytes) => buffer.Advance(bytes);
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => buffer.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => buffer.GetSpan(sizeHint);
+
+        public override void CancelPendingFlush()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+        }
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(new FlushResult(isCanceled: false, isCompleted: false));
+    }
+}
