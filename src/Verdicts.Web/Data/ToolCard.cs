@@ -10,7 +10,6 @@ public sealed record ToolCard
     public required string Tagline { get; init; }
     public required string EntryPrice { get; init; }
     public required string DescriptionHtml { get; init; }
-    public required string DescriptionText { get; init; }
     public string? Vendor { get; init; }
     public string? Website { get; init; }
     public string? License { get; init; }
@@ -28,7 +27,7 @@ public sealed record ToolCard
 
     private const string Select = """
         SELECT t.slug, t.name, t.category, t.category_slug AS CategorySlug, t.tagline, t.entry_price AS EntryPrice,
-               t.description_html AS DescriptionHtml, t.description_text AS DescriptionText, t.vendor, t.website, t.license,
+               t.description_html AS DescriptionHtml, t.vendor, t.website, t.license,
                t.released, t.tags, t.panel_ship AS PanelShip, t.panel_skip AS PanelSkip,
                coalesce((SELECT sum(d.ship) FROM vote_days d WHERE d.tool_slug = t.slug), 0) AS CommunityShip,
                coalesce((SELECT sum(d.skip) FROM vote_days d WHERE d.tool_slug = t.slug), 0) AS CommunitySkip

@@ -70,7 +70,7 @@ public sealed class ComparisonPage
     /// <summary>One reviewer's row of the scorecard: a verdict (or none) per compared tool, in column order.</summary>
     public sealed record ScorecardRow(string ReviewerSlug, string ReviewerName, string Lens, IReadOnlyList<VerdictRow?> Verdicts)
     {
-        public bool Splits => Verdicts.Where(v => v is not null).Select(v => v!.Verdict).Distinct().Count() > 1;
+        public bool Splits { get; } = Verdicts.Where(v => v is not null).Select(v => v!.Verdict).Distinct().Count() > 1;
     }
 
     private readonly HttpContext context;
