@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.OutputCaching;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages;
 
@@ -32,7 +31,7 @@ public static class ApiEndpoints
                 var current = db.QueryFirstOrDefault<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
                 return current is null ? NotFound($"No tool '{slug}'.") : Results.Redirect($"/api/tools/{current}", permanent: true);
             }
-            Tag(context, [slug]);
+            CacheTags.TagTools(context, [slug]);
             return Results.Ok(tools[0]);
         });
         api.MapGet("/comparisons/{slug}", (string slug, Database database, HttpContext context) =>
@@ -44,22 +43,13 @@ public static class ApiEndpoints
                 return NotFound($"No comparison '{slug}'.");
             var slugs = db.Query<string>("SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug });
             var tools = ToJson(db, slugs);
-            Tag(context, slugs);
+            CacheTags.TagTools(context, slugs);
             return Results.Ok(new ComparisonJson(comparison.Slug, comparison.Title ?? string.Join(" vs ", tools.Select(t => t.Name)),
                 comparison.Question ?? Pages.Compare.ComparisonPage.DefaultQuestion, comparison.Published, $"/compare/{comparison.Slug}", tools));
         });
     }
 
     private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
-
-    private static void Tag(HttpContext context, IEnumerable<string> slugs)
-    {
-        if (context.Features.Get<IOutputCacheFeature>() is { } cache)
-        {
-            foreach (var slug in slugs)
-                cache.Context.Tags.Add(CacheTags.Tool(slug));
-        }
-    }
 
     private static List<ToolJson> ToJson(ReadSession db, IReadOnlyList<string> slugs)
     {
