@@ -22,6 +22,7 @@ public sealed class ReadSession : IDisposable
     private readonly SqliteConnection connection;
     private readonly Action<ReadSession> giveBack;
     private readonly Dictionary<string, SqliteCommand> statements = new(StringComparer.Ordinal);
+    private bool inSnapshot;
 
     internal ReadSession(SqliteConnection connection, int generation, Action<ReadSession> giveBack)
     {
@@ -90,7 +91,39 @@ public sealed class ReadSession : IDisposable
         statements.Clear();
     }
 
-    public void Dispose() => giveBack(this);
+    /// <summary>
+    /// Runs this session's following queries in one read transaction, until it is given back: they all see the database
+    /// as the first of them found it (a vote committed in between shows in none or all), and SQLite takes its read locks
+    /// once rather than per query.
+    /// </summary>
+    public void BeginSnapshot()
+    {
+        using (Run("BEGIN", null))
+        {
+        }
+        inSnapshot = true;
+    }
+
+    public void Dispose()
+    {
+        if (inSnapshot)
+        {
+            inSnapshot = false;
+            try
+            {
+                using (Run("COMMIT", null))
+                {
+                }
+            }
+            catch (SqliteException)
+            {
+                // A session whose transaction could not end is not given back to anyone else.
+                Close();
+                return;
+            }
+        }
+        giveBack(this);
+    }
 
     internal void Close()
     {

@@ -52,6 +52,38 @@ public sealed class ReadSessionTests
     }
 
     [Fact]
+    public void A_snapshot_sees_the_database_as_its_first_query_found_it_and_ends_when_given_back()
+    {
+        using var content = new TestContent();
+        using var database = WithTools(content, "alpha");
+        const string CountTools = "SELECT count(*) FROM tools";
+        void AddTool(string slug)
+        {
+            using var writer = database.OpenForWriting();
+            writer.Execute("""
+                INSERT INTO tools (slug, name, category, category_slug, tagline, tags, entry_price, description_html, description_text,
+                                   panel_ship, panel_skip, path)
+                VALUES (@slug, @slug, 'Runtimes', 'runtimes', 'A tool', '[]', 'Free', '', '', 0, 0, 'tools/' || @slug || '.md')
+                """, new { slug });
+        }
+
+        var first = database.Read();
+        first.BeginSnapshot();
+        Assert.Equal(1L, first.QueryFirstOrDefault<long>(CountTools));
+        AddTool("beta");
+        Assert.Equal(1L, first.QueryFirstOrDefault<long>(CountTools));
+        Assert.Equal(["alpha"], first.Query<string>(ToolsIn, new { slugs = SlugList.Json(["alpha", "beta"]) }));
+        first.Dispose();
+
+        // The same session, lent again: its transaction ended, so it sees later commits as they land.
+        using var again = database.Read();
+        Assert.Same(first, again);
+        Assert.Equal(2L, again.QueryFirstOrDefault<long>(CountTools));
+        AddTool("gamma");
+        Assert.Equal(3L, again.QueryFirstOrDefault<long>(CountTools));
+    }
+
+    [Fact]
     public void A_session_given_back_is_lent_again_until_sessions_are_closed()
     {
         using var content = new TestContent();

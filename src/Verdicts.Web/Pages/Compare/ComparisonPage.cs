@@ -81,6 +81,7 @@ public sealed class ComparisonPage
         app.MapMethods("/compare/{slug}", [HttpMethods.Get, HttpMethods.Head], (string slug, HttpContext context, Database database) =>
         {
             using var db = database.Read();
+            db.BeginSnapshot();
             return new ComparisonPage(context).Load(db, slug);
         });
 
