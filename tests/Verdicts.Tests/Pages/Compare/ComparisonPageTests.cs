@@ -4,7 +4,7 @@ using Verdicts.Tests.Infrastructure;
 
 namespace Verdicts.Tests.Pages.Compare;
 
-public sealed class ShowTests
+public sealed class ComparisonPageTests
 {
     private static TestContent Content() => TestContent.Sample()
         .Reviewer("cy", "Cy Park", "The buyer", 3)
