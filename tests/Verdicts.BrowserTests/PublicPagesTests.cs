@@ -63,7 +63,10 @@ public sealed class PublicPagesTests(BrowserSite site) : IClassFixture<BrowserSi
         await searchbox.FillAsync("phones");
         // Pressed on the search box itself (focused first), not on whatever the page has focused at that moment.
         await searchbox.PressAsync("Enter");
-        await page.WaitForURLAsync("**/search?q=phones");
+        // Waiting for the load event after the address changed once timed out under a loaded CI run, with the network
+        // idle: the event had already fired. The results list, waited for below, shows the page arrived.
+        await page.WaitForURLAsync("**/search?q=phones", new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator(".search-results li").First.WaitForAsync();
         Assert.Equal(["delta"], await page.Locator(".search-results li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.tool)"));
     }
 
@@ -76,7 +79,8 @@ public sealed class PublicPagesTests(BrowserSite site) : IClassFixture<BrowserSi
         Assert.Equal("We could not find that page", await page.Locator("h1").InnerTextAsync());
         await page.GetByLabel("Search Verdicts").FillAsync("alpha");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/search?q=alpha");
+        await page.WaitForURLAsync("**/search?q=alpha", new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator(".search-results li").First.WaitForAsync();
     }
 
     [Fact]
