@@ -35,9 +35,6 @@ public sealed class Database(string path) : IDisposable
 
     public string Path { get; } = path;
 
-    /// <summary>True when SQLite runs without a mutex per connection (see the static constructor).</summary>
-    public static bool MultiThreadMode { get; }
-
     // SQLite's default (serialized) mode takes the connection's mutex on every call, each column read included: with
     // the stub's handle reference counting, that was a tenth of an uncached comparison page's CPU. Multi-thread mode
     // drops the mutex. It is safe for us because, as ADO.NET requires anyway, no connection or command is ever used by
@@ -46,7 +43,7 @@ public sealed class Database(string path) : IDisposable
     static Database()
     {
         SQLitePCL.Batteries_V2.Init();
-        MultiThreadMode = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD) == SQLitePCL.raw.SQLITE_OK;
+        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
     }
 
     /// <summary>A connection for reading: in WAL mode readers never wait for the writer, so no set-up is needed.</summary>

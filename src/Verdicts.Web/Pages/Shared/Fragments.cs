@@ -55,6 +55,6 @@ public static class Fragments
     public static IHtmlContent VoteForm(HttpRequest request, string slug, string name) => VoteForm(slug, name, request.Path, VotedFor(request, slug));
 
     /// <summary>The visitor's choice for a tool, as told by the address a no-JavaScript vote redirected to.</summary>
-    public static string? VotedFor(HttpRequest request, string slug) =>
+    private static string? VotedFor(HttpRequest request, string slug) =>
         request.Query["voted"].ToString().Split(':') is [var tool, var choice and ("ship" or "skip" or "clear")] && tool == slug ? choice : null;
 }
