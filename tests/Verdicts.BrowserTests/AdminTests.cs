@@ -31,7 +31,7 @@ public sealed class AdminTests(BrowserSite site) : IClassFixture<BrowserSite>
         await BrowserSite.Screenshot(page, "admin-editor");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/content/tools/beta.md?done=saved");
+        await BrowserSite.WaitForPage(page, "**/admin/content/tools/beta.md?done=saved");
         await Assertions.Expect(page.Locator(".notice-ok")).ToContainTextAsync("Saved");
 
         var visitor = await site.NewPage();
@@ -65,7 +65,7 @@ public sealed class AdminTests(BrowserSite site) : IClassFixture<BrowserSite>
         await page.GetByLabel("Kind").SelectOptionAsync("verdict");
         await page.GetByLabel("Path contains").FillAsync("beta");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/content?kind=verdict&path=beta");
+        await BrowserSite.WaitForPage(page, "**/admin/content?kind=verdict&path=beta");
 
         var paths = await page.Locator(".file-list li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.path)");
         Assert.NotEmpty(paths);

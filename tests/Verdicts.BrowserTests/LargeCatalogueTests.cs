@@ -28,7 +28,7 @@ public sealed class LargeCatalogueTests(LargeCatalogueSite site) : IClassFixture
         await page.GetByLabel("First tool").FillAsync("gamma");
         await page.GetByLabel("Second tool").FillAsync("Beta");
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
-        await page.WaitForURLAsync("**/compare/gamma-vs-beta");
+        await BrowserSite.WaitForPage(page, "**/compare/gamma-vs-beta");
         Assert.Equal("Gamma vs Beta", await page.Locator("h1").InnerTextAsync());
 
         // Half a name: the form comes back with what was typed and the tools it could mean.
@@ -37,15 +37,15 @@ public sealed class LargeCatalogueTests(LargeCatalogueSite site) : IClassFixture
         await page.GetByLabel("Second tool").FillAsync("gam");
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Gamma" }).ClickAsync();
-        await page.WaitForURLAsync("**/compare/alpha-vs-gamma");
+        await BrowserSite.WaitForPage(page, "**/compare/alpha-vs-gamma");
         Assert.Equal("Alpha vs Gamma", await page.Locator("h1").InnerTextAsync());
 
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "All 2 tools in Developer Tools" }).ClickAsync();
-        await page.WaitForURLAsync("**/categories/developer-tools");
+        await BrowserSite.WaitForPage(page, "**/categories/developer-tools");
         Assert.Equal("alpha", await page.Locator(".tool-list li").GetAttributeAsync("data-tool"));
         await page.GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
-        await page.WaitForURLAsync("**/categories/developer-tools?page=2");
+        await BrowserSite.WaitForPage(page, "**/categories/developer-tools?page=2");
         Assert.Equal("beta", await page.Locator(".tool-list li").GetAttributeAsync("data-tool"));
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Next" }).CountAsync());
     }
@@ -57,7 +57,7 @@ public sealed class LargeCatalogueTests(LargeCatalogueSite site) : IClassFixture
         await BrowserSite.SignIn(page);
         await page.GotoAsync("/admin/votes");
         await page.GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/votes?page=2");
+        await BrowserSite.WaitForPage(page, "**/admin/votes?page=2");
         Assert.Equal("Tallies (page 2 of 4)", await page.Locator("#tallies-title").InnerTextAsync());
         await BrowserSite.AssertNoAxeViolations(page);
         await BrowserSite.Screenshot(page, "admin-votes-paged");

@@ -33,12 +33,12 @@ public sealed class PublicPagesTests(BrowserSite site) : IClassFixture<BrowserSi
         await page.GetByLabel("Second tool").SelectOptionAsync("beta");
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/compare/gamma-vs-beta");
+        await BrowserSite.WaitForPage(page, "**/compare/gamma-vs-beta");
         Assert.Equal("Gamma vs Beta", await page.Locator("h1").InnerTextAsync());
         Assert.Equal(2, await page.Locator(".tool-col").CountAsync());
 
         await page.Locator(".tool-col[data-tool='beta'] .tool-name a").ClickAsync();
-        await page.WaitForURLAsync("**/tools/beta");
+        await BrowserSite.WaitForPage(page, "**/tools/beta");
         Assert.Equal("Beta", await page.Locator("h1").InnerTextAsync());
     }
 
@@ -50,7 +50,7 @@ public sealed class PublicPagesTests(BrowserSite site) : IClassFixture<BrowserSi
         await page.GetByLabel("First tool").SelectOptionAsync("alpha");
         await page.GetByLabel("Second tool").SelectOptionAsync("beta");
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
-        await page.WaitForURLAsync("**/compare/alpha-or-beta");
+        await BrowserSite.WaitForPage(page, "**/compare/alpha-or-beta");
         Assert.Equal("Alpha vs Beta", await page.Locator("h1").InnerTextAsync());
     }
 
@@ -63,10 +63,7 @@ public sealed class PublicPagesTests(BrowserSite site) : IClassFixture<BrowserSi
         await searchbox.FillAsync("phones");
         // Pressed on the search box itself (focused first), not on whatever the page has focused at that moment.
         await searchbox.PressAsync("Enter");
-        // Waiting for the load event after the address changed once timed out under a loaded CI run, with the network
-        // idle: the event had already fired. The results list, waited for below, shows the page arrived.
-        await page.WaitForURLAsync("**/search?q=phones", new() { WaitUntil = WaitUntilState.Commit });
-        await page.Locator(".search-results li").First.WaitForAsync();
+        await BrowserSite.WaitForPage(page, "**/search?q=phones");
         Assert.Equal(["delta"], await page.Locator(".search-results li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.tool)"));
     }
 
@@ -79,8 +76,7 @@ public sealed class PublicPagesTests(BrowserSite site) : IClassFixture<BrowserSi
         Assert.Equal("We could not find that page", await page.Locator("h1").InnerTextAsync());
         await page.GetByLabel("Search Verdicts").FillAsync("alpha");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/search?q=alpha", new() { WaitUntil = WaitUntilState.Commit });
-        await page.Locator(".search-results li").First.WaitForAsync();
+        await BrowserSite.WaitForPage(page, "**/search?q=alpha");
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class VotingTests(BrowserSite site) : IClassFixture<BrowserSite>
         var form = page.Locator("form.vote-form");
         await form.GetByRole(AriaRole.Button, new() { Name = "Skip it" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/tools/gamma?voted=gamma%3Askip");
+        await BrowserSite.WaitForPage(page, "**/tools/gamma?voted=gamma%3Askip");
         Assert.Equal("Your vote: skip Gamma.", await page.Locator(".vote-status").InnerTextAsync());
         Assert.Equal("true", await page.Locator("form.vote-form button[value='skip']").GetAttributeAsync("aria-pressed"));
         Assert.Equal("0", await page.Locator("[data-metric='community-ship'][data-tool='gamma']").First.GetAttributeAsync("data-value"));
