@@ -23,8 +23,9 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
     // About a thousand pages of WAL when votes touch many tools (one page of vote_days per tool and a few of votes
     // per batch), fewer when they touch few.
     private const int CheckpointEveryVotes = 500;
-    // SQLite's own checkpoint, inside a commit, only as a backstop should the ones above fall behind (4 000 pages, 16 MB).
-    private const int AutomaticCheckpointPages = 4000;
+    // SQLite's own checkpoint, inside a commit, once the log reaches 2 000 pages (8 MB). It copies only what the ones
+    // above have not, and restarts the log, which they cannot do while commits keep coming (see WalCheckpointer).
+    internal const int AutomaticCheckpointPages = 2000;
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(6);
 
     private sealed record Pending(string Tool, string Voter, string? Choice, string At, TaskCompletionSource<Tally> Done);
@@ -35,6 +36,7 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
         FullMode = BoundedChannelFullMode.Wait,
     });
 
+    private readonly WalCheckpointer checkpointer = new(database, logger);
     private int votesSinceCheckpoint;
 
     /// <summary>Raised after each commit with the tools whose tallies changed.</summary>
@@ -106,36 +108,20 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
                     statements = null;
                     failed = true;
                 }
-                CheckpointIfDue(statements, batch.Count);
+                // After the requests were answered, and off this thread: see WalCheckpointer.
+                if (statements is not null && (votesSinceCheckpoint += batch.Count) >= CheckpointEveryVotes)
+                {
+                    votesSinceCheckpoint = 0;
+                    checkpointer.Request();
+                }
             }
         }
         finally
         {
+            checkpointer.Dispose();
             statements?.Dispose();
             while (queue.Reader.TryRead(out var left))
                 left.Done.TrySetException(new VotesUnavailableException("the site is shutting down"));
-        }
-    }
-
-    /// <summary>
-    /// Copies the committed pages from the WAL back into the database once enough votes have gone in, after their
-    /// requests were answered. SQLite's automatic checkpoint runs inside the commit that crosses its threshold, so
-    /// the votes of that batch and of every request queued behind it waited for the copy: that was most of the
-    /// vote path's p99. Here only the requests that arrive during the copy wait for it.
-    /// </summary>
-    private void CheckpointIfDue(VoteStatements? statements, int committed)
-    {
-        if (statements is null || (votesSinceCheckpoint += committed) < CheckpointEveryVotes)
-            return;
-        votesSinceCheckpoint = 0;
-        try
-        {
-            statements.Checkpoint();
-        }
-        catch (SqliteException ex)
-        {
-            // Nothing is lost: the pages stay in the WAL for the next checkpoint, and the votes were committed.
-            logger.LogWarning("Could not checkpoint the votes: {Reason}", ex.Message);
         }
     }
 
@@ -219,14 +205,6 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
             }
             transaction.Commit();
             return tallies;
-        }
-
-        /// <summary>A passive checkpoint: it copies what no reader still needs and never waits for anyone.</summary>
-        public void Checkpoint()
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-            command.ExecuteNonQuery();
         }
 
         // After a failure: out of the pool too, so a handle opened read-only (or on a full disk) is not reused once the fault clears.
