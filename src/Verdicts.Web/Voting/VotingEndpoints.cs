@@ -54,9 +54,10 @@ public static class VotingEndpoints
         if (WantsJson(context.Request))
         {
             // Serialized up front (with the site's JSON options) so the answer goes out in one write with a
-            // Content-Length, rather than through the chunked asynchronous writer.
+            // Content-Length, rather than through the chunked asynchronous writer. Results.Text writes UTF-8 as it is;
+            // Results.Bytes would go through the file-download path, with its range and validator checks.
             var answer = new VoteJson(slug, choice == "clear" ? null : choice, new CommunityJson(tally.Ship, tally.Skip, tally.Percent));
-            return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(answer, json.Value.SerializerOptions.GetTypeInfo(typeof(VoteJson))),
+            return Results.Text(JsonSerializer.SerializeToUtf8Bytes(answer, json.Value.SerializerOptions.GetTypeInfo(typeof(VoteJson))),
                 "application/json; charset=utf-8");
         }
         var back = returnPath ?? $"/tools/{slug}";
