@@ -120,6 +120,7 @@ builder.Services.AddSingleton<ContentFiles>();
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
 {
     cookie.Cookie.Name = "verdicts-admin";
+    cookie.Cookie.Path = "/admin";
     cookie.Cookie.HttpOnly = true;
     cookie.Cookie.SameSite = SameSiteMode.Strict;
     cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
@@ -167,14 +168,23 @@ app.UseSerilogRequestLogging(logging =>
         new("StatusCode", new Serilog.Events.ScalarValue(status)),
         new("Elapsed", new Serilog.Events.ScalarValue(elapsed)),
     ]);
-app.UseStaticFiles();
-// A cached page is answered here, without routing, authentication or rate limiting: public pages depend on none of them.
-app.UseOutputCache();
+// Files and cached pages answer only GETs and HEADs; a vote or a form goes past them without asking.
+app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method), reading =>
+{
+    reading.UseStaticFiles();
+    // A cached page is answered here, without routing, authentication or rate limiting: public pages depend on none of them.
+    reading.UseOutputCache();
+});
 app.UseCrossOriginProtection();
 app.UseAdminPathGuard();
 app.UseRouting();
-app.UseAuthentication();
-app.UseAuthorization();
+// Only the admin area asks who is signed in, and its cookie is sent nowhere else. Anything elsewhere that required an
+// admin would fail closed: an endpoint with authorization metadata refuses to run when no authorization middleware did.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/admin"), admin =>
+{
+    admin.UseAuthentication();
+    admin.UseAuthorization();
+});
 app.UseRateLimiter();
 app.MapRazorPages();
 ComparisonPage.Map(app);

@@ -87,7 +87,7 @@ public sealed class AccessTests
     }
 
     [Fact]
-    public async Task Signing_in_sets_a_strict_http_only_cookie()
+    public async Task Signing_in_sets_a_strict_http_only_cookie_for_the_admin_area_only()
     {
         using var content = TestContent.Sample();
         await using var app = new VerdictsApp(content, AdminSession.AdminSettings());
@@ -97,6 +97,7 @@ public sealed class AccessTests
         var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("verdicts-admin=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/admin", cookie.Split(';').Select(part => part.Trim()), StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]
