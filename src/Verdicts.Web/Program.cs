@@ -178,13 +178,10 @@ app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.
 app.UseCrossOriginProtection();
 app.UseAdminPathGuard();
 app.UseRouting();
-// Only the admin area asks who is signed in, and its cookie is sent nowhere else. Anything elsewhere that required an
-// admin would fail closed: an endpoint with authorization metadata refuses to run when no authorization middleware did.
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/admin"), admin =>
-{
-    admin.UseAuthentication();
-    admin.UseAuthorization();
-});
+// Called here, not in a branch for /admin: WebApplication adds both to the front of the pipeline for every request
+// unless the app's own builder has them.
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseRateLimiter();
 app.MapRazorPages();
 ComparisonPage.Map(app);
