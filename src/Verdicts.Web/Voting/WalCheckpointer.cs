@@ -54,7 +54,8 @@ internal sealed class WalCheckpointer(Database database, ILogger logger) : IDisp
                     command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
                     command.ExecuteNonQuery();
                 }
-                catch (SqliteException ex)
+                // The same faults the writer survives; anything escaping this thread would end the process.
+                catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
                 {
                     // Nothing is lost: the pages stay in the log for the next checkpoint, and the votes were committed.
                     // The connection goes, in case the fault was in it (a file reopened read-only, say).
