@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Serilog;
 using Verdicts.Web;
 using Verdicts.Web.Admin;
@@ -117,7 +118,17 @@ builder.Services.AddSingleton<AdminAccounts>();
 builder.Services.AddSingleton<LoginThrottle>();
 builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddSingleton<ContentFiles>();
-builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+// Only the admin area has signed-in users, and its cookie is sent to /admin alone. So no scheme authenticates by default
+// (with one scheme registered, ASP.NET Core would otherwise make it the default, and every vote and page would run the
+// cookie handler to find no cookie); the admin pages' policy names the scheme instead, and authenticates only there.
+AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+builder.Services.AddAuthentication(authentication =>
+{
+    authentication.DefaultChallengeScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    authentication.DefaultForbidScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    authentication.DefaultSignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    authentication.DefaultSignOutScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+}).AddCookie(cookie =>
 {
     cookie.Cookie.Name = "verdicts-admin";
     cookie.Cookie.Path = "/admin";
@@ -138,7 +149,8 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         return Task.CompletedTask;
     };
 });
-builder.Services.AddAuthorization();
+builder.Services.AddAuthorization(authorization => authorization.DefaultPolicy =
+    new AuthorizationPolicyBuilder(CookieAuthenticationDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build());
 builder.Services.AddAntiforgery(antiforgery =>
 {
     antiforgery.Cookie.Name = "verdicts-antiforgery";

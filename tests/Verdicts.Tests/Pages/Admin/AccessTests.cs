@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Verdicts.Tests.Infrastructure;
 using Verdicts.Web.Admin;
 
@@ -98,6 +100,22 @@ public sealed class AccessTests
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("path=/admin", cookie.Split(';').Select(part => part.Trim()), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Only_the_admin_area_reads_the_session_cookie()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content, AdminSession.AdminSettings());
+        // No scheme authenticates by default, so public requests (votes, pages) never run the cookie handler...
+        var schemes = app.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+        Assert.Null(await schemes.GetDefaultAuthenticateSchemeAsync());
+        // ...while the admin pages' policy still signs the admin in, the login page included (it shows who is signed in).
+        var client = await AdminSession.SignIn(app);
+        var login = Html.Parse(await client.GetStringAsync("/admin/login"));
+        Assert.Equal($"Sign out {AdminSession.Name}", login.QuerySelector("form[action='/admin/logout'] button")?.Text().Trim());
+        using var home = await client.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
     }
 
     [Fact]
