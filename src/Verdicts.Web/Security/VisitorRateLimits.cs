@@ -54,16 +54,15 @@ public static class VisitorRateLimits
         });
         return services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(Policy, context => options.Disabled
-                ? RateLimitPartition.GetNoLimiter("off")
-                : RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.TokenLimit,
-                    TokensPerPeriod = options.TokensPerPeriod,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(options.PeriodSeconds),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+            // With Disabled set, Program.cs leaves the middleware out, so the policy is never asked.
+            limiter.AddPolicy(Policy, context => RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = options.TokenLimit,
+                TokensPerPeriod = options.TokensPerPeriod,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(options.PeriodSeconds),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
