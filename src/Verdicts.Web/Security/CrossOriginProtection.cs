@@ -22,15 +22,12 @@ public static class CrossOriginProtection
             || !string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 
-    public static IApplicationBuilder UseCrossOriginProtection(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseCrossOriginProtection(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        if (IsCrossOrigin(context.Request))
-        {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync("Refused: this request came from another site. Use the form on this site.\n");
-            return;
-        }
-        await next(context);
+        if (!IsCrossOrigin(context.Request))
+            return next(context);
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("Refused: this request came from another site. Use the form on this site.\n");
     });
 }

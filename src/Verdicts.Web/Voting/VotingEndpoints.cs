@@ -29,7 +29,7 @@ public static class VotingEndpoints
         var form = await FormPost.ReadAsync(context.Request, "choice", "return");
         if (form.Problem is not null)
             return form.Problem;
-        if (!await IsPublishedAsync(slug, content, database))
+        if (!(content.Generation > 0 ? IsPublished(slug, content) : await IsPublishedInDatabaseAsync(slug, database)))
             return Results.Text($"There is no tool '{slug}' to vote on.\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
         var choice = form.Fields.GetValueOrDefault("choice");
         if (choice is not ("ship" or "skip" or "clear"))
@@ -64,14 +64,13 @@ public static class VotingEndpoints
         return Results.Extensions.SeeOther(WithVoted(back, slug, choice));
     }
 
-    /// <summary>
-    /// The loaded content says which tools are published, without a query on the vote path. Until an import has
-    /// succeeded (say the database is read-only, or the content folder is missing) the database says.
-    /// </summary>
-    private static async Task<bool> IsPublishedAsync(string slug, ContentReloader content, Database database)
+    /// <summary>The loaded content says which tools are published, without a query on the vote path.</summary>
+    private static bool IsPublished(string slug, ContentReloader content) =>
+        content.Snapshot.Tools.TryGetValue(slug, out var tool) && !tool.Draft && tool.Slug == slug;
+
+    /// <summary>Until an import has succeeded (say the database is read-only, or the content folder is missing) the database says.</summary>
+    private static async Task<bool> IsPublishedInDatabaseAsync(string slug, Database database)
     {
-        if (content.Generation > 0)
-            return content.Snapshot.Tools.TryGetValue(slug, out var tool) && !tool.Draft && tool.Slug == slug;
         using var connection = database.Open();
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM tools WHERE slug = @slug", new { slug }) == 1;
     }
