@@ -194,9 +194,7 @@ app.UseRouting();
 // unless the app's own builder has them.
 app.UseAuthentication();
 app.UseAuthorization();
-// Switched off (the benchmark's single client would be refused), the limiter is left out rather than run to grant everything.
-if (!builder.Configuration.GetValue<bool>("Verdicts:RateLimit:Disabled"))
-    app.UseRateLimiter();
+app.UseVisitorRateLimits(builder.Configuration);
 app.MapRazorPages();
 ComparisonPage.Map(app);
 app.MapSyndication();

@@ -37,9 +37,16 @@ public static class VisitorRateLimits
         return new IPAddress(bytes) + "/64";
     }
 
+    private static RateLimitOptions Read(IConfiguration configuration) =>
+        configuration.GetSection("Verdicts:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
+
+    /// <summary>The limiter middleware, left out when limits are switched off (a load test's single client would be refused).</summary>
+    public static IApplicationBuilder UseVisitorRateLimits(this IApplicationBuilder app, IConfiguration configuration) =>
+        Read(configuration).Disabled ? app : app.UseRateLimiter();
+
     public static IServiceCollection AddVisitorRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection("Verdicts:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var options = Read(configuration);
         var proxies = (configuration.GetSection("Verdicts:TrustedProxies").Get<string[]>() ?? [])
             .Select(p => IPAddress.TryParse(p, out var address) ? address : null).OfType<IPAddress>().ToList();
         services.Configure<ForwardedHeadersOptions>(forwarded =>
@@ -54,7 +61,7 @@ public static class VisitorRateLimits
         });
         return services.AddRateLimiter(limiter =>
         {
-            // With Disabled set, Program.cs leaves the middleware out, so the policy is never asked.
+            // With Disabled set, UseVisitorRateLimits leaves the middleware out, so the policy is never asked.
             limiter.AddPolicy(Policy, context => RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = options.TokenLimit,

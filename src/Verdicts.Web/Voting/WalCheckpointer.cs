@@ -25,7 +25,6 @@ internal sealed class WalCheckpointer(Database database, ILogger logger) : IDisp
     private bool stopping;
 
     /// <summary>Asks for a checkpoint; asking again while one is waiting to start asks for nothing more.</summary>
-    /// <remarks>Called by the writer only, never by two threads at once.</remarks>
     public void Request()
     {
         lock (gate)
