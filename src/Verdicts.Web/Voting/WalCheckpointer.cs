@@ -13,7 +13,9 @@ namespace Verdicts.Web.Voting;
 /// busy time in checkpoints, most of that off the CPU, waiting for the disk. A passive checkpoint may run while
 /// another connection commits; it copies what had been committed when it began. The log starts again from the top at
 /// the first commit after a checkpoint that copied all of it. Should the checkpoints here keep missing that moment
-/// under a long burst, SQLite's own checkpoint in the writer's commit (<see cref="VoteWriter"/>) still bounds the log.
+/// under a long burst, SQLite's own checkpoint in the writer's commit (<see cref="VoteWriter"/>) catches up. While one
+/// here is under way SQLite's own cannot run, so on a slow disk the log grows past its usual 2 000 pages for as long as
+/// the checkpoint takes; its file is cut back to <see cref="Database.LogFileLimitBytes"/> when the log next restarts.
 /// </remarks>
 internal sealed class WalCheckpointer(Database database, ILogger logger) : IDisposable
 {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Verdicts.Web.Data;
 using Verdicts.Web.Voting;
 using Verdicts.Tests.Infrastructure;
 
@@ -79,26 +80,43 @@ public sealed class VoteWriterTests
         await using var app = new VerdictsApp(content);
         var writer = app.Services.GetRequiredService<VoteWriter>();
         string[] tools = ["alpha", "beta", "gamma"];
-
-        // One vote per commit, each appending a few pages to the log: about 3 300 pages in all. SQLite's own checkpoint
-        // waits for 2 000 pages; the writer asks for one every 500 votes, run on another thread.
-        const int votes = 1500;
-        for (var i = 0; i < votes; i++)
-            await writer.SubmitAsync(tools[i % tools.Length], $"voter-{i:D5}", i % 3 == 0 ? "skip" : "ship", DateTimeOffset.UtcNow);
-
-        using (var connection = app.Database.Open())
+        var cast = 0;
+        async Task VoteOnce()
         {
-            var pageSize = connection.ExecuteScalar<long>("PRAGMA page_size");
-            var walPages = new FileInfo(app.DatabasePath + "-wal").Length / (pageSize + 24);
-            Assert.InRange(walPages, 1, VoteWriter.AutomaticCheckpointPages + 50);
-            Assert.Equal(votes, connection.ExecuteScalar<long>("SELECT count(*) FROM votes"));
+            var i = cast++;
+            await writer.SubmitAsync(tools[i % tools.Length], $"voter-{i:D5}", i % 3 == 0 ? "skip" : "ship", DateTimeOffset.UtcNow);
+        }
+        long LogFileBytes() => new FileInfo(app.DatabasePath + "-wal").Length;
+
+        // A reader holding an old snapshot keeps every checkpoint, SQLite's own and the writer's, from copying past it,
+        // so the log grows with every commit: one vote per commit, a few pages each, about 6 000 pages (24 MB) in all.
+        using (var reader = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false"))
+        {
+            reader.Open();
+            using var snapshot = reader.BeginTransaction(deferred: true);
+            reader.ExecuteScalar<long>("SELECT count(*) FROM votes", transaction: snapshot);
+            while (cast < 2700)
+                await VoteOnce();
+            Assert.True(LogFileBytes() > Database.LogFileLimitBytes, $"the log grew to only {LogFileBytes()} bytes");
         }
 
-        // The database file alone, without its log, comes to hold every vote: the checkpoint asked for after the last
-        // one copies it there. SQLite's own would have copied only those before its 2 000th page.
+        // Once the reader has gone, a commit's checkpoint copies the whole log and the next commit starts it again from
+        // the top, cutting its file back to the limit. The writer's own request, after every 500 votes, does the same.
+        var before = cast;
+        while (LogFileBytes() > Database.LogFileLimitBytes && cast - before < 1000)
+            await VoteOnce();
+        Assert.InRange(LogFileBytes(), 1, Database.LogFileLimitBytes);
+
+        using (var connection = app.Database.Open())
+            Assert.Equal(cast, connection.ExecuteScalar<long>("SELECT count(*) FROM votes"));
+
+        // The database file alone, without its log, comes to hold every vote: the checkpoint the writer asks for after
+        // enough votes, or SQLite's own in a later commit, copies them there.
+        while (cast % 500 != 0)
+            await VoteOnce();
         var fileOnly = Path.Combine(content.Scratch, "file-only.db");
         long inFile = 0;
-        for (var attempt = 0; attempt < 100 && inFile != votes; attempt++)
+        for (var attempt = 0; attempt < 100 && inFile != cast; attempt++)
         {
             await Task.Delay(100);
             File.Copy(app.DatabasePath, fileOnly, overwrite: true);
@@ -114,11 +132,12 @@ public sealed class VoteWriterTests
                 // Copied while a checkpoint was writing it; try again.
             }
         }
-        Assert.Equal(votes, inFile);
+        Assert.Equal(cast, inFile);
         using (var copy = new SqliteConnection($"Data Source={fileOnly};Pooling=false"))
         {
             copy.Open();
-            Assert.Equal((votes - votes / 3L, votes / 3L), copy.QuerySingle<(long, long)>("SELECT sum(ship), sum(skip) FROM vote_tallies"));
+            var skips = Enumerable.Range(0, cast).Count(i => i % 3 == 0);
+            Assert.Equal(((long)cast - skips, (long)skips), copy.QuerySingle<(long, long)>("SELECT sum(ship), sum(skip) FROM vote_tallies"));
         }
     }
 }
