@@ -22,10 +22,10 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
     private const int MaxBatch = 512;
     // About a thousand pages of WAL when votes touch many tools (one page of vote_days per tool and a few of votes
     // per batch), fewer when they touch few.
-    private const int CheckpointEveryVotes = 500;
+    internal const int CheckpointEveryVotes = 500;
     // SQLite's own checkpoint, inside a commit, once the log reaches 2 000 pages (8 MB). It copies only what the ones
     // above have not, and restarts the log, which they cannot do while commits keep coming (see WalCheckpointer).
-    internal const int AutomaticCheckpointPages = 2000;
+    private const int AutomaticCheckpointPages = 2000;
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(6);
 
     private sealed record Pending(string Tool, string Voter, string? Choice, string At, TaskCompletionSource<Tally> Done);

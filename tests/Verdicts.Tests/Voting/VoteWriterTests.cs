@@ -101,7 +101,7 @@ public sealed class VoteWriterTests
         }
 
         // Once the reader has gone, a commit's checkpoint copies the whole log and the next commit starts it again from
-        // the top, cutting its file back to the limit. The writer's own request, after every 500 votes, does the same.
+        // the top, cutting its file back to the limit. The writer's own requests for a checkpoint do the same.
         var before = cast;
         while (LogFileBytes() > Database.LogFileLimitBytes && cast - before < 1000)
             await VoteOnce();
@@ -111,8 +111,8 @@ public sealed class VoteWriterTests
             Assert.Equal(cast, connection.ExecuteScalar<long>("SELECT count(*) FROM votes"));
 
         // The database file alone, without its log, comes to hold every vote: the checkpoint the writer asks for after
-        // enough votes, or SQLite's own in a later commit, copies them there.
-        while (cast % 500 != 0)
+        // the last one copies them there. One vote per commit here, so the writer asks after every so many votes.
+        while (cast % VoteWriter.CheckpointEveryVotes != 0)
             await VoteOnce();
         var fileOnly = Path.Combine(content.Scratch, "file-only.db");
         long inFile = 0;
