@@ -188,13 +188,14 @@ app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.
     reading.UseOutputCache();
 });
 app.UseCrossOriginProtection();
+app.UseVisitorRateLimits(builder.Configuration);
+app.UseVoting();
 app.UseAdminPathGuard();
 app.UseRouting();
 // Called here, not in a branch for /admin: WebApplication adds both to the front of the pipeline for every request
 // unless the app's own builder has them.
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseVisitorRateLimits(builder.Configuration);
 app.MapRazorPages();
 ComparisonPage.Map(app);
 app.MapSyndication();

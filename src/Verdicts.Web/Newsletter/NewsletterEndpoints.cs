@@ -7,7 +7,8 @@ namespace Verdicts.Web.Newsletter;
 public static class NewsletterEndpoints
 {
     public static void MapNewsletter(this IEndpointRouteBuilder app) =>
-        app.MapPost("/subscribe", SubscribeAsync).RequireRateLimiting(VisitorRateLimits.Policy).DisableAntiforgery();
+        // Rate limited ahead of routing, with the votes (Security/VisitorRateLimits.cs).
+        app.MapPost("/subscribe", SubscribeAsync).DisableAntiforgery();
 
     private static async Task<IResult> SubscribeAsync(HttpContext context, Subscriptions subscriptions, IOptions<VerdictsOptions> options)
     {

@@ -21,7 +21,12 @@ public sealed class RateLimitOptions
 
 public static class VisitorRateLimits
 {
-    public const string Policy = "visitor-posts";
+    /// <summary>The anonymous posts the limit applies to, all sharing one bucket per address: votes and sign-ups.</summary>
+    public static bool IsVisitorPost(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method)
+        // As routing matches paths: in any case, with or without a trailing slash.
+        && (string.Equals(request.Path.Value?.TrimEnd('/'), "/subscribe", StringComparison.OrdinalIgnoreCase)
+            || Voting.VotingEndpoints.VoteSlug(request.Path) is not null);
 
     /// <summary>The address a limit applies to: IPv4 as is, IPv6 grouped by its /64, since one host often holds a whole /64.</summary>
     public static string ClientKey(IPAddress? address)
@@ -40,7 +45,11 @@ public static class VisitorRateLimits
     private static RateLimitOptions Read(IConfiguration configuration) =>
         configuration.GetSection("Verdicts:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
 
-    /// <summary>The limiter middleware, left out when limits are switched off (a load test's single client would be refused).</summary>
+    /// <summary>
+    /// The limiter middleware, left out when limits are switched off (a load test's single client would be refused).
+    /// It runs ahead of routing, since votes are answered there (Voting/VotingEndpoints.cs), so it limits by request
+    /// rather than by endpoint policy.
+    /// </summary>
     public static IApplicationBuilder UseVisitorRateLimits(this IApplicationBuilder app, IConfiguration configuration) =>
         Read(configuration).Disabled ? app : app.UseRateLimiter();
 
@@ -61,15 +70,17 @@ public static class VisitorRateLimits
         });
         return services.AddRateLimiter(limiter =>
         {
-            // With Disabled set, UseVisitorRateLimits leaves the middleware out, so the policy is never asked.
-            limiter.AddPolicy(Policy, context => RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = options.TokenLimit,
-                TokensPerPeriod = options.TokensPerPeriod,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(options.PeriodSeconds),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+            // With Disabled set, UseVisitorRateLimits leaves the middleware out, so the limiter is never asked.
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => IsVisitorPost(context.Request)
+                ? RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.TokenLimit,
+                    TokensPerPeriod = options.TokensPerPeriod,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(options.PeriodSeconds),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                })
+                : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)

@@ -95,6 +95,38 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task Votes_and_sign_ups_from_one_address_draw_on_one_bucket()
+    {
+        using var content = TestContent.Sample();
+        await using var app = App(content);
+        var client = app.NoRedirects();
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.SeeOther, (await Vote(client, "198.51.100.21")).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await Vote(client, "198.51.100.21", path: "/subscribe", body: "email=b1%40example.com")).StatusCode);
+        // Routing would take this path to the sign-up too, so it draws on the same bucket.
+        Assert.Equal(HttpStatusCode.SeeOther, (await Vote(client, "198.51.100.21", path: "/Subscribe/", body: "email=b2%40example.com")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Vote(client, "198.51.100.21")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Vote(client, "198.51.100.21", path: "/subscribe", body: "email=c%40example.com")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_and_other_requests_are_not_limited()
+    {
+        using var content = TestContent.Sample();
+        await using var app = App(content);
+        var client = app.NoRedirects();
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(HttpStatusCode.SeeOther, (await Vote(client, "198.51.100.22")).StatusCode);
+        for (var i = 0; i < 10; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/search?q=alpha{i}", UriKind.Relative));
+            request.Headers.Add("X-Test-Client-IP", "198.51.100.22");
+            using var page = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task The_limit_can_be_switched_off_for_load_tests()
     {
         using var content = TestContent.Sample();

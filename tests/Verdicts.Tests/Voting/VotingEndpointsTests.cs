@@ -227,8 +227,35 @@ public sealed class VotingEndpointsTests
         };
         using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+        Assert.Contains("POST", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(Rows(app));
     }
+
+    [Theory]
+    [InlineData("/TOOLS/alpha/VOTE", "alpha")]
+    [InlineData("/tools/beta/vote/", "beta")]
+    public async Task The_vote_path_matches_as_routing_would_in_any_case_and_with_a_trailing_slash(string path, string tool)
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        using var response = await app.NoRedirects().PostAsync(new Uri(path, UriKind.Relative),
+            new StringContent("choice=skip", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal([(tool, "skip")], Rows(app));
+    }
+
+    [Theory]
+    [InlineData("/tools/alpha/vote", "alpha")]
+    [InlineData("/Tools/x-1/Vote/", "x-1")]
+    [InlineData("/tools/vote", null)]
+    [InlineData("/tools//vote", null)]
+    [InlineData("/tools/a/b/vote", null)]
+    [InlineData("/tools/alpha/votes", null)]
+    [InlineData("/tools/alpha", null)]
+    [InlineData("/tool/alpha/vote", null)]
+    public void Only_tools_slug_vote_paths_name_a_tool(string path, string? slug) =>
+        Assert.Equal(slug, Verdicts.Web.Voting.VotingEndpoints.VoteSlug(new Microsoft.AspNetCore.Http.PathString(path)));
 
     [Fact]
     public async Task A_vote_for_an_unknown_or_draft_tool_is_404()
