@@ -6,9 +6,12 @@ namespace Verdicts.Web.Newsletter;
 
 public static class NewsletterEndpoints
 {
+    /// <summary>Where the sign-up form posts; the visitors' rate limit (Security/VisitorRateLimits.cs) matches it too.</summary>
+    public const string SubscribePath = "/subscribe";
+
     public static void MapNewsletter(this IEndpointRouteBuilder app) =>
         // Rate limited ahead of routing, with the votes (Security/VisitorRateLimits.cs).
-        app.MapPost("/subscribe", SubscribeAsync).DisableAntiforgery();
+        app.MapPost(SubscribePath, SubscribeAsync).DisableAntiforgery();
 
     private static async Task<IResult> SubscribeAsync(HttpContext context, Subscriptions subscriptions, IOptions<VerdictsOptions> options)
     {

@@ -25,7 +25,7 @@ public static class VisitorRateLimits
     public static bool IsVisitorPost(HttpRequest request) =>
         HttpMethods.IsPost(request.Method)
         // As routing matches paths: in any case, with or without a trailing slash.
-        && (string.Equals(request.Path.Value?.TrimEnd('/'), "/subscribe", StringComparison.OrdinalIgnoreCase)
+        && (string.Equals(request.Path.Value?.TrimEnd('/'), Newsletter.NewsletterEndpoints.SubscribePath, StringComparison.OrdinalIgnoreCase)
             || Voting.VotingEndpoints.VoteSlug(request.Path) is not null);
 
     /// <summary>The address a limit applies to: IPv4 as is, IPv6 grouped by its /64, since one host often holds a whole /64.</summary>
