@@ -52,6 +52,9 @@ builder.Services.AddOptions<VerdictsOptions>()
     .PostConfigure(o => o.ResolvePaths(repositoryRoot));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<VerdictsOptions>>().Value.DatabasePath));
+// Counted from the votes once, when the database is prepared (below); the vote writer keeps it from then on.
+builder.Services.AddSingleton(sp => VoteTallies.Load(sp.GetRequiredService<Database>(),
+    DateOnly.FromDateTime(sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime)));
 builder.Services.AddSingleton<ContentImporter>();
 builder.Services.AddSingleton<ContentReloader>();
 builder.Services.AddSingleton<Visitors>();
@@ -93,9 +96,10 @@ if (args is ["send-newsletter", ..])
 
 // JSON answers escape <, > and & as well: inert even if some client ever treats them as HTML.
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
-builder.Services.AddHostedService(sp => sp.GetRequiredService<ContentReloader>());
+// The vote writer starts first: the content's first import may move votes, which it counts again (VoteWriter.RecountMoved).
 builder.Services.AddSingleton<VoteWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<VoteWriter>());
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ContentReloader>());
 builder.Services.AddSingleton<CacheEviction>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CacheEviction>());
 builder.Services.AddVisitorRateLimits(builder.Configuration);
@@ -218,6 +222,7 @@ return 0;
 static void PrepareDatabase(IServiceProvider services)
 {
     Migrations.Apply(services.GetRequiredService<Database>());
+    services.GetRequiredService<VoteTallies>();
     services.GetRequiredService<Visitors>();
     services.GetRequiredService<Subscriptions>();
 }

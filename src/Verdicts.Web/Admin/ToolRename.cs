@@ -1,6 +1,7 @@
 using Dapper;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Admin;
 
@@ -25,7 +26,7 @@ public sealed class ToolRename
     public string? Problem { get; private set; }
     public List<(string Path, string? Before, string? After)> Changes { get; } = [];
 
-    public static ToolRename Plan(ContentFiles files, Database database, string toolPath, string newSlug)
+    public static ToolRename Plan(ContentFiles files, Database database, VoteWriter votes, string toolPath, string newSlug)
     {
         var oldSlug = Path.GetFileNameWithoutExtension(toolPath);
         var plan = new ToolRename(oldSlug, newSlug);
@@ -69,7 +70,7 @@ public sealed class ToolRename
             plan.Changes.Add((comparison.Path, comparison.Sha256, ContentParser.Hash(ContentFiles.Bytes(text))));
         }
 
-        plan.steps.Add(() => MoveVotes(database, oldSlug, newSlug));
+        plan.steps.Add(() => MoveVotes(database, votes, oldSlug, newSlug));
         plan.steps.Add(() => File.Delete(oldFull));
         plan.Changes.Add((toolPath, tool.Sha256, null));
         return plan;
@@ -119,19 +120,21 @@ public sealed class ToolRename
         return string.Join('\n', lines);
     }
 
-    private static void MoveVotes(Database database, string oldSlug, string newSlug)
+    private static void MoveVotes(Database database, VoteWriter votes, string oldSlug, string newSlug)
     {
-        using var connection = database.OpenForWriting();
-        using var transaction = connection.BeginTransaction();
-        // Day totals (and so the tallies summed from them) move with the rows; the triggers only watch inserts,
-        // choice changes and deletes.
-        // Rows already under the new slug can only be left over from a deleted tool of that name; they would collide.
-        connection.Execute("""
-            DELETE FROM votes WHERE tool_slug = @newSlug;
-            DELETE FROM vote_days WHERE tool_slug = @newSlug;
-            UPDATE votes SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
-            UPDATE vote_days SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
-            """, new { oldSlug, newSlug }, transaction);
-        transaction.Commit();
+        using (var connection = database.OpenForWriting())
+        using (var transaction = connection.BeginTransaction())
+        {
+            // Rows already under the new slug can only be left over from a deleted tool of that name; they would collide.
+            connection.Execute("""
+                DELETE FROM votes WHERE tool_slug = @newSlug;
+                DELETE FROM vote_days WHERE tool_slug = @newSlug;
+                UPDATE votes SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
+                UPDATE vote_days SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
+                """, new { oldSlug, newSlug }, transaction);
+            transaction.Commit();
+        }
+        // The tallies are kept in memory by the vote writer: it counts both slugs again, in turn with the votes.
+        votes.RecountAsync([oldSlug, newSlug]).GetAwaiter().GetResult();
     }
 }

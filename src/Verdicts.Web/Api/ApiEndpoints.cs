@@ -1,5 +1,6 @@
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Api;
 
@@ -22,10 +23,10 @@ public static class ApiEndpoints
     public static void MapApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/tools/{slug}", (string slug, Database database, HttpContext context) =>
+        api.MapGet("/tools/{slug}", (string slug, Database database, VoteTallies tallies, HttpContext context) =>
         {
             using var db = database.Read();
-            var tools = ToJson(db, [slug]);
+            var tools = ToJson(db, tallies, [slug]);
             if (tools.Count == 0)
             {
                 var current = db.QueryFirstOrDefault<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
@@ -34,7 +35,7 @@ public static class ApiEndpoints
             CacheTags.TagTools(context, [slug]);
             return Results.Ok(tools[0]);
         });
-        api.MapGet("/comparisons/{slug}", (string slug, Database database, HttpContext context) =>
+        api.MapGet("/comparisons/{slug}", (string slug, Database database, VoteTallies tallies, HttpContext context) =>
         {
             using var db = database.Read();
             var comparison = db.QueryFirstOrDefault<(string Slug, string? Title, string? Question, string Published)>(
@@ -42,7 +43,7 @@ public static class ApiEndpoints
             if (comparison.Slug is null)
                 return NotFound($"No comparison '{slug}'.");
             var slugs = db.Query<string>("SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug });
-            var tools = ToJson(db, slugs);
+            var tools = ToJson(db, tallies, slugs);
             CacheTags.TagTools(context, slugs);
             return Results.Ok(new ComparisonJson(comparison.Slug, comparison.Title ?? string.Join(" vs ", tools.Select(t => t.Name)),
                 comparison.Question ?? Pages.Compare.ComparisonPage.DefaultQuestion, comparison.Published, $"/compare/{comparison.Slug}", tools));
@@ -51,9 +52,9 @@ public static class ApiEndpoints
 
     private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    private static List<ToolJson> ToJson(ReadSession db, IReadOnlyList<string> slugs)
+    private static List<ToolJson> ToJson(ReadSession db, VoteTallies tallies, IReadOnlyList<string> slugs)
     {
-        var cards = ToolCard.Load(db, slugs);
+        var cards = ToolCard.Load(db, tallies, slugs);
         var plans = db.Query<PlanRow>(
             "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug IN (SELECT value FROM json_each(@slugs)) ORDER BY position",
             new { slugs = SlugList.Json(slugs) })

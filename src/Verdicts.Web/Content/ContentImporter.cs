@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Verdicts.Web.Data;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Content;
 
@@ -14,10 +15,23 @@ namespace Verdicts.Web.Content;
 /// Subscribers and other visitor data are never touched, nor are votes, but for one case: votes cast under a slug that
 /// a tool now lists in its <c>aliases</c> (a rename made by hand) move to that tool (<see cref="Writer.AdoptVotesOfAliases"/>).
 /// </summary>
-public sealed class ContentImporter(Database database)
+public sealed class ContentImporter(Database database, VoteTallies tallies)
 {
+    // Fields, not captured parameters, so that a FullImport can reach them.
+    private readonly Database database = database;
+    private readonly VoteTallies tallies = tallies;
+
+    /// <summary>Raised after an import that moved votes commits, with the tools and aliases whose votes moved.</summary>
+    public event Action<IReadOnlyCollection<string>>? VotesMoved;
+
     /// <summary>Starts replacing every content row; nothing changes until <see cref="FullImport.Commit"/>.</summary>
-    public FullImport BeginFullImport(DateTimeOffset now) => new(database, now);
+    public FullImport BeginFullImport(DateTimeOffset now) => new(this, now);
+
+    private void Moved(List<string> tools)
+    {
+        if (tools.Count > 0)
+            VotesMoved?.Invoke(tools);
+    }
 
     /// <param name="sourceOf">The text of a file whose current version is accepted, to keep as its last good version (null if unknown).</param>
     public void Import(ContentSnapshot previous, ContentSnapshot next, IReadOnlyList<ContentError> extraErrors, DateTimeOffset now,
@@ -57,9 +71,10 @@ public sealed class ContentImporter(Database database)
         }
 
         write.Files(previous, next, now, sourceOf);
-        write.AdoptVotesOfAliases();
+        var moved = write.AdoptVotesOfAliases(tallies);
         write.ErrorsAndReload(next, extraErrors, now);
         transaction.Commit();
+        Moved(moved);
     }
 
     /// <summary>
@@ -69,6 +84,7 @@ public sealed class ContentImporter(Database database)
     /// </summary>
     public sealed class FullImport : IDisposable
     {
+        private readonly ContentImporter importer;
         private readonly SqliteConnection connection;
         private readonly SqliteTransaction transaction;
         private readonly Writer write;
@@ -81,8 +97,10 @@ public sealed class ContentImporter(Database database)
         // Set while the connection writes through a rollback journal, until the database is back in WAL mode.
         private bool writesDirectly;
 
-        internal FullImport(Database database, DateTimeOffset now)
+        internal FullImport(ContentImporter importer, DateTimeOffset now)
         {
+            this.importer = importer;
+            var database = importer.database;
             this.now = now;
             at = now.ToString("O", CultureInfo.InvariantCulture);
             connection = database.OpenForWriting();
@@ -150,10 +168,11 @@ public sealed class ContentImporter(Database database)
                 var gone = connection.Query<string>("SELECT path FROM content_files", transaction: transaction).Where(p => !paths.Contains(p)).ToList();
                 connection.Execute("DELETE FROM content_files WHERE path = @p", gone.Select(p => new { p }), transaction);
             }
-            write.AdoptVotesOfAliases();
+            var moved = write.AdoptVotesOfAliases(importer.tallies);
             write.ErrorsAndReload(next, extraErrors, now);
             transaction.Commit();
             BackToWal();
+            importer.Moved(moved);
         }
 
         /// <summary>A tool written in this import: its row, the search row it last used (its verdicts take the rows after
@@ -327,14 +346,14 @@ public sealed class ContentImporter(Database database)
         /// Moves the votes cast under a tool's former slug, named in its <c>aliases</c>, to the tool. A rename in the admin
         /// area moves them itself; one made by hand (the file renamed, the old slug added as an alias) left them under
         /// the old slug, where no page counts them. A visitor who voted under both keeps the later vote: the earlier is
-        /// deleted, and the delete trigger takes it off the day totals, today. The day totals then move with the votes.
-        /// Only aliases with day totals are looked at, found by key, so an import with nothing to move costs a lookup per alias.
+        /// deleted, and counts as withdrawn on the open day once the tallies are counted again. The day totals move
+        /// with the votes. Only aliases the tallies know are looked at, so an import with nothing to move reads nothing.
         /// </summary>
-        public void AdoptVotesOfAliases()
+        /// <returns>The aliases and tools whose votes moved, to be counted again once this import commits.</returns>
+        public List<string> AdoptVotesOfAliases(VoteTallies tallies)
         {
-            var moves = connection.Query<(string Alias, string Tool)>("""
-                SELECT a.alias, a.tool_slug FROM tool_aliases a WHERE EXISTS (SELECT 1 FROM vote_days d WHERE d.tool_slug = a.alias)
-                """, transaction: transaction).ToList();
+            var moves = connection.Query<(string Alias, string Tool)>("SELECT alias, tool_slug FROM tool_aliases", transaction: transaction)
+                .Where(a => tallies.Has(a.Alias)).ToList();
             foreach (var (alias, tool) in moves)
             {
                 connection.Execute("""
@@ -348,6 +367,7 @@ public sealed class ContentImporter(Database database)
                     DELETE FROM vote_days WHERE tool_slug = @alias;
                     """, new { alias, tool }, transaction);
             }
+            return [.. moves.SelectMany(m => new[] { m.Alias, m.Tool }).Distinct(StringComparer.Ordinal)];
         }
 
         /// <summary>The tool's panel figures, counted from the verdicts written for it.</summary>

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Shared;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages;
 
-public sealed class IndexModel(Database database, IOptions<VerdictsOptions> options) : SitePageModel
+public sealed class IndexModel(Database database, VoteTallies tallies, IOptions<VerdictsOptions> options) : SitePageModel
 {
     public sealed record ComparisonCard
     {
@@ -40,7 +41,7 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
         Latest = comparisons.Where(c => !Featured.Contains(c)).Take(6).ToList();
         Categories = db.Query<Category>(
             "SELECT category_slug AS Slug, min(category) AS Name, count(*) AS Tools FROM tools GROUP BY category_slug ORDER BY Name, Slug");
-        FirstTools = ToolCard.FirstOfEachCategory(db, options.Value.HomeToolsPerCategory).ToLookup(t => t.CategorySlug, StringComparer.Ordinal);
+        FirstTools = ToolCard.FirstOfEachCategory(db, tallies, options.Value.HomeToolsPerCategory).ToLookup(t => t.CategorySlug, StringComparer.Ordinal);
         Picker = ComparePicker.Load(db, options.Value.CompareListLimit);
         TagCache(FirstTools.SelectMany(tools => tools).Select(t => t.Slug));
         Meta = new PageMeta("Verdicts: side-by-side verdicts on AI tools for developers",

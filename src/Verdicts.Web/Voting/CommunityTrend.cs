@@ -3,7 +3,10 @@ using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Voting;
 
-/// <summary>A tool's community tally at the end of each of the last days, from the per-day vote changes.</summary>
+/// <summary>
+/// A tool's community tally at the end of each of the last days: the final days' changes from <c>vote_days</c>, and the
+/// open day's from the tallies in memory (see <see cref="VoteTallies"/>), so the last day ends where the tally stands.
+/// </summary>
 public sealed record CommunityTrend(IReadOnlyList<CommunityTrend.Day> Days)
 {
     public const int Length = 30;
@@ -13,10 +16,16 @@ public sealed record CommunityTrend(IReadOnlyList<CommunityTrend.Day> Days)
         public int? Percent => Figures.ShipPercent(Ship, Skip);
     }
 
-    public static CommunityTrend Load(ReadSession db, string slug, DateOnly today)
+    public static CommunityTrend Load(ReadSession db, VoteTallies tallies, string slug, DateOnly today)
     {
         var first = today.AddDays(-(Length - 1)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var rows = db.Query<(string Day, long Ship, long Skip)>("SELECT day, ship, skip FROM vote_days WHERE tool_slug = @slug ORDER BY day", new { slug });
+        // The entry is read first: days before its open day were final when it was made, so the query finds them all.
+        var open = tallies.EntryOf(slug);
+        var rows = db.Query<(string Day, long Ship, long Skip)>(
+            "SELECT day, ship, skip FROM vote_days WHERE tool_slug = @slug AND day < @openDay ORDER BY day",
+            new { slug, openDay = open?.OpenDay ?? tallies.OpenDay });
+        if (open is not null && (open.OpenShip != 0 || open.OpenSkip != 0))
+            rows.Add((open.OpenDay, open.OpenShip, open.OpenSkip));
         long ship = rows.Where(r => string.CompareOrdinal(r.Day, first) < 0).Sum(r => r.Ship);
         long skip = rows.Where(r => string.CompareOrdinal(r.Day, first) < 0).Sum(r => r.Skip);
         var changes = rows.Where(r => string.CompareOrdinal(r.Day, first) >= 0).ToDictionary(r => r.Day, StringComparer.Ordinal);

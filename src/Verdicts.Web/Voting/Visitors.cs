@@ -40,9 +40,11 @@ public sealed class Visitors
     }
 
     /// <summary>The visitor's hashed id, creating and setting the cookie when the visitor has none.</summary>
-    public string Identify(HttpContext context)
+    /// <param name="isNew">The id was made for this request.</param>
+    public string Identify(HttpContext context, out bool isNew)
     {
         var id = ExistingId(context.Request);
+        isNew = id is null;
         if (id is null)
         {
             id = NewId();

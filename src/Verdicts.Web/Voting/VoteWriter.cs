@@ -1,13 +1,10 @@
 using System.Threading.Channels;
+using Dapper;
 using Microsoft.Data.Sqlite;
+using Verdicts.Web.Content;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Voting;
-
-public sealed record Tally(long Ship, long Skip)
-{
-    public int? Percent => Figures.ShipPercent(Ship, Skip);
-}
 
 /// <summary>The database could not take the vote now; nothing was acknowledged.</summary>
 public sealed class VotesUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
@@ -15,20 +12,40 @@ public sealed class VotesUnavailableException(string message, Exception? inner =
 /// <summary>
 /// The single writer of votes. Requests queue their vote and wait; the writer commits whatever has queued
 /// in one transaction and only then completes each request with its tool's new tally, so an acknowledged
-/// vote is always a committed one, and a burst costs one commit instead of hundreds.
+/// vote is always a committed one, and a burst costs one commit instead of hundreds. It alone changes the
+/// <see cref="VoteTallies"/>, after each commit, and writes the days they close to <c>vote_days</c>.
 /// </summary>
-public sealed class VoteWriter(Database database, IHostApplicationLifetime lifetime, ILogger<VoteWriter> logger) : IHostedService
+public sealed class VoteWriter(Database database, VoteTallies tallies, ContentImporter importer, TimeProvider time, IHostApplicationLifetime lifetime,
+    ILogger<VoteWriter> logger)
+    : IHostedService
 {
     private const int MaxBatch = 512;
-    // About a thousand pages of WAL when votes touch many tools (one page of vote_days per tool and a few of votes
-    // per batch), fewer when they touch few.
+    // About a hundred pages of WAL: a vote adds a row at the end of the votes table, so a batch writes a page or two.
     internal const int CheckpointEveryVotes = 500;
     // SQLite's own checkpoint, inside a commit, once the log reaches 2 000 pages (8 MB). It copies only what the ones
     // above have not, and restarts the log, which they cannot do while commits keep coming (see WalCheckpointer).
     private const int AutomaticCheckpointPages = 2000;
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
 
-    private sealed record Pending(string Tool, string Voter, string? Choice, string At, TaskCompletionSource<Tally> Done);
+    /// <summary>A vote waiting to be committed, or (with <see cref="Recount"/>) tools whose tallies must be counted again.</summary>
+    private sealed class Pending : TaskCompletionSource<Tally>
+    {
+        public Pending(string tool, string voter, string? choice, bool newVoter, string at)
+            : base(TaskCreationOptions.RunContinuationsAsynchronously) =>
+            (Tool, Voter, Choice, NewVoter, At) = (tool, voter, choice, newVoter, at);
+
+        public Pending(IReadOnlyCollection<string> recount)
+            : base(TaskCreationOptions.RunContinuationsAsynchronously) =>
+            (Tool, Voter, At, Recount) = ("", "", "", recount);
+
+        public string Tool { get; }
+        public string Voter { get; }
+        public string? Choice { get; }
+        public bool NewVoter { get; }
+        public string At { get; }
+        public IReadOnlyCollection<string>? Recount { get; }
+    }
 
     private readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(20_000)
     {
@@ -39,19 +56,23 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
     private readonly WalCheckpointer checkpointer = new(database, logger);
     private int votesSinceCheckpoint;
 
+    // Tools whose open-day change differs from their vote_days row for the open day. Only the writer's thread uses it.
+    private readonly HashSet<string> unwritten = new(StringComparer.Ordinal);
+
     /// <summary>Raised after each commit with the tools whose tallies changed.</summary>
     public event Action<IReadOnlyCollection<string>>? Committed;
 
     /// <param name="choice">"ship", "skip", or null to withdraw the vote.</param>
-    public async Task<Tally> SubmitAsync(string tool, string voter, string? choice, DateTimeOffset at)
+    /// <param name="newVoter">The visitor's id was made for this request, so no vote of theirs can exist yet.</param>
+    public async Task<Tally> SubmitAsync(string tool, string voter, string? choice, bool newVoter, DateTimeOffset at)
     {
-        var pending = new Pending(tool, voter, choice, at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            new TaskCompletionSource<Tally>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(tool, voter, choice, newVoter,
+            at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
         if (!queue.Writer.TryWrite(pending))
             throw new VotesUnavailableException("too many votes are waiting");
         try
         {
-            return await pending.Done.Task.WaitAsync(WaitLimit);
+            return await pending.Task.WaitAsync(WaitLimit);
         }
         catch (TimeoutException ex)
         {
@@ -60,16 +81,60 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
         }
     }
 
+    /// <summary>
+    /// Counts these tools' tallies again from the votes table, after something other than a vote (an admin's rename
+    /// or withdrawal, an import adopting an alias's votes) changed their votes. Completes once the new tallies are kept.
+    /// </summary>
+    public Task RecountAsync(IReadOnlyCollection<string> tools)
+    {
+        var pending = new Pending(tools);
+        return queue.Writer.TryWrite(pending) ? pending.Task : Task.FromException(new VotesUnavailableException("the vote writer is not running"));
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // Tools whose open-day change was never written, or whose provisional row (written when the site last stopped,
+        // or by the triggers that kept the days before) may no longer match.
+        foreach (var (tool, entry) in tallies.All)
+        {
+            if (entry.OpenShip != 0 || entry.OpenSkip != 0)
+                unwritten.Add(tool);
+        }
+        unwritten.UnionWith(tallies.Provisional);
         // Hosted services are stopped before the server has finished the requests in flight, so the writer keeps
-        // going until the application has stopped; only then is the queue closed and drained.
-        lifetime.ApplicationStopped.Register(() => queue.Writer.TryComplete());
-        _ = Task.Run(WriteAsync, CancellationToken.None);
+        // going until the application has stopped; only then is the queue closed and drained, and the process waits
+        // for the writer to write the open day's changes before it exits.
+        var writing = Task.Run(WriteAsync, CancellationToken.None);
+        lifetime.ApplicationStopped.Register(() =>
+        {
+            queue.Writer.TryComplete();
+            if (!writing.Wait(StopLimit))
+                logger.LogWarning("The vote writer did not finish within {Seconds} s of the site stopping", StopLimit.TotalSeconds);
+        });
+        // Started before the content (Program.cs), so the first import's adopted votes are counted before the site serves.
+        importer.VotesMoved += RecountMoved;
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>After an import moved an alias's votes: waits, on the reload thread, until their tools are counted again.</summary>
+    private void RecountMoved(IReadOnlyCollection<string> tools)
+    {
+        try
+        {
+            if (!RecountAsync(tools).Wait(WaitLimit))
+                logger.LogWarning("Counting the votes moved to {Tools} took longer than {Seconds} s", string.Join(", ", tools), WaitLimit.TotalSeconds);
+        }
+        catch (AggregateException ex) when (ex.InnerException is VotesUnavailableException)
+        {
+            logger.LogWarning("Could not count the votes moved to {Tools} again: {Reason}", string.Join(", ", tools), ex.InnerException.Message);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        importer.VotesMoved -= RecountMoved;
+        return Task.CompletedTask;
+    }
 
     private async Task WriteAsync()
     {
@@ -92,18 +157,19 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
                         database.CloseIdleConnections();
                     }
                     statements ??= new VoteStatements(database.OpenForWriting());
-                    var tallies = statements.Commit(batch);
+                    var changed = Commit(statements, batch);
                     // Evict cached pages before acknowledging, so the page a visitor is sent back to shows the new tally.
-                    Committed?.Invoke(tallies.Keys);
+                    if (changed.Count > 0)
+                        Committed?.Invoke(changed);
                     foreach (var pending in batch)
-                        pending.Done.TrySetResult(tallies[pending.Tool]);
+                        pending.TrySetResult(pending.Recount is null ? tallies.Of(pending.Tool) : Tally.None);
                     failed = false;
                 }
                 catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
                 {
                     logger.LogWarning("Could not commit {Count} votes: {Reason}", batch.Count, ex.Message);
                     foreach (var pending in batch)
-                        pending.Done.TrySetException(new VotesUnavailableException("the database is not taking votes right now", ex));
+                        pending.TrySetException(new VotesUnavailableException("the database is not taking votes right now", ex));
                     statements?.Discard();
                     statements = null;
                     failed = true;
@@ -119,24 +185,127 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
         finally
         {
             checkpointer.Dispose();
+            if (!failed)
+                WriteOpenDayOnStop(ref statements);
             statements?.Dispose();
             while (queue.Reader.TryRead(out var left))
-                left.Done.TrySetException(new VotesUnavailableException("the site is shutting down"));
+                left.TrySetException(new VotesUnavailableException("the site is shutting down"));
         }
     }
 
-    // The writer's connection and its statements, prepared once and reused for every batch: compiling the SQL
-    // (and the triggers it fires) afresh for each batch was measurable work on the vote path.
+    /// <summary>
+    /// Commits the batch; only then are the new tallies kept. A batch on a later day than the open one first writes the
+    /// open day's changes to vote_days, in the same transaction, and the later day becomes the open one.
+    /// </summary>
+    /// <returns>The tools whose tallies changed.</returns>
+    private IReadOnlyCollection<string> Commit(VoteStatements sql, List<Pending> batch)
+    {
+        var openDay = tallies.OpenDay;
+        // A clock set back keeps the open day: vote_days are never written for a day before one already closed.
+        var day = VoteTallies.Day(time.GetUtcNow()) is var today && string.CompareOrdinal(today, openDay) > 0 ? today : openDay;
+        var closesDay = day != openDay || !tallies.OpenDayStored;
+        var changed = new Dictionary<string, VoteTallies.Entry?>(StringComparer.Ordinal);
+
+        using (var transaction = sql.Begin())
+        {
+            if (closesDay)
+            {
+                sql.WriteDays(unwritten, openDay, tallies);
+                sql.SetOpenDay(day);
+            }
+            foreach (var pending in batch)
+            {
+                if (pending.Recount is { } tools)
+                {
+                    foreach (var (tool, entry) in Recount(sql.Connection, transaction, tools, day))
+                        changed[tool] = entry;
+                    continue;
+                }
+                var (ship, skip) = sql.Vote(pending);
+                if (ship == 0 && skip == 0)
+                    continue;
+                var before = changed.TryGetValue(pending.Tool, out var pendingEntry) ? pendingEntry : tallies.EntryOf(pending.Tool);
+                changed[pending.Tool] = (before ?? new VoteTallies.Entry(0, 0, day, 0, 0)).Plus(ship, skip, day);
+            }
+            transaction.Commit();
+        }
+
+        if (closesDay)
+        {
+            unwritten.Clear();
+            tallies.OpenDay = day;
+            tallies.OpenDayStored = true;
+        }
+        foreach (var (tool, entry) in changed)
+        {
+            if (entry is null)
+                tallies.Remove(tool);
+            else
+                tallies.Set(tool, entry);
+            unwritten.Add(tool);
+        }
+        return changed.Keys;
+    }
+
+    /// <summary>The tools' entries counted afresh: votes now, final days before <paramref name="day"/>; null for a tool with neither.</summary>
+    private static IEnumerable<(string Tool, VoteTallies.Entry? Entry)> Recount(SqliteConnection connection, SqliteTransaction transaction,
+        IReadOnlyCollection<string> tools, string day)
+    {
+        var votes = VoteTallies.Count(connection, transaction, tools).ToDictionary(c => c.Tool, StringComparer.Ordinal);
+        var final = connection.Query<(string Tool, long Ship, long Skip)>("""
+            SELECT tool_slug, sum(ship), sum(skip) FROM vote_days
+            WHERE tool_slug IN (SELECT value FROM json_each(@tools)) AND day < @day GROUP BY tool_slug
+            """, new { tools = SlugList.Json(tools), day }, transaction).ToDictionary(c => c.Tool, StringComparer.Ordinal);
+        foreach (var tool in tools.Distinct(StringComparer.Ordinal))
+        {
+            if (!votes.TryGetValue(tool, out var now) && !final.ContainsKey(tool))
+            {
+                yield return (tool, null);
+                continue;
+            }
+            var before = final.GetValueOrDefault(tool);
+            yield return (tool, new VoteTallies.Entry(now.Ship, now.Skip, day, now.Ship - before.Ship, now.Skip - before.Skip));
+        }
+    }
+
+    /// <summary>On the way out, the open day's changes are written as provisional rows, so the file alone is complete.</summary>
+    private void WriteOpenDayOnStop(ref VoteStatements? sql)
+    {
+        if (unwritten.Count == 0 && tallies.OpenDayStored)
+            return;
+        try
+        {
+            sql ??= new VoteStatements(database.OpenForWriting());
+            using var transaction = sql.Begin();
+            sql.WriteDays(unwritten, tallies.OpenDay, tallies);
+            sql.SetOpenDay(tallies.OpenDay);
+            transaction.Commit();
+            unwritten.Clear();
+        }
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
+        {
+            // Nothing is lost: the next start counts the open day's changes again from the votes.
+            logger.LogWarning("Could not write the open day's vote changes on stopping: {Reason}", ex.Message);
+        }
+    }
+
+    // The writer's connection and its statements, prepared once and reused for every batch: compiling the SQL afresh
+    // for each batch was measurable work on the vote path.
     private sealed class VoteStatements : IDisposable
     {
-        private readonly SqliteConnection connection;
-        private readonly SqliteCommand upsert;
-        private readonly SqliteCommand clear;
-        private readonly SqliteCommand readTally;
+        private readonly SqliteCommand insert;
+        private readonly SqliteCommand readChoice;
+        private readonly SqliteCommand update;
+        private readonly SqliteCommand delete;
+        private readonly SqliteCommand writeDay;
+        private readonly SqliteCommand clearDay;
+        private readonly SqliteCommand setOpenDay;
+        private readonly List<SqliteCommand> all = [];
+        private SqliteTransaction? transaction;
 
         public VoteStatements(SqliteConnection connection)
         {
-            this.connection = connection;
+            Connection = connection;
             try
             {
                 // Per connection; the writer keeps this one until the site stops or it fails (and is dropped from the pool).
@@ -145,13 +314,23 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
                     pragma.CommandText = $"PRAGMA wal_autocheckpoint = {AutomaticCheckpointPages};";
                     pragma.ExecuteNonQuery();
                 }
-                upsert = Prepare("""
-                    INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES ($tool, $voter, $choice, $at)
-                    ON CONFLICT (voter, tool_slug) DO UPDATE SET choice = excluded.choice, voted_at = excluded.voted_at
-                    WHERE votes.choice <> excluded.choice
-                    """, "$tool", "$voter", "$choice", "$at");
-                clear = Prepare("DELETE FROM votes WHERE voter = $voter AND tool_slug = $tool", "$tool", "$voter");
-                readTally = Prepare("SELECT coalesce(sum(ship), 0), coalesce(sum(skip), 0) FROM vote_days WHERE tool_slug = $tool", "$tool");
+                insert = Prepare("""
+                    INSERT INTO votes (voter, tool_slug, choice, voted_at) VALUES ($voter, $tool, $choice, $at)
+                    ON CONFLICT (voter, tool_slug) DO NOTHING
+                    """, "$voter", "$tool", "$choice", "$at");
+                readChoice = Prepare("SELECT choice FROM votes WHERE voter = $voter AND tool_slug = $tool", "$voter", "$tool");
+                update = Prepare("UPDATE votes SET choice = $choice, voted_at = $at WHERE voter = $voter AND tool_slug = $tool",
+                    "$voter", "$tool", "$choice", "$at");
+                delete = Prepare("DELETE FROM votes WHERE voter = $voter AND tool_slug = $tool", "$voter", "$tool");
+                // A day's row holds its net change; written whole, so writing it again (after a restart) is harmless.
+                writeDay = Prepare("""
+                    INSERT INTO vote_days (tool_slug, day, ship, skip) VALUES ($tool, $day, $ship, $skip)
+                    ON CONFLICT (tool_slug, day) DO UPDATE SET ship = excluded.ship, skip = excluded.skip
+                    """, "$tool", "$day", "$ship", "$skip");
+                clearDay = Prepare("DELETE FROM vote_days WHERE tool_slug = $tool AND day = $day", "$tool", "$day");
+                setOpenDay = Prepare("""
+                    INSERT INTO vote_days_open (only, day) VALUES (1, $day) ON CONFLICT (only) DO UPDATE SET day = excluded.day
+                    """, "$day");
             }
             catch
             {
@@ -161,65 +340,82 @@ public sealed class VoteWriter(Database database, IHostApplicationLifetime lifet
             }
         }
 
+        public SqliteConnection Connection { get; }
+
         private SqliteCommand Prepare(string sql, params string[] parameters)
         {
-            var command = connection.CreateCommand();
+            var command = Connection.CreateCommand();
             command.CommandText = sql;
             foreach (var name in parameters)
-                command.Parameters.Add(name, SqliteType.Text);
+                command.Parameters.Add(name, name is "$ship" or "$skip" ? SqliteType.Integer : SqliteType.Text);
             command.Prepare();
+            all.Add(command);
             return command;
         }
 
-        public Dictionary<string, Tally> Commit(List<Pending> batch)
+        public SqliteTransaction Begin()
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
-            upsert.Transaction = clear.Transaction = readTally.Transaction = transaction;
-            foreach (var pending in batch)
-            {
-                if (pending.Choice is null)
-                {
-                    clear.Parameters[0].Value = pending.Tool;
-                    clear.Parameters[1].Value = pending.Voter;
-                    clear.ExecuteNonQuery();
-                }
-                else
-                {
-                    upsert.Parameters[0].Value = pending.Tool;
-                    upsert.Parameters[1].Value = pending.Voter;
-                    upsert.Parameters[2].Value = pending.Choice;
-                    upsert.Parameters[3].Value = pending.At;
-                    upsert.ExecuteNonQuery();
-                }
-            }
-
-            var tallies = new Dictionary<string, Tally>(batch.Count, StringComparer.Ordinal);
-            foreach (var pending in batch)
-            {
-                if (tallies.ContainsKey(pending.Tool))
-                    continue;
-                readTally.Parameters[0].Value = pending.Tool;
-                using var reader = readTally.ExecuteReader();
-                reader.Read();
-                tallies[pending.Tool] = new Tally(reader.GetInt64(0), reader.GetInt64(1));
-            }
-            transaction.Commit();
-            return tallies;
+            transaction = Connection.BeginTransaction(deferred: false);
+            foreach (var command in all)
+                command.Transaction = transaction;
+            return transaction;
         }
+
+        /// <summary>Records the vote, or its withdrawal; returns the change to the tool's ship and skip counts.</summary>
+        public (long Ship, long Skip) Vote(Pending vote)
+        {
+            if (vote.NewVoter && vote.Choice is not null && Run(insert, vote.Voter, vote.Tool, vote.Choice, vote.At) == 1)
+                return Change(null, vote.Choice);
+            readChoice.Parameters[0].Value = vote.Voter;
+            readChoice.Parameters[1].Value = vote.Tool;
+            var before = readChoice.ExecuteScalar() as string;
+            if (before == vote.Choice)
+                return (0, 0);
+            if (vote.Choice is null)
+                Run(delete, vote.Voter, vote.Tool);
+            else if (before is null)
+                Run(insert, vote.Voter, vote.Tool, vote.Choice, vote.At);
+            else
+                Run(update, vote.Voter, vote.Tool, vote.Choice, vote.At);
+            return Change(before, vote.Choice);
+        }
+
+        private static (long, long) Change(string? before, string? after) =>
+            ((after == "ship" ? 1 : 0) - (before == "ship" ? 1 : 0), (after == "skip" ? 1 : 0) - (before == "skip" ? 1 : 0));
+
+        private static int Run(SqliteCommand command, params object[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+                command.Parameters[i].Value = values[i];
+            return command.ExecuteNonQuery();
+        }
+
+        /// <summary>Brings the given tools' rows for <paramref name="day"/> to their open-day change; a tool with none has no row.</summary>
+        public void WriteDays(IEnumerable<string> tools, string day, VoteTallies tallies)
+        {
+            foreach (var tool in tools)
+            {
+                if (tallies.EntryOf(tool) is { } entry && (entry.OpenShip != 0 || entry.OpenSkip != 0))
+                    Run(writeDay, tool, day, entry.OpenShip, entry.OpenSkip);
+                else
+                    Run(clearDay, tool, day);
+            }
+        }
+
+        public void SetOpenDay(string day) => Run(setOpenDay, day);
 
         // After a failure: out of the pool too, so a handle opened read-only (or on a full disk) is not reused once the fault clears.
         public void Discard()
         {
-            SqliteConnection.ClearPool(connection);
+            SqliteConnection.ClearPool(Connection);
             Dispose();
         }
 
         public void Dispose()
         {
-            upsert.Dispose();
-            clear.Dispose();
-            readTally.Dispose();
-            connection.Dispose();
+            foreach (var command in all)
+                command.Dispose();
+            Connection.Dispose();
         }
     }
 }

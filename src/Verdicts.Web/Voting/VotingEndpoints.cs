@@ -97,7 +97,8 @@ public static class VotingEndpoints
         Tally tally;
         try
         {
-            tally = await writer.SubmitAsync(slug, visitors.Identify(context), choice == "clear" ? null : choice, time.GetUtcNow());
+            var voter = visitors.Identify(context, out var newVoter);
+            tally = await writer.SubmitAsync(slug, voter, choice == "clear" ? null : choice, newVoter, time.GetUtcNow());
         }
         catch (VotesUnavailableException)
         {

@@ -1,6 +1,7 @@
 using Dapper;
 using Verdicts.Tests.Infrastructure;
 using Verdicts.Web.Data;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Tests.Data;
 
@@ -27,7 +28,7 @@ public sealed class MigrationsTests
     }
 
     [Fact]
-    public void Keying_votes_by_visitor_keeps_every_vote_tally_and_day()
+    public void Keying_votes_by_visitor_and_counting_tallies_in_memory_keeps_every_vote_tally_and_day()
     {
         using var content = TestContent.Sample();
         var database = BeforeVisitorOrder(content);
@@ -48,29 +49,36 @@ public sealed class MigrationsTests
 
         using var migrated = database.Open();
         Assert.Equal(votes, migrated.Query<(string, string, string, string)>("SELECT tool_slug, voter, choice, voted_at FROM votes ORDER BY 1, 2"));
-        Assert.Equal(tallies, migrated.Query<(string, long, long)>("SELECT tool_slug, ship, skip FROM vote_tallies ORDER BY 1"));
         Assert.Equal(days, migrated.Query<(string, string, long, long)>("SELECT tool_slug, day, ship, skip FROM vote_days ORDER BY 1, 2"));
         Assert.Equal("ok", migrated.QuerySingle<string>("PRAGMA integrity_check"));
+        var counted = VoteTallies.Load(database, DateOnly.FromDateTime(DateTime.UtcNow));
+        Assert.Equal(tallies, tallies.Select(t => (t.Item1, counted.Of(t.Item1).Ship, counted.Of(t.Item1).Skip)));
     }
 
     [Fact]
-    public void After_the_change_the_tallies_follow_new_changed_and_withdrawn_votes()
+    public void After_the_change_no_trigger_is_left_and_the_tallies_are_counted_from_the_votes_at_start()
     {
         using var content = TestContent.Sample();
         var database = BeforeVisitorOrder(content);
         Migrations.Apply(database);
 
         using var connection = database.OpenForWriting();
+        Assert.Empty(connection.Query<string>("SELECT name FROM sqlite_schema WHERE type IN ('trigger', 'view')"));
+        var daysBefore = connection.Query<(string, string, long, long)>("SELECT tool_slug, day, ship, skip FROM vote_days ORDER BY 1, 2").ToList();
         connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES ('gamma', 'v9', 'skip', '2026-11-05T10:00:00.000Z')");
         connection.Execute("UPDATE votes SET choice = 'skip', voted_at = '2026-11-05T11:00:00.000Z' WHERE tool_slug = 'alpha' AND voter = 'v1'");
         connection.Execute("DELETE FROM votes WHERE tool_slug = 'beta' AND voter = 'v4'");
+        Assert.Equal(daysBefore, connection.Query<(string, string, long, long)>("SELECT tool_slug, day, ship, skip FROM vote_days ORDER BY 1, 2"));
 
-        var counted = connection.Query<(string, long, long)>(
-            "SELECT tool_slug, sum(choice = 'ship'), sum(choice = 'skip') FROM votes GROUP BY tool_slug ORDER BY 1");
+        var counted = connection.Query<(string Tool, long Ship, long Skip)>(
+            "SELECT tool_slug, sum(choice = 'ship'), sum(choice = 'skip') FROM votes GROUP BY tool_slug ORDER BY 1").ToList();
         Assert.Equal([("alpha", 1L, 1L), ("beta", 0L, 1L), ("gamma", 0L, 1L)], counted);
-        Assert.Equal(counted, connection.Query<(string, long, long)>("SELECT tool_slug, ship, skip FROM vote_tallies ORDER BY 1"));
-        // The change is kept on the day it was made: before it, alpha stood at v1 and v3 shipping, v2 skipping.
-        Assert.Equal((2L, 1L), connection.QuerySingle<(long, long)>(
-            "SELECT sum(ship), sum(skip) FROM vote_days WHERE tool_slug = 'alpha' AND day < '2026-11-05'"));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var tallies = VoteTallies.Load(database, today);
+        Assert.Equal(counted.Select(c => new Tally(c.Ship, c.Skip)), counted.Select(c => tallies.Of(c.Tool)));
+        // The triggers' days before today stay final; what changed since is today's, the open day's: alpha stood at
+        // v1 and v3 shipping and v2 skipping (withdrawn today, by the old delete trigger, which dated it by the clock).
+        var alpha = tallies.EntryOf("alpha")!;
+        Assert.Equal((VoteTallies.Day(today), 1L - 2L, 1L - 1L), (alpha.OpenDay, alpha.OpenShip, alpha.OpenSkip));
     }
 }

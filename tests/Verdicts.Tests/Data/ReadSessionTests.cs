@@ -1,6 +1,7 @@
 using Dapper;
 using Verdicts.Tests.Infrastructure;
 using Verdicts.Web.Data;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Tests.Data;
 
@@ -44,7 +45,7 @@ public sealed class ReadSessionTests
         using var database = WithTools(content, "alpha", "beta");
         using var db = database.Read();
 
-        var cards = ToolCard.Load(db, ["beta", "nope", "alpha"]);
+        var cards = ToolCard.Load(db, VoteTallies.Load(database, DateOnly.FromDateTime(DateTime.UtcNow)), ["beta", "nope", "alpha"]);
         Assert.Equal(["beta", "alpha"], cards.Select(c => c.Slug));
         Assert.Equal(("alpha", "Runtimes"), db.QueryFirstOrDefault<(string, string)>("SELECT slug, category FROM tools WHERE slug = @slug", new { slug = "alpha" }));
         Assert.Null(db.QueryFirstOrDefault<string>("SELECT slug FROM tools WHERE slug = @slug", new { slug = "nope" }));

@@ -54,13 +54,16 @@ public static class Html
 
     public static string Text(this IElement? element) => (element?.TextContent ?? "").Trim();
 
-    /// <summary>Writes votes straight into the database, as if visitors had cast them.</summary>
+    /// <summary>Writes votes straight into the database, as if visitors had cast them, and has the site count them.</summary>
     public static void CastVotes(this VerdictsApp app, string tool, int ship, int skip)
     {
-        using var connection = app.Database.Open();
-        var rows = Enumerable.Range(0, ship).Select(i => "ship").Concat(Enumerable.Range(0, skip).Select(i => "skip"))
-            .Select(choice => new { tool, voter = Guid.NewGuid().ToString("N"), choice, at = DateTime.UtcNow.ToString("O") });
-        connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES (@tool, @voter, @choice, @at)", rows);
+        using (var connection = app.Database.Open())
+        {
+            var rows = Enumerable.Range(0, ship).Select(i => "ship").Concat(Enumerable.Range(0, skip).Select(i => "skip"))
+                .Select(choice => new { tool, voter = Guid.NewGuid().ToString("N"), choice, at = DateTime.UtcNow.ToString("O") });
+            connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES (@tool, @voter, @choice, @at)", rows);
+        }
+        app.Recount(tool).GetAwaiter().GetResult();
     }
 
     /// <summary>The expected percentage, computed here rather than by the site's own code.</summary>

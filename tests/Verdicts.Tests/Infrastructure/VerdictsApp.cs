@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Tests.Infrastructure;
 
@@ -18,7 +19,18 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
 
     public Database Database => Services.GetRequiredService<Database>();
 
+    /// <summary>The site's clock, in place of the system's, when set.</summary>
+    public TimeProvider? Clock { get; init; }
+
     public ContentReloader Reloader => Services.GetRequiredService<ContentReloader>();
+
+    public VoteTallies Tallies => Services.GetRequiredService<VoteTallies>();
+
+    /// <summary>
+    /// Has the vote writer count these tools' votes again, as it does after an admin or an import changes them: for votes
+    /// a test wrote straight into the database. They count on the open day.
+    /// </summary>
+    public Task Recount(params string[] tools) => Services.GetRequiredService<VoteWriter>().RecountAsync(tools);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -30,7 +42,12 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
         builder.UseSetting("Verdicts:MailPickupPath", MailFolder);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, TestClientAddress>();
+            if (Clock is not null)
+                services.AddSingleton(Clock);
+        });
     }
 
     public string MailFolder => Path.Combine(Content.Scratch, "mail");

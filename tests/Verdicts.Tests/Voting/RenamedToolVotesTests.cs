@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using Verdicts.Tests.Infrastructure;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Tests.Voting;
 
@@ -11,11 +12,14 @@ public sealed class RenamedToolVotesTests
 
     private static readonly DateTime Day = DateTime.UtcNow.Date.AddDays(-3);
 
-    private static void Insert(VerdictsApp app, IEnumerable<CastVote> votes)
+    private static async Task Insert(VerdictsApp app, IReadOnlyList<CastVote> votes)
     {
-        using var connection = app.Database.Open();
-        connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES (@Tool, @Voter, @Choice, @At)",
-            votes.Select(v => new { v.Tool, v.Voter, v.Choice, At = v.At.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) }));
+        using (var connection = app.Database.Open())
+        {
+            connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES (@Tool, @Voter, @Choice, @At)",
+                votes.Select(v => new { v.Tool, v.Voter, v.Choice, At = v.At.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) }));
+        }
+        await app.Recount([.. votes.Select(v => v.Tool).Distinct()]);
     }
 
     private static List<(string Voter, string Choice)> VotesOn(VerdictsApp app, string tool)
@@ -36,8 +40,7 @@ public sealed class RenamedToolVotesTests
     private static async Task AssertShownWithVotes(VerdictsApp app, string tool, List<(string Voter, string Choice)> kept)
     {
         var ship = kept.Count(v => v.Choice == "ship");
-        using (var connection = app.Database.Open())
-            Assert.Equal((ship, kept.Count - ship), connection.QuerySingle<(int, int)>("SELECT ship, skip FROM vote_tallies WHERE tool_slug = @tool", new { tool }));
+        Assert.Equal(new Tally(ship, kept.Count - ship), app.Tallies.Of(tool));
         var page = await app.CreateClient().GetPage($"/tools/{tool}");
         Assert.Equal(kept.Count.ToString(CultureInfo.InvariantCulture), page.Metric("community-votes", tool));
         Assert.Equal(Html.Percent(ship, kept.Count), page.Metric("community-ship", tool));
@@ -55,7 +58,7 @@ public sealed class RenamedToolVotesTests
             new("v3", "alpha", "ship", Day.AddHours(3)),
             new("v4", "beta", "ship", Day.AddHours(4)),
         ];
-        Insert(app, cast);
+        await Insert(app, cast);
         var betaBefore = VotesOn(app, "beta");
 
         // The file is renamed first, without the alias, and the new slug gathers votes of its own...
@@ -69,7 +72,7 @@ public sealed class RenamedToolVotesTests
             new("v5", "alpha-one", "ship", Day.AddDays(1)),
             new("v2", "alpha-one", "skip", Day.AddHours(2)),
         ];
-        Insert(app, later);
+        await Insert(app, later);
         cast.AddRange(later);
 
         // ...then the old slug is named as an alias.
@@ -94,7 +97,7 @@ public sealed class RenamedToolVotesTests
         List<CastVote> cast = [new("v1", "alpha", "ship", Day), new("v2", "alpha", "skip", Day.AddHours(1)), new("v3", "alpha", "ship", Day.AddHours(2))];
         await using (var before = new VerdictsApp(content))
         {
-            Insert(before, cast);
+            await Insert(before, cast);
             Assert.Equal(3, VotesOn(before, "alpha").Count);
         }
 

@@ -18,7 +18,7 @@ public sealed class VisitorsTests
     private static (string Voter, string Cookie) NewVisitor(Visitors visitors)
     {
         var context = new DefaultHttpContext();
-        var voter = visitors.Identify(context);
+        var voter = visitors.Identify(context, out _);
         return (voter, context.Response.Headers.SetCookie.ToString().Split(';')[0]);
     }
 
@@ -49,7 +49,7 @@ public sealed class VisitorsTests
 
         var back = new DefaultHttpContext();
         back.Request.Headers.Cookie = cookie;
-        Assert.Equal(voter, visitors.Identify(back));
+        Assert.Equal(voter, visitors.Identify(back, out _));
         Assert.Equal(voter, visitors.Known(back.Request));
         Assert.False(back.Response.Headers.ContainsKey("Set-Cookie"));
     }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Verdicts.Tests.Infrastructure;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Tests.Voting;
 
@@ -63,8 +64,7 @@ public sealed class VotingEndpointsTests
         Assert.Equal(HttpStatusCode.SeeOther, cleared.StatusCode);
         Assert.Equal("/tools/beta?voted=beta:clear", Uri.UnescapeDataString(cleared.Headers.Location!.OriginalString));
         Assert.Empty(Rows(app));
-        using var connection = app.Database.Open();
-        Assert.Equal((0L, 0L), connection.QuerySingle<(long, long)>("SELECT ship, skip FROM vote_tallies WHERE tool_slug = 'beta'"));
+        Assert.Equal(new Tally(0, 0), app.Tallies.Of("beta"));
     }
 
     [Fact]
@@ -304,8 +304,7 @@ public sealed class VotingEndpointsTests
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.SeeOther, r.StatusCode));
         Assert.Equal([("alpha", "skip")], Rows(app));
-        using var connection = app.Database.Open();
-        Assert.Equal((0L, 1L), connection.QuerySingle<(long, long)>("SELECT ship, skip FROM vote_tallies WHERE tool_slug = 'alpha'"));
+        Assert.Equal(new Tally(0, 1), app.Tallies.Of("alpha"));
     }
 
     [Fact]
@@ -358,29 +357,5 @@ public sealed class VotingEndpointsTests
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         Assert.Equal("{\"beta\":\"skip\"}", await response.Content.ReadAsStringAsync());
         Assert.Equal("{}", await app.NoRedirects().GetStringAsync(new Uri("/votes/mine?tools=beta", UriKind.Relative)));
-    }
-
-    [Fact]
-    public async Task The_tool_page_charts_the_community_share_over_the_last_thirty_days()
-    {
-        using var content = TestContent.Sample();
-        await using var app = new VerdictsApp(content);
-        var today = DateTime.UtcNow.Date;
-        using (var connection = app.Database.Open())
-        {
-            void Vote(string voter, string choice, int daysAgo) => connection.Execute(
-                "INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES ('alpha', @voter, @choice, @at)",
-                new { voter, choice, at = today.AddDays(-daysAgo).AddHours(12).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) });
-            Vote("a", "ship", 40);
-            Vote("b", "skip", 10);
-            Vote("c", "ship", 3);
-            Vote("d", "skip", 3);
-        }
-        var page = await app.CreateClient().GetPage("/tools/alpha");
-
-        // Expected, day by day over the window: 1 of 1 until 10 days ago, then 1 of 2, then 2 of 4 from 3 days ago.
-        var expected = Enumerable.Range(0, 30).Select(i => 29 - i).Select(daysAgo => daysAgo > 10 ? Html.Percent(1, 1) : daysAgo > 3 ? Html.Percent(1, 2) : Html.Percent(2, 4));
-        Assert.Equal(string.Join(",", expected), page.QuerySelector("[data-metric='community-trend']")?.GetAttribute("data-value"));
-        Assert.Equal(30, page.QuerySelector(".chart-line")!.GetAttribute("points")!.Split(' ').Length);
     }
 }

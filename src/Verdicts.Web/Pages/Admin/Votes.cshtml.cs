@@ -6,11 +6,12 @@ using Microsoft.Extensions.Options;
 using Verdicts.Web.Admin;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Shared;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages.Admin;
 
 /// <summary>Community votes: tallies, votes per day, where the community and the panel part ways, and withdrawing a vote flood.</summary>
-public sealed class VotesModel(Database database, AuditLog audit, CacheEviction eviction, TimeProvider time, IOptions<VerdictsOptions> options)
+public sealed class VotesModel(Database database, VoteTallies tallies, VoteWriter votes, AuditLog audit, TimeProvider time, IOptions<VerdictsOptions> options)
     : SitePageModel
 {
     private const string Path = "/admin/votes";
@@ -172,14 +173,15 @@ public sealed class VotesModel(Database database, AuditLog audit, CacheEviction 
         int deleted;
         using (var connection = database.OpenForWriting())
         {
-            // The delete trigger takes each vote off vote_days (and so off the tallies), in the same statement.
             deleted = await connection.ExecuteAsync(
                 "DELETE FROM votes WHERE tool_slug = @tool AND voted_at >= @from AND voted_at < @toExclusive",
                 new { tool = request.Tool, from = request.Window.FromBound, toExclusive = request.Window.ToBound });
         }
         audit.Record(User.Identity!.Name!, "withdraw-votes", "votes/" + request.Tool,
             detail: $"{Figures.Count(deleted, "vote", "votes")} from {request.Window.FromBound}Z to {request.Window.ToBound}Z (end excluded)");
-        eviction.ToolsChanged([request.Tool]);
+        // The writer counts the tool again, which takes the withdrawn votes off its tally (on the open day) and drops
+        // its cached pages.
+        await votes.RecountAsync([request.Tool]);
         return RedirectToPage("/Admin/Votes", new { withdrawn = deleted, tool = request.Tool });
     }
 
@@ -210,16 +212,21 @@ public sealed class VotesModel(Database database, AuditLog audit, CacheEviction 
         return Page();
     }
 
+    private ToolTally WithCommunity(ToolTally tool)
+    {
+        var community = tallies.Of(tool.Slug);
+        return tool with { Ship = community.Ship, Skip = community.Skip };
+    }
+
     private async Task LoadAsync(int pageNumber = 1)
     {
         DoNotCache();
         Meta = new PageMeta("Votes · Verdicts admin", "Community votes.", Path) { NoIndex = true };
         using var connection = database.Open();
         Tallies = (await connection.QueryAsync<ToolTally>("""
-            SELECT t.slug, t.name, coalesce(v.ship, 0) AS Ship, coalesce(v.skip, 0) AS Skip, t.panel_ship AS PanelShip, t.panel_skip AS PanelSkip
-            FROM tools t LEFT JOIN vote_tallies v ON v.tool_slug = t.slug
-            ORDER BY t.name COLLATE NOCASE, t.slug
-            """)).ToList();
+            SELECT t.slug, t.name, t.panel_ship AS PanelShip, t.panel_skip AS PanelSkip
+            FROM tools t ORDER BY t.name COLLATE NOCASE, t.slug
+            """)).Select(WithCommunity).ToList();
         Paging = new Paging(pageNumber, options.Value.ListPageSize, Tallies.Count, Path);
         Disagreements = Tallies.Where(t => t.Gap is not null)
             .OrderByDescending(t => t.Gap).ThenBy(t => t.Name, StringComparer.OrdinalIgnoreCase)

@@ -2,10 +2,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Shared;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages.Categories;
 
-public sealed class ShowModel(Database database, IOptions<VerdictsOptions> options) : SitePageModel
+public sealed class ShowModel(Database database, VoteTallies tallies, IOptions<VerdictsOptions> options) : SitePageModel
 {
     public IReadOnlyList<ToolCard> Tools { get; private set; } = [];
     public string Category { get; private set; } = "";
@@ -24,7 +25,7 @@ public sealed class ShowModel(Database database, IOptions<VerdictsOptions> optio
         if (!Paging.Exists)
             return NotFound();
         Category = category.Name;
-        Tools = ToolCard.InCategory(db, slug, Paging.Offset, Paging.Size);
+        Tools = ToolCard.InCategory(db, tallies, slug, Paging.Offset, Paging.Size);
         Meta = new PageMeta($"{Category}{(number > 1 ? $", page {number}" : "")}: AI tools compared · Verdicts",
             $"{category.Tools} {Category} tools with panel verdicts, community votes and entry prices.", Paging.Link(number));
         TagCache(Tools.Select(t => t.Slug));

@@ -3,6 +3,7 @@ using Verdicts.Web.Content;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Shared;
 using Verdicts.Web.Slices;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages.Compare;
 
@@ -74,15 +75,16 @@ public sealed class ComparisonPage
     }
 
     private readonly HttpContext context;
+    private readonly VoteTallies tallies;
 
-    private ComparisonPage(HttpContext context) => this.context = context;
+    private ComparisonPage(HttpContext context, VoteTallies tallies) => (this.context, this.tallies) = (context, tallies);
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapMethods("/compare/{slug}", [HttpMethods.Get, HttpMethods.Head], (string slug, HttpContext context, Database database) =>
+        app.MapMethods("/compare/{slug}", [HttpMethods.Get, HttpMethods.Head], (string slug, HttpContext context, Database database, VoteTallies tallies) =>
         {
             using var db = database.Read();
             db.BeginSnapshot();
-            return new ComparisonPage(context).Load(db, slug);
+            return new ComparisonPage(context, tallies).Load(db, slug);
         });
 
     public PageMeta Meta { get; private set; } = null!;
@@ -138,7 +140,7 @@ public sealed class ComparisonPage
             slugs = resolved;
         }
 
-        Tools = ToolCard.Load(db, slugs);
+        Tools = ToolCard.Load(db, tallies, slugs);
         if (Tools.Count < 2)
             return Results.NotFound();
         Plans = db.Query<PlanRow>(

@@ -6,7 +6,7 @@ using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages.Tools;
 
-public sealed class ShowModel(Database database, TimeProvider time) : SitePageModel
+public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvider time) : SitePageModel
 {
     public sealed record AlternativeRow
     {
@@ -27,14 +27,14 @@ public sealed class ShowModel(Database database, TimeProvider time) : SitePageMo
     public IActionResult OnGet(string slug)
     {
         using var db = database.Read();
-        if (ToolCard.Load(db, [slug]).FirstOrDefault() is not { } tool)
+        if (ToolCard.Load(db, tallies, [slug]).FirstOrDefault() is not { } tool)
         {
             var current = db.QueryFirstOrDefault<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
             return current is null ? NotFound() : RedirectPermanent($"/tools/{current}");
         }
         Tool = tool;
         Tags = JsonSerializer.Deserialize<List<string>>(tool.Tags) ?? [];
-        Trend = CommunityTrend.Load(db, slug, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        Trend = CommunityTrend.Load(db, tallies, slug, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         Verdicts = Compare.ComparisonPage.VerdictRow.Load(db, [slug]);
         Plans = db.Query<Compare.ComparisonPage.PlanRow>(
             "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug = @slug ORDER BY position", new { slug });

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Dapper;
 using Verdicts.Tests.Infrastructure;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Tests.Pages.Admin;
 
@@ -13,9 +14,12 @@ public sealed class VotesTests
 
     private static void Vote(VerdictsApp app, string tool, string choice, DateTime at)
     {
-        using var connection = app.Database.Open();
-        connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES (@tool, @voter, @choice, @at)",
-            new { tool, voter = Guid.NewGuid().ToString("N"), choice, at = at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) });
+        using (var connection = app.Database.Open())
+        {
+            connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES (@tool, @voter, @choice, @at)",
+                new { tool, voter = Guid.NewGuid().ToString("N"), choice, at = at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) });
+        }
+        app.Recount(tool).GetAwaiter().GetResult();
     }
 
     private static List<(string Tool, string Choice, string At)> Rows(VerdictsApp app)
@@ -294,13 +298,13 @@ public sealed class VotesTests
         Assert.Equal(before.Except(inRange), Rows(app));
         using (var connection = app.Database.Open())
         {
-            var tallies = connection.Query<(string, long, long)>("SELECT tool_slug, ship, skip FROM vote_tallies ORDER BY tool_slug").ToList();
-            var counted = connection.Query<(string, long, long)>("""
-                SELECT t.tool_slug, (SELECT count(*) FROM votes v WHERE v.tool_slug = t.tool_slug AND v.choice = 'ship'),
-                       (SELECT count(*) FROM votes v WHERE v.tool_slug = t.tool_slug AND v.choice = 'skip')
-                FROM vote_tallies t ORDER BY t.tool_slug
-                """).ToList();
-            Assert.Equal(counted, tallies);
+            // The writer counted the tool again: its tally (and every other) agrees with the rows left.
+            var counted = connection.Query<(string Tool, long Ship, long Skip)>(
+                "SELECT tool_slug, sum(choice = 'ship'), sum(choice = 'skip') FROM votes GROUP BY tool_slug ORDER BY tool_slug").ToList();
+            Assert.NotEmpty(counted);
+            Assert.Equal(counted.Select(c => new Tally(c.Ship, c.Skip)), counted.Select(c => app.Tallies.Of(c.Tool)));
+            var alpha = counted.Where(c => c.Tool == "alpha").Select(c => new Tally(c.Ship, c.Skip)).SingleOrDefault() ?? new Tally(0, 0);
+            Assert.Equal(alpha, app.Tallies.Of("alpha"));
         }
         var entry = Assert.Single(Audit(app));
         Assert.Equal(("ada", "withdraw-votes", "votes/alpha"), (entry.Admin, entry.Action, entry.Path));

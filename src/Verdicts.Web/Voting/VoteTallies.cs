@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Verdicts.Web.Data;
+
+namespace Verdicts.Web.Voting;
+
+public sealed record Tally(long Ship, long Skip)
+{
+    public static readonly Tally None = new(0, 0);
+
+    public int? Percent => Figures.ShipPercent(Ship, Skip);
+}
+
+/// <summary>
+/// Every tool's community tally, held in memory: counted from the votes when the site starts, then kept by the
+/// <see cref="VoteWriter"/>, the only code that changes it, after each of its commits. Pages read it without a query.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The votes table is the record; <c>vote_days</c> holds each tool's net change per UTC day for the trend charts. Days
+/// before the open day (<c>vote_days_open</c>) are final there. The open day's changes are held here, as each tool's
+/// <see cref="Entry.OpenShip"/> and <see cref="Entry.OpenSkip"/>, and written to <c>vote_days</c> when the writer
+/// first commits on a later day, in that commit, and when the site stops. Rows for the open day or later are
+/// provisional: readers ignore them, and the writer overwrites them.
+/// </para>
+/// <para>
+/// Kept by triggers instead, every vote rewrote its tool's <c>vote_days</c> row, on a page of its own when votes spread
+/// over many tools; the write, its page in the log, the checkpoint's copy and the read of the new tally were about a
+/// quarter of a vote's CPU (bench/README.md). Nothing is lost if the process is killed: the open day's changes are
+/// the difference between the votes and the final days, so they are counted again at the next start.
+/// </para>
+/// </remarks>
+public sealed class VoteTallies
+{
+    /// <summary>
+    /// A tool's tally, and the part of it that came on <see cref="OpenDay"/>, in one object so that a reader sees the
+    /// two together.
+    /// </summary>
+    public sealed record Entry(long Ship, long Skip, string OpenDay, long OpenShip, long OpenSkip)
+    {
+        public Tally Tally => new(Ship, Skip);
+
+        /// <summary>The tally after a change on <paramref name="day"/>, the open day.</summary>
+        internal Entry Plus(long ship, long skip, string day) => day == OpenDay
+            ? new(Ship + ship, Skip + skip, day, OpenShip + ship, OpenSkip + skip)
+            : new(Ship + ship, Skip + skip, day, ship, skip);
+    }
+
+    private readonly ConcurrentDictionary<string, Entry> entries;
+
+    private VoteTallies(ConcurrentDictionary<string, Entry> entries, string openDay, bool openDayStored, IReadOnlyCollection<string> provisional)
+    {
+        this.entries = entries;
+        OpenDay = openDay;
+        OpenDayStored = openDayStored;
+        Provisional = provisional;
+    }
+
+    /// <summary>The day whose changes are not yet in <c>vote_days</c>. Changed only by the writer.</summary>
+    public string OpenDay { get; internal set; }
+
+    /// <summary>False until the writer has stored <see cref="OpenDay"/> (a database from before tallies were kept here).</summary>
+    internal bool OpenDayStored { get; set; }
+
+    /// <summary>Tools found at start with rows for the open day or later, which the writer must bring up to date.</summary>
+    internal IReadOnlyCollection<string> Provisional { get; }
+
+    public Tally Of(string slug) => entries.TryGetValue(slug, out var entry) ? entry.Tally : Tally.None;
+
+    public Entry? EntryOf(string slug) => entries.GetValueOrDefault(slug);
+
+    /// <summary>Whether any vote, or any day's change, was ever kept under this slug.</summary>
+    public bool Has(string slug) => entries.ContainsKey(slug);
+
+    internal IEnumerable<KeyValuePair<string, Entry>> All => entries;
+
+    internal void Set(string slug, Entry entry) => entries[slug] = entry;
+
+    internal void Remove(string slug) => entries.TryRemove(slug, out _);
+
+    /// <summary>Counts every tool's votes, and sums its final days, in one read snapshot.</summary>
+    public static VoteTallies Load(Database database, DateOnly today)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var stored = connection.QueryFirstOrDefault<string>("SELECT day FROM vote_days_open", transaction: transaction);
+        var openDay = stored ?? Day(today);
+        var current = Count(connection, transaction, null);
+        var days = connection.Query<(string Tool, long Ship, long Skip, bool Provisional)>("""
+            SELECT tool_slug, sum(iif(day < @openDay, ship, 0)), sum(iif(day < @openDay, skip, 0)), max(day >= @openDay)
+            FROM vote_days GROUP BY tool_slug
+            """, new { openDay }, transaction);
+
+        var entries = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
+        var provisional = new List<string>();
+        foreach (var (tool, ship, skip) in current)
+            entries[tool] = new Entry(ship, skip, openDay, ship, skip);
+        foreach (var (tool, ship, skip, isProvisional) in days)
+        {
+            var (nowShip, nowSkip) = entries.TryGetValue(tool, out var counted) ? (counted.Ship, counted.Skip) : (0L, 0L);
+            entries[tool] = new Entry(nowShip, nowSkip, openDay, nowShip - ship, nowSkip - skip);
+            if (isProvisional)
+                provisional.Add(tool);
+        }
+        return new VoteTallies(entries, openDay, stored is not null, provisional);
+    }
+
+    /// <summary>Current ship and skip counts from the votes table, of the given tools or (null) of every tool.</summary>
+    internal static List<(string Tool, long Ship, long Skip)> Count(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<string>? tools) =>
+        // The votes are keyed by visitor, so either way this reads the whole table; it runs at start and after an admin
+        // or an import moves or withdraws votes, never for a vote.
+        connection.Query<(string, long, long)>(
+            "SELECT tool_slug, sum(choice = 'ship'), sum(choice = 'skip') FROM votes"
+            + (tools is null ? "" : " WHERE tool_slug IN (SELECT value FROM json_each(@tools))")
+            + " GROUP BY tool_slug",
+            new { tools = tools is null ? null : SlugList.Json(tools.ToList()) }, transaction).ToList();
+
+    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Day(DateTimeOffset at) => Day(DateOnly.FromDateTime(at.UtcDateTime));
+}
