@@ -59,13 +59,21 @@ public sealed class ComparisonPage
 
         /// <summary>The panel's verdicts on the given tools, reviewers in scorecard order.</summary>
         public static List<VerdictRow> Load(ReadSession db, IReadOnlyList<string> slugs) =>
-            db.Query<VerdictRow>("""
-                SELECT v.tool_slug AS ToolSlug, v.verdict, v.quote_html AS QuoteHtml, v.quote_text AS QuoteText,
-                       r.slug AS ReviewerSlug, r.name AS ReviewerName, r.lens
+            db.Query("""
+                SELECT v.tool_slug, v.verdict, v.quote_html, v.quote_text, r.slug, r.name, r.lens
                 FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug
                 WHERE v.tool_slug IN (SELECT value FROM json_each(@slugs))
                 ORDER BY r.sort_order IS NULL, r.sort_order, r.name
-                """, new { slugs = SlugList.Json(slugs) });
+                """, new { slugs = SlugList.Json(slugs) }, row => new VerdictRow
+            {
+                ToolSlug = row.GetString(0),
+                Verdict = row.GetString(1),
+                QuoteHtml = row.GetString(2),
+                QuoteText = row.GetString(3),
+                ReviewerSlug = row.GetString(4),
+                ReviewerName = row.GetString(5),
+                Lens = row.GetString(6),
+            });
     }
 
     /// <summary>One reviewer's row of the scorecard: a verdict (or none) per compared tool, in column order.</summary>
@@ -115,12 +123,24 @@ public sealed class ComparisonPage
 
     private IResult Load(ReadSession db, string slug)
     {
-        Curated = db.QueryFirstOrDefault<ComparisonRow>(
-            "SELECT slug, title, question, intro_html AS IntroHtml, published FROM comparisons WHERE slug = @slug", new { slug });
+        // The comparison with its tools' slugs, in column order, in one query (a slug has no comma).
+        var found = db.Query("""
+            SELECT slug, title, question, intro_html, published,
+                   (SELECT group_concat(tool_slug, ',' ORDER BY position) FROM comparison_tools WHERE comparison_slug = c.slug)
+            FROM comparisons c WHERE slug = @slug
+            """, new { slug }, row => (Row: new ComparisonRow
+            {
+                Slug = row.GetString(0),
+                Title = row.IsDBNull(1) ? null : row.GetString(1),
+                Question = row.IsDBNull(2) ? null : row.GetString(2),
+                IntroHtml = row.GetString(3),
+                Published = row.GetString(4),
+            }, Tools: row.IsDBNull(5) ? "" : row.GetString(5)));
         IReadOnlyList<string> slugs;
-        if (Curated is not null)
+        if (found.Count == 1)
         {
-            slugs = db.Query<string>("SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug });
+            Curated = found[0].Row;
+            slugs = found[0].Tools.Split(',', StringSplitOptions.RemoveEmptyEntries);
         }
         else
         {
@@ -143,9 +163,11 @@ public sealed class ComparisonPage
         Tools = ToolCard.Load(db, tallies, slugs);
         if (Tools.Count < 2)
             return Results.NotFound();
-        Plans = db.Query<PlanRow>(
-            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug IN (SELECT value FROM json_each(@slugs)) ORDER BY position",
-            new { slugs = SlugList.Json(slugs) }).ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
+        Plans = db.Query(
+            "SELECT tool_slug, name, price, notes FROM tool_plans WHERE tool_slug IN (SELECT value FROM json_each(@slugs)) ORDER BY position",
+            new { slugs = SlugList.Json(slugs) },
+            row => new PlanRow { ToolSlug = row.GetString(0), Name = row.GetString(1), Price = row.GetString(2), Notes = row.IsDBNull(3) ? null : row.GetString(3) })
+            .ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
         var verdicts = VerdictRow.Load(db, slugs);
         Scorecard = verdicts.GroupBy(v => v.ReviewerSlug)
             .Select(g => new ScorecardRow(g.Key, g.First().ReviewerName, g.First().Lens,
