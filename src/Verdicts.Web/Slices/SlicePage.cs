@@ -30,12 +30,19 @@ public static class SlicePage
             // Not cancelled when the visitor goes away: rendering into memory takes a fraction of a millisecond, and the
             // server drops what is written to a closed connection. Cancelled, it threw, and each visitor who left
             // mid-page was logged as a server error.
-            var buffer = new ArrayBufferWriter<byte>(32 * 1024);
-            await slice.RenderAsync(new BufferPipeWriter(buffer));
-            context.Response.ContentType = "text/html; charset=utf-8";
-            context.Response.ContentLength = buffer.WrittenCount;
-            if (!HttpMethods.IsHead(context.Request.Method))
-                await context.Response.Body.WriteAsync(buffer.WrittenMemory);
+            var buffer = new PooledPipeWriter(32 * 1024);
+            try
+            {
+                await slice.RenderAsync(buffer);
+                context.Response.ContentType = "text/html; charset=utf-8";
+                context.Response.ContentLength = buffer.Written.Length;
+                if (!HttpMethods.IsHead(context.Request.Method))
+                    await context.Response.Body.WriteAsync(buffer.Written);
+            }
+            finally
+            {
+                buffer.Return();
+            }
         }
     }
 
@@ -46,6 +53,48 @@ public static class SlicePage
         public override Memory<byte> GetMemory(int sizeHint = 0) => buffer.GetMemory(sizeHint);
 
         public override Span<byte> GetSpan(int sizeHint = 0) => buffer.GetSpan(sizeHint);
+
+        public override void CancelPendingFlush()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+        }
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(new FlushResult(isCanceled: false, isCompleted: false));
+    }
+
+    /// <summary>
+    /// A page's bytes in an array rented from the shared pool. A new 32 KiB array for every render was about half of what
+    /// an uncached comparison page allocated, and the collections that allocation brought paused the site for a
+    /// fifteenth of its time under load.
+    /// </summary>
+    private sealed class PooledPipeWriter(int size) : PipeWriter
+    {
+        private byte[] array = ArrayPool<byte>.Shared.Rent(size);
+        private int written;
+
+        public ReadOnlyMemory<byte> Written => array.AsMemory(0, written);
+
+        public override void Advance(int bytes) => written += bytes;
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => Ensure(sizeHint).AsMemory(written);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => Ensure(sizeHint).AsSpan(written);
+
+        private byte[] Ensure(int sizeHint)
+        {
+            if (array.Length - written >= Math.Max(sizeHint, 1))
+                return array;
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(array.Length * 2, written + sizeHint));
+            array.AsSpan(0, written).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(array);
+            return array = larger;
+        }
+
+        public void Return() => ArrayPool<byte>.Shared.Return(array);
 
         public override void CancelPendingFlush()
         {
