@@ -134,7 +134,14 @@ public sealed class ToolRename
                 """, new { oldSlug, newSlug }, transaction);
             transaction.Commit();
         }
-        // The tallies are kept in memory by the vote writer: it counts both slugs again, in turn with the votes.
-        votes.RecountAsync([oldSlug, newSlug]).GetAwaiter().GetResult();
+        // The tallies are kept in memory by the vote writer: it counts both slugs again, in turn with the votes (or, if
+        // the database takes no writes just now, with the next batch it commits). The rename goes on either way.
+        try
+        {
+            votes.RecountAsync([oldSlug, newSlug]).GetAwaiter().GetResult();
+        }
+        catch (VotesUnavailableException)
+        {
+        }
     }
 }

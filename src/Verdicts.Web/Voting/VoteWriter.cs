@@ -59,6 +59,10 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     // Tools whose open-day change differs from their vote_days row for the open day. Only the writer's thread uses it.
     private readonly HashSet<string> unwritten = new(StringComparer.Ordinal);
 
+    // Tools whose recount failed with its batch: their votes were changed by someone else, so they are counted again
+    // with the next batch that commits. Only the writer's thread uses it.
+    private readonly HashSet<string> recountLater = new(StringComparer.Ordinal);
+
     /// <summary>Raised after each commit with the tools whose tallies changed.</summary>
     public event Action<IReadOnlyCollection<string>>? Committed;
 
@@ -84,6 +88,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     /// <summary>
     /// Counts these tools' tallies again from the votes table, after something other than a vote (an admin's rename
     /// or withdrawal, an import adopting an alias's votes) changed their votes. Completes once the new tallies are kept.
+    /// If the database is not taking writes it fails, and the writer counts them again once it commits again.
     /// </summary>
     public Task RecountAsync(IReadOnlyCollection<string> tools)
     {
@@ -169,7 +174,11 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                 {
                     logger.LogWarning("Could not commit {Count} votes: {Reason}", batch.Count, ex.Message);
                     foreach (var pending in batch)
+                    {
+                        if (pending.Recount is { } tools)
+                            recountLater.UnionWith(tools);
                         pending.TrySetException(new VotesUnavailableException("the database is not taking votes right now", ex));
+                    }
                     statements?.Discard();
                     statements = null;
                     failed = true;
@@ -213,6 +222,11 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                 sql.WriteDays(unwritten, openDay, tallies);
                 sql.SetOpenDay(day);
             }
+            if (recountLater.Count > 0)
+            {
+                foreach (var (tool, entry) in Recount(sql.Connection, transaction, recountLater, day))
+                    changed[tool] = entry;
+            }
             foreach (var pending in batch)
             {
                 if (pending.Recount is { } tools)
@@ -230,6 +244,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
             transaction.Commit();
         }
 
+        recountLater.Clear();
         if (closesDay)
         {
             unwritten.Clear();

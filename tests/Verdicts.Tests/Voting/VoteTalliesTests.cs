@@ -160,4 +160,35 @@ public sealed class VoteTalliesTests
         Assert.Equal(Rows(net).Where(r => r.Day != Day(0)), VoteDays(restarted));
         Assert.Equal(new Tally(2, 1), restarted.Tallies.Of("alpha"));
     }
+
+    [Fact]
+    public async Task A_recount_the_database_refused_is_done_with_the_next_batch_that_commits()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        using (var connection = app.Database.Open())
+        {
+            connection.Execute("""
+                INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES
+                    ('alpha', 'v1', 'ship', '2026-01-02T03:04:05.000Z'), ('alpha', 'v2', 'ship', '2026-01-02T03:04:06.000Z'),
+                    ('alpha', 'v3', 'skip', '2026-01-02T03:04:07.000Z')
+                """);
+        }
+
+        // Another process holds the write lock: the writer cannot count alpha again, and says so.
+        using (var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath};Pooling=false"))
+        {
+            holder.Open();
+            holder.Execute("BEGIN IMMEDIATE");
+            await Assert.ThrowsAsync<VotesUnavailableException>(() => app.Recount("alpha"));
+            holder.Execute("ROLLBACK");
+        }
+        Assert.Equal(Tally.None, app.Tallies.Of("alpha"));
+
+        // The next batch that commits, a vote on another tool, counts alpha again as well.
+        await CastThrough(app, new TestClock(Today), [new(0, "ann", "beta", "ship")], []);
+        Assert.Equal(new Tally(2, 1), app.Tallies.Of("alpha"));
+        var page = await app.CreateClient().GetPage("/tools/alpha");
+        Assert.Equal("3", page.Metric("community-votes", "alpha"));
+    }
 }

@@ -180,8 +180,14 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
         audit.Record(User.Identity!.Name!, "withdraw-votes", "votes/" + request.Tool,
             detail: $"{Figures.Count(deleted, "vote", "votes")} from {request.Window.FromBound}Z to {request.Window.ToBound}Z (end excluded)");
         // The writer counts the tool again, which takes the withdrawn votes off its tally (on the open day) and drops
-        // its cached pages.
-        await votes.RecountAsync([request.Tool]);
+        // its cached pages; if the database takes no writes just now, it does so with the next batch it commits.
+        try
+        {
+            await votes.RecountAsync([request.Tool]);
+        }
+        catch (VotesUnavailableException)
+        {
+        }
         return RedirectToPage("/Admin/Votes", new { withdrawn = deleted, tool = request.Tool });
     }
 
