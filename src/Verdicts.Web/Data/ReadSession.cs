@@ -65,6 +65,14 @@ public sealed class ReadSession : IDisposable
         return rows;
     }
 
+    /// <summary>Hands each row to <paramref name="read"/>: for a statement whose rows are of several kinds.</summary>
+    public void ForEachRow(string sql, object? parameters, Action<SqliteDataReader> read)
+    {
+        using var reader = Run(sql, parameters);
+        while (reader.Read())
+            read(reader);
+    }
+
     public T? QueryFirstOrDefault<T>(string sql, object? parameters = null)
     {
         using var reader = Run(sql, parameters);

@@ -28,37 +28,47 @@ public sealed record ToolCard
     public long CommunityVotes => CommunityShip + CommunitySkip;
     public long PanelVerdicts => PanelShip + PanelSkip;
 
-    private const string Select = """
-        SELECT t.slug, t.name, t.category, t.category_slug, t.tagline, t.entry_price, t.description_html, t.vendor, t.website, t.license,
-               t.released, t.tags, t.panel_ship, t.panel_skip
-        FROM tools t
+    /// <summary>The card's columns of <c>tools t</c>, in the order <see cref="Read(SqliteDataReader, VoteTallies, int)"/> reads them.</summary>
+    public const string Columns = """
+        t.slug, t.name, t.category, t.category_slug, t.tagline, t.entry_price, t.description_html, t.vendor, t.website, t.license,
+        t.released, t.tags, t.panel_ship, t.panel_skip
         """;
 
-    // Columns in the order Select names them; the community figures are the vote writer's, kept in memory (Voting/VoteTallies.cs).
-    private static Func<SqliteDataReader, ToolCard> Read(VoteTallies tallies) => row =>
+    /// <summary>The number of columns <see cref="Columns"/> names.</summary>
+    public const int ColumnCount = 14;
+
+    private const string Select = $"SELECT {Columns} FROM tools t";
+
+    private static Func<SqliteDataReader, ToolCard> Read(VoteTallies tallies) => row => Read(row, tallies, 0);
+
+    /// <summary>
+    /// The card in the row's <see cref="Columns"/>, the first of them at <paramref name="first"/>; the community figures are
+    /// the vote writer's, kept in memory (Voting/VoteTallies.cs).
+    /// </summary>
+    public static ToolCard Read(SqliteDataReader row, VoteTallies tallies, int first)
     {
-        var slug = row.GetString(0);
+        var slug = row.GetString(first);
         var community = tallies.Of(slug);
         return new ToolCard
         {
             Slug = slug,
-            Name = row.GetString(1),
-            Category = row.GetString(2),
-            CategorySlug = row.GetString(3),
-            Tagline = row.GetString(4),
-            EntryPrice = row.GetString(5),
-            DescriptionHtml = row.GetString(6),
-            Vendor = row.IsDBNull(7) ? null : row.GetString(7),
-            Website = row.IsDBNull(8) ? null : row.GetString(8),
-            License = row.IsDBNull(9) ? null : row.GetString(9),
-            Released = row.IsDBNull(10) ? null : row.GetString(10),
-            Tags = row.GetString(11),
-            PanelShip = row.GetInt64(12),
-            PanelSkip = row.GetInt64(13),
+            Name = row.GetString(first + 1),
+            Category = row.GetString(first + 2),
+            CategorySlug = row.GetString(first + 3),
+            Tagline = row.GetString(first + 4),
+            EntryPrice = row.GetString(first + 5),
+            DescriptionHtml = row.GetString(first + 6),
+            Vendor = row.IsDBNull(first + 7) ? null : row.GetString(first + 7),
+            Website = row.IsDBNull(first + 8) ? null : row.GetString(first + 8),
+            License = row.IsDBNull(first + 9) ? null : row.GetString(first + 9),
+            Released = row.IsDBNull(first + 10) ? null : row.GetString(first + 10),
+            Tags = row.GetString(first + 11),
+            PanelShip = row.GetInt64(first + 12),
+            PanelSkip = row.GetInt64(first + 13),
             CommunityShip = community.Ship,
             CommunitySkip = community.Skip,
         };
-    };
+    }
 
     /// <summary>The cards for the given slugs, in the order given; unknown slugs are left out.</summary>
     public static List<ToolCard> Load(ReadSession db, VoteTallies tallies, IReadOnlyList<string> slugs)

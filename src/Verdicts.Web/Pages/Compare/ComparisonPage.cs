@@ -91,7 +91,6 @@ public sealed class ComparisonPage
         app.MapMethods("/compare/{slug}", [HttpMethods.Get, HttpMethods.Head], (string slug, HttpContext context, Database database, VoteTallies tallies) =>
         {
             using var db = database.Read();
-            db.BeginSnapshot();
             return new ComparisonPage(context, tallies).Load(db, slug);
         });
 
@@ -121,54 +120,71 @@ public sealed class ComparisonPage
     /// <summary>The vote form for a tool on this page.</summary>
     public Microsoft.AspNetCore.Html.IHtmlContent VoteForm(string slug, string name) => Fragments.VoteForm(context.Request, slug, name);
 
+    // Everything the page shows about its tools, in one statement over `picked(position, slug)`: the tools' cards (kind 1),
+    // their plans (2) and the panel's verdicts (3), each row with its tool's column. Kinds share the columns, padded with
+    // NULL; the page puts the rows in order. One statement rather than four reads one snapshot of the database without
+    // a transaction around them, and on this, the most visited page, a statement's fixed cost is much of the work.
+    private const string ToolRowsSql = $"""
+        SELECT 1, p.position, {ToolCard.Columns}
+          FROM picked p JOIN tools t ON t.slug = p.slug
+        UNION ALL
+        SELECT 2, p.position, tp.position, tp.name, tp.price, tp.notes, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+          FROM picked p JOIN tool_plans tp ON tp.tool_slug = p.slug
+        UNION ALL
+        SELECT 3, p.position, v.verdict, v.quote_html, v.quote_text, r.slug, r.name, r.lens, r.sort_order, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+          FROM picked p JOIN verdicts v ON v.tool_slug = p.slug JOIN reviewers r ON r.slug = v.reviewer_slug
+        """;
+
+    // A curated comparison (kind 0) with its tools' rows; no rows at all when no comparison has the slug.
+    private const string CuratedRowsSql = $"""
+        WITH picked(position, slug) AS (SELECT position, tool_slug FROM comparison_tools WHERE comparison_slug = @slug)
+        SELECT 0, 0, c.slug, c.title, c.question, c.intro_html, c.published, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+          FROM comparisons c WHERE c.slug = @slug
+        UNION ALL
+        {ToolRowsSql}
+        """;
+
+    // The rows of tools named in the address, in the order named.
+    private const string GeneratedRowsSql = $"""
+        WITH picked(position, slug) AS (SELECT key, value FROM json_each(@slugs))
+        {ToolRowsSql}
+        """;
+
     private IResult Load(ReadSession db, string slug)
     {
-        // The comparison with its tools' slugs, in column order, in one query (a slug has no comma).
-        var found = db.Query("""
-            SELECT slug, title, question, intro_html, published,
-                   (SELECT group_concat(tool_slug, ',' ORDER BY position) FROM comparison_tools WHERE comparison_slug = c.slug)
-            FROM comparisons c WHERE slug = @slug
-            """, new { slug }, row => (Row: new ComparisonRow
-            {
-                Slug = row.GetString(0),
-                Title = row.IsDBNull(1) ? null : row.GetString(1),
-                Question = row.IsDBNull(2) ? null : row.GetString(2),
-                IntroHtml = row.GetString(3),
-                Published = row.GetString(4),
-            }, Tools: row.IsDBNull(5) ? "" : row.GetString(5)));
+        var rows = new PageRows(tallies);
+        db.ForEachRow(CuratedRowsSql, new { slug }, rows.Add);
         IReadOnlyList<string> slugs;
-        if (found.Count == 1)
+        if (rows.Comparison is { } curated)
         {
-            Curated = found[0].Row;
-            slugs = found[0].Tools.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            Curated = curated;
         }
         else
         {
             var requested = slug.Split("-vs-");
             if (requested.Length is < 2 or > 4 || !requested.All(ContentParser.IsValidSlug))
                 return Results.NotFound();
+            // The slugs resolved, the curated page looked for and the rows read all see the database as it was at the first.
+            db.BeginSnapshot();
             var resolved = Resolve(db, requested);
             if (resolved is null || resolved.Distinct(StringComparer.Ordinal).Count() != resolved.Count)
                 return Results.NotFound();
-            var curated = db.QueryFirstOrDefault<string>(
+            var curatedSlug = db.QueryFirstOrDefault<string>(
                 "SELECT slug FROM comparisons WHERE tool_set = @set ORDER BY published DESC, slug LIMIT 1",
                 new { set = ContentImporter.ToolSet(resolved) });
-            if (curated is not null)
-                return Results.Redirect($"/compare/{curated}", permanent: true);
+            if (curatedSlug is not null)
+                return Results.Redirect($"/compare/{curatedSlug}", permanent: true);
             if (!resolved.SequenceEqual(requested, StringComparer.Ordinal))
                 return Results.Redirect($"/compare/{string.Join("-vs-", resolved)}", permanent: true);
-            slugs = resolved;
+            db.ForEachRow(GeneratedRowsSql, new { slugs = SlugList.Json(resolved) }, rows.Add);
         }
 
-        Tools = ToolCard.Load(db, tallies, slugs);
+        Tools = rows.Tools();
         if (Tools.Count < 2)
             return Results.NotFound();
-        Plans = db.Query(
-            "SELECT tool_slug, name, price, notes FROM tool_plans WHERE tool_slug IN (SELECT value FROM json_each(@slugs)) ORDER BY position",
-            new { slugs = SlugList.Json(slugs) },
-            row => new PlanRow { ToolSlug = row.GetString(0), Name = row.GetString(1), Price = row.GetString(2), Notes = row.IsDBNull(3) ? null : row.GetString(3) })
-            .ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
-        var verdicts = VerdictRow.Load(db, slugs);
+        slugs = Tools.Select(t => t.Slug).ToList();
+        Plans = rows.Plans().ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
+        var verdicts = rows.Verdicts();
         Scorecard = verdicts.GroupBy(v => v.ReviewerSlug)
             .Select(g => new ScorecardRow(g.Key, g.First().ReviewerName, g.First().Lens,
                 Tools.Select(t => g.FirstOrDefault(v => v.ToolSlug == t.Slug)).ToList()))
@@ -184,6 +200,82 @@ public sealed class ComparisonPage
         };
         CacheTags.TagTools(context, slugs);
         return SlicePage.Html(Comparison.Create(this));
+    }
+
+    /// <summary>The rows of <see cref="CuratedRowsSql"/> or <see cref="GeneratedRowsSql"/>, read by kind, then put in the page's order.</summary>
+    private sealed class PageRows(VoteTallies tallies)
+    {
+        private readonly List<(long Position, ToolCard Tool)> tools = [];
+        private readonly List<(long Position, long Order, PlanRow Plan)> plans = [];
+        private readonly List<(long Position, long? ReviewerOrder, VerdictRow Verdict)> verdicts = [];
+
+        public ComparisonRow? Comparison { get; private set; }
+
+        public void Add(Microsoft.Data.Sqlite.SqliteDataReader row)
+        {
+            switch (row.GetInt64(0))
+            {
+                case 0:
+                    Comparison = new ComparisonRow
+                    {
+                        Slug = row.GetString(2),
+                        Title = row.IsDBNull(3) ? null : row.GetString(3),
+                        Question = row.IsDBNull(4) ? null : row.GetString(4),
+                        IntroHtml = row.GetString(5),
+                        Published = row.GetString(6),
+                    };
+                    break;
+                case 1:
+                    tools.Add((row.GetInt64(1), ToolCard.Read(row, tallies, 2)));
+                    break;
+                case 2:
+                    // The tool's slug is filled in from its card once all rows are read.
+                    plans.Add((row.GetInt64(1), row.GetInt64(2), new PlanRow
+                    {
+                        ToolSlug = "",
+                        Name = row.GetString(3),
+                        Price = row.GetString(4),
+                        Notes = row.IsDBNull(5) ? null : row.GetString(5),
+                    }));
+                    break;
+                case 3:
+                    verdicts.Add((row.GetInt64(1), row.IsDBNull(8) ? null : row.GetInt64(8), new VerdictRow
+                    {
+                        ToolSlug = "",
+                        Verdict = row.GetString(2),
+                        QuoteHtml = row.GetString(3),
+                        QuoteText = row.GetString(4),
+                        ReviewerSlug = row.GetString(5),
+                        ReviewerName = row.GetString(6),
+                        Lens = row.GetString(7),
+                    }));
+                    break;
+            }
+        }
+
+        /// <summary>The cards in column order.</summary>
+        public List<ToolCard> Tools() => [.. tools.OrderBy(t => t.Position).Select(t => t.Tool)];
+
+        /// <summary>Each tool's plans in their order, tools in column order.</summary>
+        public List<PlanRow> Plans() => [.. plans.Where(p => SlugAt(p.Position) is not null)
+            .OrderBy(p => p.Position).ThenBy(p => p.Order)
+            .Select(p => p.Plan with { ToolSlug = SlugAt(p.Position)! })];
+
+        /// <summary>The verdicts, reviewers in scorecard order (as <see cref="VerdictRow.Load"/> gives them).</summary>
+        public List<VerdictRow> Verdicts() => [.. verdicts.Where(v => SlugAt(v.Position) is not null)
+            .OrderBy(v => v.ReviewerOrder is null).ThenBy(v => v.ReviewerOrder).ThenBy(v => v.Verdict.ReviewerName, StringComparer.Ordinal)
+            .ThenBy(v => v.Verdict.ReviewerSlug, StringComparer.Ordinal).ThenBy(v => v.Position)
+            .Select(v => v.Verdict with { ToolSlug = SlugAt(v.Position)! })];
+
+        private string? SlugAt(long position)
+        {
+            foreach (var (at, tool) in tools)
+            {
+                if (at == position)
+                    return tool.Slug;
+            }
+            return null;
+        }
     }
 
     /// <summary>Current slugs for the requested ones (following former slugs), or null when any is unknown or a draft.</summary>

@@ -97,6 +97,33 @@ public sealed class ComparisonPageTests
     }
 
     [Fact]
+    public async Task The_scorecard_puts_ordered_reviewers_first_then_the_others_by_name_with_each_verdict_under_its_tool()
+    {
+        using var content = Content()
+            .Reviewer("zed", "Al Zed", "Market", order: null).Reviewer("abe", "Zoe Abe", "Ops", order: null)
+            .Reviewer("early", "Early Bird", "First", order: 0)
+            .Verdict("gamma", "abe", "skip", "Gamma is not for us.").Verdict("beta", "zed", "ship", "Beta holds up.")
+            .Verdict("alpha", "early", "skip", "Alpha is early.");
+        await using var app = new VerdictsApp(content);
+        var page = await app.CreateClient().GetPage("/compare/gamma-vs-alpha-vs-beta");
+
+        // Orders 0, 1, 2, 3 first; then the reviewers without one by name: Al Zed before Zoe Abe.
+        var rows = page.QuerySelectorAll(".score-row");
+        Assert.Equal(["early", "ada", "bo", "cy", "zed", "abe"], rows.Select(r => r.GetAttribute("data-reviewer")));
+        Assert.Equal(["gamma", "alpha", "beta"], page.QuerySelectorAll(".tool-col").Select(c => c.GetAttribute("data-tool")));
+        // Each cell's tool and verdict ("" where the reviewer has not judged that tool).
+        string[] Verdicts(int row) => [.. rows[row].QuerySelectorAll(".score-cell")
+            .Select(cell => $"{cell.GetAttribute("data-tool")}:{cell.QuerySelector("[data-metric='verdict']")?.GetAttribute("data-value")}")];
+        Assert.Equal(["gamma:", "alpha:skip", "beta:"], Verdicts(0));
+        Assert.Equal(["gamma:", "alpha:", "beta:ship"], Verdicts(4));
+        Assert.Equal(["gamma:skip", "alpha:", "beta:"], Verdicts(5));
+        Assert.Equal("Gamma is not for us.", rows[5].QuerySelector(".quote").Text());
+        // Beta's plans stay in the file's order, under Beta's column.
+        var plans = page.QuerySelectorAll(".pricing tbody tr")[1].QuerySelectorAll("td");
+        Assert.Equal(["Team: $20/mo (per seat)", "Free: $0"], plans[2].QuerySelectorAll("li").Select(li => li.Text()));
+    }
+
+    [Fact]
     public async Task A_panel_that_agrees_says_so()
     {
         using var content = TestContent.Sample().Verdict("gamma", "ada", "ship").Verdict("gamma", "bo", "ship");
