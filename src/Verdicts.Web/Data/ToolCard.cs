@@ -34,9 +34,6 @@ public sealed record ToolCard
         t.released, t.tags, t.panel_ship, t.panel_skip
         """;
 
-    /// <summary>The number of columns <see cref="Columns"/> names.</summary>
-    public const int ColumnCount = 14;
-
     private const string Select = $"SELECT {Columns} FROM tools t";
 
     private static Func<SqliteDataReader, ToolCard> Read(VoteTallies tallies) => row => Read(row, tallies, 0);

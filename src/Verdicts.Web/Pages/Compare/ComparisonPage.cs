@@ -60,20 +60,23 @@ public sealed class ComparisonPage
         /// <summary>The panel's verdicts on the given tools, reviewers in scorecard order.</summary>
         public static List<VerdictRow> Load(ReadSession db, IReadOnlyList<string> slugs) =>
             db.Query("""
-                SELECT v.tool_slug, v.verdict, v.quote_html, v.quote_text, r.slug, r.name, r.lens
+                SELECT v.verdict, v.quote_html, v.quote_text, r.slug, r.name, r.lens, v.tool_slug
                 FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug
                 WHERE v.tool_slug IN (SELECT value FROM json_each(@slugs))
                 ORDER BY r.sort_order IS NULL, r.sort_order, r.name
-                """, new { slugs = SlugList.Json(slugs) }, row => new VerdictRow
-            {
-                ToolSlug = row.GetString(0),
-                Verdict = row.GetString(1),
-                QuoteHtml = row.GetString(2),
-                QuoteText = row.GetString(3),
-                ReviewerSlug = row.GetString(4),
-                ReviewerName = row.GetString(5),
-                Lens = row.GetString(6),
-            });
+                """, new { slugs = SlugList.Json(slugs) }, row => Read(row, 0, row.GetString(6)));
+
+        /// <summary>The verdict in the row's columns from <paramref name="first"/> on: verdict, quote HTML, quote text, and the reviewer's slug, name and lens.</summary>
+        public static VerdictRow Read(Microsoft.Data.Sqlite.SqliteDataReader row, int first, string toolSlug) => new()
+        {
+            ToolSlug = toolSlug,
+            Verdict = row.GetString(first),
+            QuoteHtml = row.GetString(first + 1),
+            QuoteText = row.GetString(first + 2),
+            ReviewerSlug = row.GetString(first + 3),
+            ReviewerName = row.GetString(first + 4),
+            Lens = row.GetString(first + 5),
+        };
     }
 
     /// <summary>One reviewer's row of the scorecard: a verdict (or none) per compared tool, in column order.</summary>
@@ -154,7 +157,6 @@ public sealed class ComparisonPage
     {
         var rows = new PageRows(tallies);
         db.ForEachRow(CuratedRowsSql, new { slug }, rows.Add);
-        IReadOnlyList<string> slugs;
         if (rows.Comparison is { } curated)
         {
             Curated = curated;
@@ -182,7 +184,7 @@ public sealed class ComparisonPage
         Tools = rows.Tools();
         if (Tools.Count < 2)
             return Results.NotFound();
-        slugs = Tools.Select(t => t.Slug).ToList();
+        var slugs = Tools.Select(t => t.Slug).ToList();
         Plans = rows.Plans().ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
         var verdicts = rows.Verdicts();
         Scorecard = verdicts.GroupBy(v => v.ReviewerSlug)
@@ -239,16 +241,8 @@ public sealed class ComparisonPage
                     }));
                     break;
                 case 3:
-                    verdicts.Add((row.GetInt64(1), row.IsDBNull(8) ? null : row.GetInt64(8), new VerdictRow
-                    {
-                        ToolSlug = "",
-                        Verdict = row.GetString(2),
-                        QuoteHtml = row.GetString(3),
-                        QuoteText = row.GetString(4),
-                        ReviewerSlug = row.GetString(5),
-                        ReviewerName = row.GetString(6),
-                        Lens = row.GetString(7),
-                    }));
+                    // As with plans, the tool's slug is filled in once all rows are read.
+                    verdicts.Add((row.GetInt64(1), row.IsDBNull(8) ? null : row.GetInt64(8), VerdictRow.Read(row, 2, toolSlug: "")));
                     break;
             }
         }
@@ -257,15 +251,14 @@ public sealed class ComparisonPage
         public List<ToolCard> Tools() => [.. tools.OrderBy(t => t.Position).Select(t => t.Tool)];
 
         /// <summary>Each tool's plans in their order, tools in column order.</summary>
-        public List<PlanRow> Plans() => [.. plans.Where(p => SlugAt(p.Position) is not null)
-            .OrderBy(p => p.Position).ThenBy(p => p.Order)
-            .Select(p => p.Plan with { ToolSlug = SlugAt(p.Position)! })];
+        public List<PlanRow> Plans() => [.. plans.OrderBy(p => p.Position).ThenBy(p => p.Order)
+            .Select(p => SlugAt(p.Position) is { } slug ? p.Plan with { ToolSlug = slug } : null).OfType<PlanRow>()];
 
         /// <summary>The verdicts, reviewers in scorecard order (as <see cref="VerdictRow.Load"/> gives them).</summary>
-        public List<VerdictRow> Verdicts() => [.. verdicts.Where(v => SlugAt(v.Position) is not null)
+        public List<VerdictRow> Verdicts() => [.. verdicts
             .OrderBy(v => v.ReviewerOrder is null).ThenBy(v => v.ReviewerOrder).ThenBy(v => v.Verdict.ReviewerName, StringComparer.Ordinal)
             .ThenBy(v => v.Verdict.ReviewerSlug, StringComparer.Ordinal).ThenBy(v => v.Position)
-            .Select(v => v.Verdict with { ToolSlug = SlugAt(v.Position)! })];
+            .Select(v => SlugAt(v.Position) is { } slug ? v.Verdict with { ToolSlug = slug } : null).OfType<VerdictRow>()];
 
         private string? SlugAt(long position)
         {
