@@ -60,6 +60,11 @@ public sealed class AdminAccounts(IOptions<VerdictsOptions> options)
             error.WriteLine("No password given.");
             return 1;
         }
+        if (password.Length > LoginThrottle.MaxPasswordLength)
+        {
+            error.WriteLine($"Passwords are at most {LoginThrottle.MaxPasswordLength} characters; the sign-in form refuses longer ones.");
+            return 1;
+        }
         output.WriteLine(Hash(password));
         return 0;
     }

@@ -5,7 +5,7 @@ using Verdicts.Web.Data;
 namespace Verdicts.Web.Pages.Admin;
 
 /// <summary>Content health: every file with its state, every error linked to its line, and what loaded.</summary>
-public sealed class IndexModel(Database database, ContentReloader reloader) : SitePageModel
+public sealed class IndexModel(Database database, ContentReloader reloader, Verdicts.Web.Admin.LoginThrottle throttle) : SitePageModel
 {
     public sealed record FileRow
     {
@@ -32,6 +32,9 @@ public sealed class IndexModel(Database database, ContentReloader reloader) : Si
     public (long Tools, long Reviewers, long Verdicts, long Comparisons) Counts { get; private set; }
     public bool FolderMissing { get; private set; }
 
+    /// <summary>Failed sign-ins within the throttle's window, so an admin sees who is being locked out, and from where.</summary>
+    public IReadOnlyList<Verdicts.Web.Admin.LoginThrottle.Entry> SignInFailures { get; private set; } = [];
+
     public async Task OnGetAsync()
     {
         DoNotCache();
@@ -44,6 +47,7 @@ public sealed class IndexModel(Database database, ContentReloader reloader) : Si
             SELECT (SELECT count(*) FROM tools), (SELECT count(*) FROM reviewers), (SELECT count(*) FROM verdicts), (SELECT count(*) FROM comparisons)
             """);
         FolderMissing = !Directory.Exists(reloader.ContentRoot);
+        SignInFailures = throttle.Recent(100);
         Meta = new PageMeta("Content health · Verdicts admin", "Content health.", "/admin") { NoIndex = true };
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Verdicts.Web.Admin;
 
 namespace Verdicts.Web.Pages.Admin;
@@ -29,6 +30,11 @@ public sealed class LoginModel(AdminAccounts accounts, LoginThrottle throttle, I
             Response.StatusCode = StatusCodes.Status403Forbidden;
             return Page();
         }
+        // Refused before any work: an unbounded name would otherwise be hashed, counted and kept by the throttle.
+        if (string.IsNullOrEmpty(Name) || string.IsNullOrEmpty(Password))
+            return Refuse("Give a name and a password.");
+        if (Name.Length > LoginThrottle.MaxNameLength || Password.Length > LoginThrottle.MaxPasswordLength)
+            return Refuse($"Names are at most {LoginThrottle.MaxNameLength} characters and passwords at most {LoginThrottle.MaxPasswordLength}.");
         var address = AdminRequests.ClientKey(HttpContext);
         var wait = throttle.RetryAfter(Name, address);
         if (wait > TimeSpan.Zero)
@@ -46,12 +52,22 @@ public sealed class LoginModel(AdminAccounts accounts, LoginThrottle throttle, I
             Problem = "That name and password do not match an admin account.";
             return Page();
         }
-        throttle.Succeeded(admin);
+        throttle.Succeeded(Name, address);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, admin)], CookieAuthenticationDefaults.AuthenticationScheme);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         logger.LogInformation("Admin {Admin} signed in", admin);
         // A redirect, so the next page is rendered with antiforgery tokens issued for the signed-in admin.
         return LocalRedirect(Security.FormPost.SafeReturnPath(returnUrl) is { } path && path.StartsWith("/admin", StringComparison.Ordinal) ? path : "/admin");
+    }
+
+    private PageResult Refuse(string problem)
+    {
+        // Nothing typed is sent back: the form is drawn empty.
+        Name = "";
+        ModelState.Remove(nameof(Name));
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Problem = problem;
+        return Page();
     }
 
     private void Describe() => Meta = new PageMeta("Sign in · Verdicts admin", "Admin sign-in.", "/admin/login") { NoIndex = true };
