@@ -54,10 +54,13 @@ public sealed class LoginModel(AdminAccounts accounts, LoginThrottle throttle, I
         }
         throttle.Succeeded(Name, address);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, admin)], CookieAuthenticationDefaults.AuthenticationScheme);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        var next = AdminRequests.ReturnPath(returnUrl);
+        // Named here, since on the login page the cookie handler would otherwise redirect to the raw ReturnUrl itself.
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity),
+            new AuthenticationProperties { RedirectUri = next });
         logger.LogInformation("Admin {Admin} signed in", admin);
         // A redirect, so the next page is rendered with antiforgery tokens issued for the signed-in admin.
-        return LocalRedirect(Security.FormPost.SafeReturnPath(returnUrl) is { } path && path.StartsWith("/admin", StringComparison.Ordinal) ? path : "/admin");
+        return LocalRedirect(next);
     }
 
     private PageResult Refuse(string problem)
