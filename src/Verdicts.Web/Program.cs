@@ -120,6 +120,7 @@ builder.Services.AddOutputCache(o => o.AddBasePolicy(p => p
     .Expire(TimeSpan.FromMinutes(10))));
 builder.Services.AddSingleton<AdminAccounts>();
 builder.Services.AddSingleton<LoginThrottle>();
+builder.Services.AddSingleton<AdminSessions>();
 builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddSingleton<ContentFiles>();
 // Only the admin area has signed-in users, and its cookie is sent to /admin alone. So no scheme authenticates by default
@@ -143,6 +144,8 @@ builder.Services.AddAuthentication(authentication =>
     cookie.AccessDeniedPath = "/admin/login";
     cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
     cookie.SlidingExpiration = true;
+    // Every admin request asks the server too: signed out, account removed, password changed, or lifetime over.
+    cookie.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<AdminSessions>().ValidateAsync(context);
     // Scripts and API clients get a plain 401 rather than a redirect to a login form.
     cookie.Events.OnRedirectToLogin = context =>
     {

@@ -32,6 +32,10 @@ public sealed class VerdictsOptions
     /// <summary>Admin accounts: <c>Verdicts:Admins:0:Name</c> and <c>Verdicts:Admins:0:PasswordHash</c>, and so on.</summary>
     public List<Admin.AdminAccount> Admins { get; set; } = [];
 
+    /// <summary>Hours an admin stays signed in, however active; without a request for 8 hours the session ends sooner.</summary>
+    [Range(0.1, 720)]
+    public double AdminSessionHours { get; set; } = 12;
+
     /// <summary>The public address (scheme and host) for canonical links and feeds; empty means the request's own.</summary>
     public string SiteUrl { get; set; } = "";
 

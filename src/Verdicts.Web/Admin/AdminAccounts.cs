@@ -23,10 +23,13 @@ public sealed class AdminAccounts(IOptions<VerdictsOptions> options)
     private IEnumerable<AdminAccount> Configured =>
         options.Value.Admins.Where(a => !string.IsNullOrWhiteSpace(a.Name) && !string.IsNullOrWhiteSpace(a.PasswordHash));
 
+    /// <summary>The configured account of that name (in any case), if there is one.</summary>
+    public AdminAccount? Find(string name) => Configured.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The account's canonical name when name and password match, else null.</summary>
     public string? Verify(string name, string password)
     {
-        var account = Configured.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+        var account = Find(name);
         var result = Hasher.VerifyHashedPassword(account ?? new AdminAccount(), account?.PasswordHash ?? DecoyHash, password);
         return account is not null && result != PasswordVerificationResult.Failed ? account.Name : null;
     }

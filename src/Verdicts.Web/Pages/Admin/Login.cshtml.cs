@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +7,7 @@ using Verdicts.Web.Admin;
 
 namespace Verdicts.Web.Pages.Admin;
 
-public sealed class LoginModel(AdminAccounts accounts, LoginThrottle throttle, ILogger<LoginModel> logger) : SitePageModel
+public sealed class LoginModel(AdminAccounts accounts, LoginThrottle throttle, AdminSessions sessions, ILogger<LoginModel> logger) : SitePageModel
 {
     public bool Configured => accounts.AnyConfigured;
 
@@ -53,10 +52,10 @@ public sealed class LoginModel(AdminAccounts accounts, LoginThrottle throttle, I
             return Page();
         }
         throttle.Succeeded(Name, address);
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, admin)], CookieAuthenticationDefaults.AuthenticationScheme);
+        var principal = await sessions.StartAsync(admin);
         var next = AdminRequests.ReturnPath(returnUrl);
         // Named here, since on the login page the cookie handler would otherwise redirect to the raw ReturnUrl itself.
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity),
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal,
             new AuthenticationProperties { RedirectUri = next });
         logger.LogInformation("Admin {Admin} signed in", admin);
         // A redirect, so the next page is rendered with antiforgery tokens issued for the signed-in admin.
