@@ -94,6 +94,9 @@ public static class VotingEndpoints
             return;
         }
 
+        // Built before the vote is written: whatever the return path holds, nothing can fail once the vote is committed.
+        var location = WithVoted(returnPath ?? $"/tools/{slug}", slug, choice);
+
         Tally tally;
         try
         {
@@ -120,7 +123,7 @@ public static class VotingEndpoints
             return;
         }
         response.StatusCode = StatusCodes.Status303SeeOther;
-        response.Headers.Location = WithVoted(returnPath ?? $"/tools/{slug}", slug, choice);
+        response.Headers.Location = location;
     }
 
     private static IResult Text(int status, string message) => Results.Text(message, "text/plain; charset=utf-8", statusCode: status);
@@ -166,6 +169,7 @@ public static class VotingEndpoints
         var basePath = queryStart < 0 ? path : path[..queryStart];
         var query = queryStart < 0 ? [] : QueryHelpers.ParseQuery(path[queryStart..]);
         var kept = query.Where(q => q.Key != "voted").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)));
-        return QueryHelpers.AddQueryString(basePath, kept.Append(new("voted", $"{slug}:{choice}")));
+        // Percent-encoded (escapes already there are kept): a header value holds ASCII only, and Kestrel refuses anything else.
+        return QueryHelpers.AddQueryString(new PathString(basePath).ToUriComponent(), kept.Append(new("voted", $"{slug}:{choice}")));
     }
 }

@@ -154,6 +154,28 @@ public sealed class VotingEndpointsTests
         Assert.Equal([("alpha", "skip")], Rows(app));
     }
 
+    [Fact]
+    public async Task A_return_path_with_non_ascii_letters_is_sent_back_percent_encoded_with_the_vote_and_cookie_kept()
+    {
+        using var content = TestContent.Sample();
+        // Kestrel itself, not the test server: it is Kestrel that refuses a header value outside ASCII.
+        using var site = await SiteProcess.StartAsync(content, "--Verdicts:WatchFiles=false");
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(site.BaseUrl) };
+
+        using var response = await client.PostAsync(new Uri("/tools/alpha/vote", UriKind.Relative),
+            new FormUrlEncodedContent([new("choice", "ship"), new("return", "/café?x=é")]));
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("vid=", StringComparison.Ordinal));
+        var location = response.Headers.Location!.OriginalString;
+        Assert.All(location, c => Assert.True(c < 128, $"'{c}' in {location} is not ASCII"));
+        Assert.Equal("/caf%C3%A9?x=%C3%A9&voted=alpha%3Aship", location);
+        site.Terminate();
+        Assert.True(site.WaitForExit(TimeSpan.FromSeconds(30)), "the site did not stop");
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(content.Scratch, "verdicts.db")};Pooling=false");
+        Assert.Equal([("alpha", "ship")], connection.Query<(string, string)>("SELECT tool_slug, choice FROM votes").ToList());
+    }
+
     public static TheoryData<string, HttpStatusCode> BadBodies => new()
     {
         { "choice=maybe", HttpStatusCode.BadRequest },
