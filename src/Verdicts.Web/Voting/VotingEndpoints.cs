@@ -105,8 +105,15 @@ public static class VotingEndpoints
         Tally tally;
         try
         {
-            var voter = visitors.Identify(context, out var newVoter);
-            tally = await writer.SubmitAsync(slug, voter, choice == "clear" ? null : choice, newVoter, time.GetUtcNow());
+            if (visitors.Identify(context, out var newVoter) is not { } voter)
+            {
+                await Text(StatusCodes.Status403Forbidden,
+                    "Your visitor cookie was not issued by this site, so the vote was not recorded. It has been cleared: vote again to get a new one.\n")
+                    .ExecuteAsync(context);
+                return;
+            }
+            tally = await writer.SubmitAsync(slug, voter, choice == "clear" ? null : choice, newVoter, time.GetUtcNow(),
+                visitors.NetworkOf(context.Connection.RemoteIpAddress));
         }
         catch (VotesUnavailableException)
         {

@@ -108,7 +108,8 @@ public sealed class VotingEndpointsTests
         await using var app = new VerdictsApp(content);
         var client = app.NoRedirects();
         using var response = await client.Submit(await VoteForm(client, "/tools/alpha", "alpha"), "ship");
-        var id = response.Headers.GetValues("Set-Cookie").Single().Split(';')[0]["vid=".Length..];
+        // The cookie holds the id and the site's signature of it, after a dot.
+        var id = response.Headers.GetValues("Set-Cookie").Single().Split(';')[0]["vid=".Length..].Split('.')[0];
 
         using var connection = app.Database.Open();
         var key = Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'"));
@@ -150,8 +151,19 @@ public sealed class VotingEndpointsTests
         using var response = await client.SendAsync(vote);
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.False(response.Headers.Contains("Set-Cookie"));
         Assert.Equal([("alpha", "skip")], Rows(app));
+        // Votes are stored under the unsigned id, so the site once issued it: it is signed now, the same id kept.
+        var signed = response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        Assert.StartsWith("vid=" + legacyId + ".", signed, StringComparison.Ordinal);
+        using var again = new HttpRequestMessage(HttpMethod.Post, new Uri("/tools/alpha/vote", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new("choice", "ship")]),
+        };
+        again.Headers.Add("Cookie", signed);
+        using var changed = await client.SendAsync(again);
+        Assert.Equal(HttpStatusCode.SeeOther, changed.StatusCode);
+        Assert.False(changed.Headers.Contains("Set-Cookie"));
+        Assert.Equal([("alpha", "ship")], Rows(app));
     }
 
     [Fact]
