@@ -82,6 +82,9 @@ public sealed class RenamedToolVotesTests
         generation = app.Reloader.Generation;
         content.Tool("alpha-one", "Alpha One", extra: "aliases: [alpha]\n");
         await app.WaitForReloadAfter(generation);
+        // A reload still owed for the previous step may be the one awaited; the alias's is served only after its votes moved.
+        await VerdictsApp.Eventually(() => Task.FromResult(app.Reloader.Snapshot.Tools.TryGetValue("alpha-one", out var tool)
+            && tool.Aliases.Any(a => a.Slug == "alpha")), "the alias is loaded");
 
         var kept = Kept(cast, "alpha", "alpha-one");
         Assert.Equal(4, kept.Count);
