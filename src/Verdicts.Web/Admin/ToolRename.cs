@@ -1,13 +1,12 @@
-using Dapper;
 using Verdicts.Web.Content;
-using Verdicts.Web.Data;
 using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Admin;
 
 /// <summary>
 /// Renaming a tool touches several files: the tool file moves and gains its old slug as an alias (so old links
-/// redirect), its verdict folder moves, comparisons naming it are rewritten, and its votes follow it. The plan is
+/// redirect), its verdict folder moves, and comparisons naming it are rewritten. Its votes follow it once the content
+/// is reloaded: the vote writer moves an alias's votes to its tool (<see cref="VoteWriter"/>). The plan is
 /// checked in full before anything is written; applying writes the new tool first and removes the old one last,
 /// so a reload in between still serves the last good version of everything.
 /// </summary>
@@ -26,7 +25,7 @@ public sealed class ToolRename
     public string? Problem { get; private set; }
     public List<(string Path, string? Before, string? After)> Changes { get; } = [];
 
-    public static ToolRename Plan(ContentFiles files, Database database, VoteWriter votes, string toolPath, string newSlug)
+    public static ToolRename Plan(ContentFiles files, string toolPath, string newSlug)
     {
         var oldSlug = Path.GetFileNameWithoutExtension(toolPath);
         var plan = new ToolRename(oldSlug, newSlug);
@@ -35,7 +34,7 @@ public sealed class ToolRename
         var (newFull, pathProblem) = files.Resolve(newPath);
         var oldFull = Path.Combine(files.Root, toolPath);
         if (!ContentParser.IsValidSlug(newSlug))
-            return plan.Refuse($"'{newSlug}' is not a valid slug: use lowercase letters, digits and single hyphens, without '-vs-'.");
+            return plan.Refuse($"'{newSlug}' is not a valid slug: {ContentParser.SlugRule}.");
         if (newSlug == oldSlug)
             return plan.Refuse("The new slug is the same as the old one.");
         if (pathProblem is not null)
@@ -70,7 +69,6 @@ public sealed class ToolRename
             plan.Changes.Add((comparison.Path, comparison.Sha256, ContentParser.Hash(ContentFiles.Bytes(text))));
         }
 
-        plan.steps.Add(() => MoveVotes(database, votes, oldSlug, newSlug));
         plan.steps.Add(() => File.Delete(oldFull));
         plan.Changes.Add((toolPath, tool.Sha256, null));
         return plan;
@@ -118,30 +116,5 @@ public sealed class ToolRename
         var start = mention.Column - 1 + (line[mention.Column - 1] is '"' or '\'' ? 1 : 0);
         lines[mention.Line - 1] = line[..start] + replacement + line[(start + mention.Slug.Length)..];
         return string.Join('\n', lines);
-    }
-
-    private static void MoveVotes(Database database, VoteWriter votes, string oldSlug, string newSlug)
-    {
-        using (var connection = database.OpenForWriting())
-        using (var transaction = connection.BeginTransaction())
-        {
-            // Rows already under the new slug can only be left over from a deleted tool of that name; they would collide.
-            connection.Execute("""
-                DELETE FROM votes WHERE tool_slug = @newSlug;
-                DELETE FROM vote_days WHERE tool_slug = @newSlug;
-                UPDATE votes SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
-                UPDATE vote_days SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
-                """, new { oldSlug, newSlug }, transaction);
-            transaction.Commit();
-        }
-        // The tallies are kept in memory by the vote writer: it counts both slugs again, in turn with the votes (or, if
-        // the database takes no writes just now, with the next batch it commits). The rename goes on either way.
-        try
-        {
-            votes.RecountAsync([oldSlug, newSlug]).GetAwaiter().GetResult();
-        }
-        catch (VotesUnavailableException)
-        {
-        }
     }
 }

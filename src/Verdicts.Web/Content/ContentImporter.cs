@@ -4,7 +4,6 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Verdicts.Web.Data;
-using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Content;
 
@@ -12,26 +11,22 @@ namespace Verdicts.Web.Content;
 /// Writes content into the content tables, each import in one transaction. The first import of a run writes every
 /// file as the resolver accepts it (<see cref="BeginFullImport"/>); later ones are given the previous snapshot and
 /// rewrite only what changed (a tool is rewritten with its verdicts, since its panel figures come from them).
-/// Subscribers and other visitor data are never touched, nor are votes, but for one case: votes cast under a slug that
-/// a tool now lists in its <c>aliases</c> (a rename made by hand) move to that tool (<see cref="Writer.AdoptVotesOfAliases"/>).
+/// Subscribers and other visitor data are never touched, nor are votes: votes cast under a slug that a tool now lists
+/// in its <c>aliases</c> (a rename) are moved by the vote writer, the one owner of vote rows, told of the aliases by
+/// <see cref="AliasesImported"/>.
 /// </summary>
-public sealed class ContentImporter(Database database, VoteTallies tallies)
+public sealed class ContentImporter(Database database)
 {
-    // Fields, not captured parameters, so that a FullImport can reach them.
+    // A field, not a captured parameter, so that a FullImport can reach it.
     private readonly Database database = database;
-    private readonly VoteTallies tallies = tallies;
 
-    /// <summary>Raised after an import that moved votes commits, with the tools and aliases whose votes moved.</summary>
-    public event Action<IReadOnlyCollection<string>>? VotesMoved;
+    /// <summary>Raised after each import commits (and before its content is served), with every alias and its tool.</summary>
+    public event Action<IReadOnlyDictionary<string, string>>? AliasesImported;
 
     /// <summary>Starts replacing every content row; nothing changes until <see cref="FullImport.Commit"/>.</summary>
     public FullImport BeginFullImport(DateTimeOffset now) => new(this, now);
 
-    private void Moved(List<string> tools)
-    {
-        if (tools.Count > 0)
-            VotesMoved?.Invoke(tools);
-    }
+    private void Imported(Dictionary<string, string> aliases) => AliasesImported?.Invoke(aliases);
 
     /// <param name="sourceOf">The text of a file whose current version is accepted, to keep as its last good version (null if unknown).</param>
     public void Import(ContentSnapshot previous, ContentSnapshot next, IReadOnlyList<ContentError> extraErrors, DateTimeOffset now,
@@ -71,10 +66,10 @@ public sealed class ContentImporter(Database database, VoteTallies tallies)
         }
 
         write.Files(previous, next, now, sourceOf);
-        var moved = write.AdoptVotesOfAliases(tallies);
+        var aliases = write.Aliases();
         write.ErrorsAndReload(next, extraErrors, now);
         transaction.Commit();
-        Moved(moved);
+        Imported(aliases);
     }
 
     /// <summary>
@@ -168,11 +163,11 @@ public sealed class ContentImporter(Database database, VoteTallies tallies)
                 var gone = connection.Query<string>("SELECT path FROM content_files", transaction: transaction).Where(p => !paths.Contains(p)).ToList();
                 connection.Execute("DELETE FROM content_files WHERE path = @p", gone.Select(p => new { p }), transaction);
             }
-            var moved = write.AdoptVotesOfAliases(importer.tallies);
+            var aliases = write.Aliases();
             write.ErrorsAndReload(next, extraErrors, now);
             transaction.Commit();
             BackToWal();
-            importer.Moved(moved);
+            importer.Imported(aliases);
         }
 
         /// <summary>A tool written in this import: its row, the search row it last used (its verdicts take the rows after
@@ -342,33 +337,10 @@ public sealed class ContentImporter(Database database, VoteTallies tallies)
             return lastSearchRow + 1;
         }
 
-        /// <summary>
-        /// Moves the votes cast under a tool's former slug, named in its <c>aliases</c>, to the tool. A rename in the admin
-        /// area moves them itself; one made by hand (the file renamed, the old slug added as an alias) left them under
-        /// the old slug, where no page counts them. A visitor who voted under both keeps the later vote: the earlier is
-        /// deleted, and counts as withdrawn on the open day once the tallies are counted again. The day totals move
-        /// with the votes. Only aliases the tallies know are looked at, so an import with nothing to move reads nothing.
-        /// </summary>
-        /// <returns>The aliases and tools whose votes moved, to be counted again once this import commits.</returns>
-        public List<string> AdoptVotesOfAliases(VoteTallies tallies)
-        {
-            var moves = connection.Query<(string Alias, string Tool)>("SELECT alias, tool_slug FROM tool_aliases", transaction: transaction)
-                .Where(a => tallies.Has(a.Alias)).ToList();
-            foreach (var (alias, tool) in moves)
-            {
-                connection.Execute("""
-                    DELETE FROM votes WHERE tool_slug IN (@alias, @tool) AND EXISTS (
-                        SELECT 1 FROM votes later
-                        WHERE later.voter = votes.voter AND later.tool_slug IN (@alias, @tool) AND later.tool_slug <> votes.tool_slug
-                          AND (later.voted_at > votes.voted_at OR (later.voted_at = votes.voted_at AND later.tool_slug = @tool)));
-                    UPDATE votes SET tool_slug = @tool WHERE tool_slug = @alias;
-                    INSERT INTO vote_days (tool_slug, day, ship, skip) SELECT @tool, day, ship, skip FROM vote_days WHERE tool_slug = @alias
-                        ON CONFLICT (tool_slug, day) DO UPDATE SET ship = ship + excluded.ship, skip = skip + excluded.skip;
-                    DELETE FROM vote_days WHERE tool_slug = @alias;
-                    """, new { alias, tool }, transaction);
-            }
-            return [.. moves.SelectMany(m => new[] { m.Alias, m.Tool }).Distinct(StringComparer.Ordinal)];
-        }
+        /// <summary>Every alias of a published tool, and its tool, as this import leaves them.</summary>
+        public Dictionary<string, string> Aliases() =>
+            connection.Query<(string Alias, string Tool)>("SELECT alias, tool_slug FROM tool_aliases", transaction: transaction)
+                .ToDictionary(a => a.Alias, a => a.Tool, StringComparer.Ordinal);
 
         /// <summary>The tool's panel figures, counted from the verdicts written for it.</summary>
         public void PanelFigures(string slug) => updatePanel.Run(slug);

@@ -26,7 +26,14 @@ public static partial class ContentParser
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();
 
-    public static bool IsValidSlug(string slug) => SlugPattern().IsMatch(slug) && !slug.Contains("-vs-", StringComparison.Ordinal);
+    // A slug becomes a file name (with a suffix, and a longer one for the editor's temporary copy) and part of addresses;
+    // file names stop at 255 bytes.
+    public const int MaxSlugLength = 100;
+
+    public const string SlugRule = "use lowercase letters, digits and single hyphens, without '-vs-', at most 100 characters";
+
+    public static bool IsValidSlug(string slug) =>
+        slug.Length <= MaxSlugLength && SlugPattern().IsMatch(slug) && !slug.Contains("-vs-", StringComparison.Ordinal);
 
     public static string SlugFor(string name)
     {
@@ -98,7 +105,7 @@ public static partial class ContentParser
         var parts = path.Split('/');
         var slug = Path.GetFileNameWithoutExtension(parts[^1]);
         if (!IsValidSlug(slug))
-            errors.Add(new(path, 1, 1, $"file name '{slug}' is not a valid slug: use lowercase letters, digits and single hyphens, without '-vs-'"));
+            errors.Add(new(path, 1, 1, $"file name '{slug}' is not a valid slug: {SlugRule}"));
         if (kind == ContentKind.Verdict && !IsValidSlug(parts[1]))
             errors.Add(new(path, 1, 1, $"folder name '{parts[1]}' is not a valid tool slug"));
         if (errors.Count > 0)

@@ -15,6 +15,11 @@ public sealed class VotesUnavailableException(string message, Exception? inner =
 /// vote is always a committed one, and a burst costs one commit instead of hundreds. It alone changes the
 /// <see cref="VoteTallies"/>, after each commit, and writes the days they close to <c>vote_days</c>.
 /// </summary>
+/// <remarks>
+/// It alone changes vote rows, too: moving a renamed tool's votes to it (<see cref="AdoptAliases"/>) and withdrawing
+/// a flood (<see cref="WithdrawAsync"/>) run in turn with the votes. A vote queued under a slug that has since become
+/// an alias is written under its tool, so no vote lands under the old slug once its votes have moved.
+/// </remarks>
 public sealed class VoteWriter(Database database, VoteTallies tallies, ContentImporter importer, TimeProvider time, IHostApplicationLifetime lifetime,
     ILogger<VoteWriter> logger)
     : IHostedService
@@ -28,24 +33,40 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
 
-    /// <summary>A vote waiting to be committed, or (with <see cref="Recount"/>) tools whose tallies must be counted again.</summary>
+    /// <summary>
+    /// A vote waiting to be committed; or (with <see cref="Recount"/>) tools whose tallies must be counted again; or
+    /// (with <see cref="Aliases"/>) the content's aliases, whose votes move to their tools; or (with <see cref="Withdrawal"/>)
+    /// votes to delete.
+    /// </summary>
     private sealed class Pending : TaskCompletionSource<Tally>
     {
-        public Pending(string tool, string voter, string? choice, bool newVoter, string at)
+        public Pending(string tool, string voter, string? choice, bool newVoter, string at, string? network)
             : base(TaskCreationOptions.RunContinuationsAsynchronously) =>
-            (Tool, Voter, Choice, NewVoter, At) = (tool, voter, choice, newVoter, at);
+            (Tool, Voter, Choice, NewVoter, At, Network) = (tool, voter, choice, newVoter, at, network);
 
-        public Pending(IReadOnlyCollection<string> recount)
+        public Pending(IReadOnlyCollection<string>? recount = null, IReadOnlyDictionary<string, string>? aliases = null, VoteFilter? withdrawal = null)
             : base(TaskCreationOptions.RunContinuationsAsynchronously) =>
-            (Tool, Voter, At, Recount) = ("", "", "", recount);
+            (Tool, Voter, At, Recount, Aliases, Withdrawal) = ("", "", "", recount, aliases, withdrawal);
 
-        public string Tool { get; }
+        /// <summary>The tool named by the request; the writer replaces an alias with its tool.</summary>
+        public string Tool { get; set; }
         public string Voter { get; }
         public string? Choice { get; }
         public bool NewVoter { get; }
         public string At { get; }
+        public string? Network { get; }
         public IReadOnlyCollection<string>? Recount { get; }
+        public IReadOnlyDictionary<string, string>? Aliases { get; }
+        public VoteFilter? Withdrawal { get; }
+
+        /// <summary>How many votes a withdrawal deleted.</summary>
+        public long Deleted { get; set; }
+
+        public bool IsVote => Recount is null && Aliases is null && Withdrawal is null;
     }
+
+    /// <summary>The votes a withdrawal deletes: cast in [From, ToExclusive) (ISO 8601 UTC), of one tool and/or from one network.</summary>
+    public sealed record VoteFilter(string? Tool, string? Network, string From, string ToExclusive);
 
     private readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(20_000)
     {
@@ -54,6 +75,10 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     });
 
     private readonly WalCheckpointer checkpointer = new(database, logger);
+
+    // Former slug to tool, as of the last import the writer took in. Replaced whole by the writer's thread; read elsewhere
+    // only to see whether an import changed it.
+    private volatile IReadOnlyDictionary<string, string> aliases = new Dictionary<string, string>(StringComparer.Ordinal);
     private int votesSinceCheckpoint;
 
     // Tools whose open-day change differs from their vote_days row for the open day. Only the writer's thread uses it.
@@ -68,10 +93,11 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
 
     /// <param name="choice">"ship", "skip", or null to withdraw the vote.</param>
     /// <param name="newVoter">The visitor's id was made for this request, so no vote of theirs can exist yet.</param>
-    public async Task<Tally> SubmitAsync(string tool, string voter, string? choice, bool newVoter, DateTimeOffset at)
+    /// <param name="network">A keyed hash of the visitor's network (Visitors.NetworkOf), kept with the vote.</param>
+    public async Task<Tally> SubmitAsync(string tool, string voter, string? choice, bool newVoter, DateTimeOffset at, string? network = null)
     {
         var pending = new Pending(tool, voter, choice, newVoter,
-            at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture), network);
         if (!queue.Writer.TryWrite(pending))
             throw new VotesUnavailableException("too many votes are waiting");
         try
@@ -92,8 +118,26 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     /// </summary>
     public Task RecountAsync(IReadOnlyCollection<string> tools)
     {
-        var pending = new Pending(tools);
+        var pending = new Pending(recount: tools);
         return queue.Writer.TryWrite(pending) ? pending.Task : Task.FromException(new VotesUnavailableException("the vote writer is not running"));
+    }
+
+    /// <summary>Deletes the votes the filter selects, in turn with the votes, and counts their tools again; returns how many it deleted.</summary>
+    /// <exception cref="VotesUnavailableException">Nothing was deleted (or, after a timeout, it is not known whether it was).</exception>
+    public async Task<long> WithdrawAsync(VoteFilter filter)
+    {
+        var pending = new Pending(withdrawal: filter);
+        if (!queue.Writer.TryWrite(pending))
+            throw new VotesUnavailableException("the vote writer is not running");
+        try
+        {
+            await pending.Task.WaitAsync(WaitLimit);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new VotesUnavailableException("the database did not answer in time", ex);
+        }
+        return pending.Deleted;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -116,28 +160,41 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
             if (!writing.Wait(StopLimit))
                 logger.LogWarning("The vote writer did not finish within {Seconds} s of the site stopping", StopLimit.TotalSeconds);
         });
-        // Started before the content (Program.cs), so the first import's adopted votes are counted before the site serves.
-        importer.VotesMoved += RecountMoved;
+        // Started before the content (Program.cs), so the first import's aliases have their votes before the site serves.
+        importer.AliasesImported += AdoptAliases;
         return Task.CompletedTask;
     }
 
-    /// <summary>After an import moved an alias's votes: waits, on the reload thread, until their tools are counted again.</summary>
-    private void RecountMoved(IReadOnlyCollection<string> tools)
+    /// <summary>
+    /// After an import committed: from now on votes under an alias are written under its tool, and the votes already
+    /// under it move there (a visitor who voted under both keeps the later vote), all in the writer's turn, so none
+    /// can land under the alias after its votes moved. Waits, on the reload thread, until that is done.
+    /// </summary>
+    private void AdoptAliases(IReadOnlyDictionary<string, string> imported)
     {
+        // Nothing to do when the aliases are the ones the writer already follows and none holds votes.
+        var known = aliases;
+        if (imported.Count == known.Count && imported.All(a => known.TryGetValue(a.Key, out var tool) && tool == a.Value)
+            && !imported.Keys.Any(tallies.Has))
+            return;
+        var pending = new Pending(aliases: imported);
         try
         {
-            if (!RecountAsync(tools).Wait(WaitLimit))
-                logger.LogWarning("Counting the votes moved to {Tools} took longer than {Seconds} s", string.Join(", ", tools), WaitLimit.TotalSeconds);
+            if (!queue.Writer.TryWrite(pending))
+                throw new VotesUnavailableException("the vote writer is not running");
+            if (!pending.Task.Wait(WaitLimit))
+                logger.LogWarning("Moving the votes of renamed tools took longer than {Seconds} s", WaitLimit.TotalSeconds);
         }
-        catch (AggregateException ex) when (ex.InnerException is VotesUnavailableException)
+        catch (Exception ex) when (ex is VotesUnavailableException || ex.InnerException is VotesUnavailableException)
         {
-            logger.LogWarning("Could not count the votes moved to {Tools} again: {Reason}", string.Join(", ", tools), ex.InnerException.Message);
+            // The next import that commits tries again: the old slugs still hold votes.
+            logger.LogWarning("Could not move the votes of renamed tools: {Reason}", (ex.InnerException ?? ex).Message);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        importer.VotesMoved -= RecountMoved;
+        importer.AliasesImported -= AdoptAliases;
         return Task.CompletedTask;
     }
 
@@ -167,7 +224,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                     if (changed.Count > 0)
                         Committed?.Invoke(changed);
                     foreach (var pending in batch)
-                        pending.TrySetResult(pending.Recount is null ? tallies.Of(pending.Tool) : Tally.None);
+                        pending.TrySetResult(pending.IsVote ? tallies.Of(pending.Tool) : Tally.None);
                     failed = false;
                 }
                 catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
@@ -214,6 +271,8 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         var day = VoteTallies.Day(time.GetUtcNow()) is var today && string.CompareOrdinal(today, openDay) > 0 ? today : openDay;
         var closesDay = day != openDay || !tallies.OpenDayStored;
         var changed = new Dictionary<string, VoteTallies.Entry?>(StringComparer.Ordinal);
+        // The aliases votes follow, as of this point in the batch; kept only once the batch commits.
+        var following = aliases;
 
         using (var transaction = sql.Begin())
         {
@@ -229,12 +288,17 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
             }
             foreach (var pending in batch)
             {
-                if (pending.Recount is { } tools)
+                if (!pending.IsVote)
                 {
+                    var tools = pending.Recount
+                        ?? (pending.Aliases is { } imported ? MoveVotesOfAliases(sql.Connection, transaction, following = imported, changed)
+                            : Withdraw(sql.Connection, transaction, pending));
                     foreach (var (tool, entry) in Recount(sql.Connection, transaction, tools, day))
                         changed[tool] = entry;
                     continue;
                 }
+                if (following.TryGetValue(pending.Tool, out var renamed))
+                    pending.Tool = renamed;
                 var (ship, skip) = sql.Vote(pending);
                 if (ship == 0 && skip == 0)
                     continue;
@@ -244,6 +308,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
             transaction.Commit();
         }
 
+        aliases = following;
         recountLater.Clear();
         if (closesDay)
         {
@@ -260,6 +325,44 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
             unwritten.Add(tool);
         }
         return changed.Keys;
+    }
+
+    /// <summary>
+    /// Moves the votes under each alias to its tool. A visitor who voted under both keeps the later vote: the earlier is
+    /// deleted, and counts as withdrawn on the open day once the tallies are counted again. The day totals move with the
+    /// votes. Only aliases that hold votes (counted, or written earlier in this batch) are looked at.
+    /// </summary>
+    /// <returns>The aliases and tools whose votes moved, to be counted again.</returns>
+    private IReadOnlyCollection<string> MoveVotesOfAliases(SqliteConnection connection, SqliteTransaction transaction,
+        IReadOnlyDictionary<string, string> imported, Dictionary<string, VoteTallies.Entry?> changed)
+    {
+        const string Move = """
+            DELETE FROM votes WHERE tool_slug IN (@alias, @tool) AND EXISTS (
+                SELECT 1 FROM votes later
+                WHERE later.voter = votes.voter AND later.tool_slug IN (@alias, @tool) AND later.tool_slug <> votes.tool_slug
+                  AND (later.voted_at > votes.voted_at OR (later.voted_at = votes.voted_at AND later.tool_slug = @tool)));
+            UPDATE votes SET tool_slug = @tool WHERE tool_slug = @alias;
+            INSERT INTO vote_days (tool_slug, day, ship, skip) SELECT @tool, day, ship, skip FROM vote_days WHERE tool_slug = @alias
+                ON CONFLICT (tool_slug, day) DO UPDATE SET ship = ship + excluded.ship, skip = skip + excluded.skip;
+            DELETE FROM vote_days WHERE tool_slug = @alias;
+            """;
+        var moves = imported.Where(a => tallies.Has(a.Key) || changed.ContainsKey(a.Key)).ToList();
+        foreach (var (alias, tool) in moves)
+            connection.Execute(Move, new { alias, tool }, transaction);
+        return [.. moves.SelectMany(m => new[] { m.Key, m.Value }).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Deletes the votes a withdrawal selects; returns the tools they were for, to be counted again.</summary>
+    private static IReadOnlyCollection<string> Withdraw(SqliteConnection connection, SqliteTransaction transaction, Pending pending)
+    {
+        const string Where = """
+            WHERE (@Tool IS NULL OR tool_slug = @Tool) AND (@Network IS NULL OR network = @Network)
+              AND voted_at >= @From AND voted_at < @ToExclusive
+            """;
+        var filter = pending.Withdrawal!;
+        var tools = connection.Query<string>("SELECT DISTINCT tool_slug FROM votes " + Where, filter, transaction).ToList();
+        pending.Deleted = connection.Execute("DELETE FROM votes " + Where, filter, transaction);
+        return tools;
     }
 
     /// <summary>The tools' entries counted afresh: votes now, final days before <paramref name="day"/>; null for a tool with neither.</summary>
@@ -330,12 +433,12 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                     pragma.ExecuteNonQuery();
                 }
                 insert = Prepare("""
-                    INSERT INTO votes (voter, tool_slug, choice, voted_at) VALUES ($voter, $tool, $choice, $at)
+                    INSERT INTO votes (voter, tool_slug, choice, voted_at, network) VALUES ($voter, $tool, $choice, $at, $network)
                     ON CONFLICT (voter, tool_slug) DO NOTHING
-                    """, "$voter", "$tool", "$choice", "$at");
+                    """, "$voter", "$tool", "$choice", "$at", "$network");
                 readChoice = Prepare("SELECT choice FROM votes WHERE voter = $voter AND tool_slug = $tool", "$voter", "$tool");
-                update = Prepare("UPDATE votes SET choice = $choice, voted_at = $at WHERE voter = $voter AND tool_slug = $tool",
-                    "$voter", "$tool", "$choice", "$at");
+                update = Prepare("UPDATE votes SET choice = $choice, voted_at = $at, network = $network WHERE voter = $voter AND tool_slug = $tool",
+                    "$voter", "$tool", "$choice", "$at", "$network");
                 delete = Prepare("DELETE FROM votes WHERE voter = $voter AND tool_slug = $tool", "$voter", "$tool");
                 // A day's row holds its net change; written whole, so writing it again (after a restart) is harmless.
                 writeDay = Prepare("""
@@ -379,7 +482,8 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         /// <summary>Records the vote, or its withdrawal; returns the change to the tool's ship and skip counts.</summary>
         public (long Ship, long Skip) Vote(Pending vote)
         {
-            if (vote.NewVoter && vote.Choice is not null && Run(insert, vote.Voter, vote.Tool, vote.Choice, vote.At) == 1)
+            var network = (object?)vote.Network ?? DBNull.Value;
+            if (vote.NewVoter && vote.Choice is not null && Run(insert, vote.Voter, vote.Tool, vote.Choice, vote.At, network) == 1)
                 return Change(null, vote.Choice);
             readChoice.Parameters[0].Value = vote.Voter;
             readChoice.Parameters[1].Value = vote.Tool;
@@ -389,9 +493,9 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
             if (vote.Choice is null)
                 Run(delete, vote.Voter, vote.Tool);
             else if (before is null)
-                Run(insert, vote.Voter, vote.Tool, vote.Choice, vote.At);
+                Run(insert, vote.Voter, vote.Tool, vote.Choice, vote.At, network);
             else
-                Run(update, vote.Voter, vote.Tool, vote.Choice, vote.At);
+                Run(update, vote.Voter, vote.Tool, vote.Choice, vote.At, network);
             return Change(before, vote.Choice);
         }
 

@@ -78,8 +78,13 @@ public static class VotingEndpoints
         }
         if (!(content.Generation > 0 ? IsPublished(slug, content) : await IsPublishedInDatabaseAsync(slug, database)))
         {
-            await Text(StatusCodes.Status404NotFound, $"There is no tool '{slug}' to vote on.\n").ExecuteAsync(context);
-            return;
+            // A page opened before a rename posts to the old slug: the vote goes to the tool that took it as an alias.
+            if (await RenamedToAsync(slug, database) is not { } renamed || (content.Generation > 0 && !IsPublished(renamed, content)))
+            {
+                await Text(StatusCodes.Status404NotFound, $"There is no tool '{slug}' to vote on.\n").ExecuteAsync(context);
+                return;
+            }
+            slug = renamed;
         }
         var choice = form.Fields.GetValueOrDefault("choice");
         if (choice is not ("ship" or "skip" or "clear"))
@@ -94,11 +99,21 @@ public static class VotingEndpoints
             return;
         }
 
+        // Built before the vote is written: whatever the return path holds, nothing can fail once the vote is committed.
+        var location = WithVoted(returnPath ?? $"/tools/{slug}", slug, choice);
+
         Tally tally;
         try
         {
-            var voter = visitors.Identify(context, out var newVoter);
-            tally = await writer.SubmitAsync(slug, voter, choice == "clear" ? null : choice, newVoter, time.GetUtcNow());
+            if (visitors.Identify(context, out var newVoter) is not { } voter)
+            {
+                await Text(StatusCodes.Status403Forbidden,
+                    "Your visitor cookie was not issued by this site, so the vote was not recorded. It has been cleared: vote again to get a new one.\n")
+                    .ExecuteAsync(context);
+                return;
+            }
+            tally = await writer.SubmitAsync(slug, voter, choice == "clear" ? null : choice, newVoter, time.GetUtcNow(),
+                visitors.NetworkOf(context.Connection.RemoteIpAddress));
         }
         catch (VotesUnavailableException)
         {
@@ -120,7 +135,7 @@ public static class VotingEndpoints
             return;
         }
         response.StatusCode = StatusCodes.Status303SeeOther;
-        response.Headers.Location = WithVoted(returnPath ?? $"/tools/{slug}", slug, choice);
+        response.Headers.Location = location;
     }
 
     private static IResult Text(int status, string message) => Results.Text(message, "text/plain; charset=utf-8", statusCode: status);
@@ -134,6 +149,16 @@ public static class VotingEndpoints
     {
         using var connection = database.Open();
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM tools WHERE slug = @slug", new { slug }) == 1;
+    }
+
+    /// <summary>The published tool that lists <paramref name="slug"/> (exactly, in this case) among its aliases, or null. Asked only when no tool has the slug.</summary>
+    private static async Task<string?> RenamedToAsync(string slug, Database database)
+    {
+        const string Sql = """
+            SELECT a.tool_slug FROM tool_aliases a JOIN tools t ON t.slug = a.tool_slug WHERE a.alias = @slug COLLATE BINARY
+            """;
+        using var connection = database.Open();
+        return await connection.QueryFirstOrDefaultAsync<string>(Sql, new { slug });
     }
 
     /// <summary>The visitor's own votes for the listed tools: tiny, uncached, so cached pages need not vary per visitor.</summary>
@@ -166,6 +191,7 @@ public static class VotingEndpoints
         var basePath = queryStart < 0 ? path : path[..queryStart];
         var query = queryStart < 0 ? [] : QueryHelpers.ParseQuery(path[queryStart..]);
         var kept = query.Where(q => q.Key != "voted").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)));
-        return QueryHelpers.AddQueryString(basePath, kept.Append(new("voted", $"{slug}:{choice}")));
+        // Percent-encoded (escapes already there are kept): a header value holds ASCII only, and Kestrel refuses anything else.
+        return QueryHelpers.AddQueryString(new PathString(basePath).ToUriComponent(), kept.Append(new("voted", $"{slug}:{choice}")));
     }
 }

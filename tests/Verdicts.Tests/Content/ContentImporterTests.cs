@@ -1,11 +1,9 @@
 using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Verdicts.Tests.Infrastructure;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
-using Verdicts.Web.Voting;
 
 namespace Verdicts.Tests.Content;
 
@@ -67,7 +65,7 @@ public sealed class ContentImporterTests
         var before = connection.Query<string>("SELECT slug FROM tools UNION ALL SELECT path FROM content_files ORDER BY 1").ToList();
 
         var extra = ContentParser.Parse("tools/delta.md", ContentKind.Tool, System.Text.Encoding.UTF8.GetBytes(TestContent.ToolText("Delta")));
-        using (var import = new ContentImporter(app.Database, app.Services.GetRequiredService<VoteTallies>()).BeginFullImport(DateTimeOffset.UtcNow))
+        using (var import = new ContentImporter(app.Database).BeginFullImport(DateTimeOffset.UtcNow))
         {
             import.Add(new FileStatus(extra.Path, extra.Kind, FileState.Loaded, extra.Sha256), extra.Document, extra.Source);
         }
@@ -156,7 +154,7 @@ public sealed class ContentImporterTests
         using var content = new TestContent();
         using var database = NewDatabase(content);
 
-        using (var import = new ContentImporter(database, VoteTallies.Load(database, DateOnly.FromDateTime(DateTime.UtcNow))).BeginFullImport(DateTimeOffset.UtcNow))
+        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
         {
             Add(import, "tools/delta.md", TestContent.ToolText("Delta"));
             // Written through a rollback journal: the journal is there while the transaction is open, and no WAL.
@@ -177,7 +175,7 @@ public sealed class ContentImporterTests
         using var content = new TestContent();
         using var database = NewDatabase(content);
 
-        using (var import = new ContentImporter(database, VoteTallies.Load(database, DateOnly.FromDateTime(DateTime.UtcNow))).BeginFullImport(DateTimeOffset.UtcNow))
+        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
         {
             Add(import, "tools/delta.md", TestContent.ToolText("Delta"));
             Assert.True(File.Exists(database.Path + "-journal"));
@@ -197,7 +195,7 @@ public sealed class ContentImporterTests
         var copy = Path.Combine(content.Scratch, "killed", "verdicts.db");
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
 
-        using (var import = new ContentImporter(database, VoteTallies.Load(database, DateOnly.FromDateTime(DateTime.UtcNow))).BeginFullImport(DateTimeOffset.UtcNow))
+        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
         {
             // Far more than SQLite's page cache holds, so pages spill into the database file before the commit.
             var body = string.Join("\n\n", Enumerable.Range(0, 200).Select(i => $"Paragraph {i} of a long description, with **some** words."));
@@ -225,7 +223,7 @@ public sealed class ContentImporterTests
         other.Open();
         Assert.Equal(0, other.ExecuteScalar<long>("SELECT count(*) FROM tools"));
 
-        using (var import = new ContentImporter(database, VoteTallies.Load(database, DateOnly.FromDateTime(DateTime.UtcNow))).BeginFullImport(DateTimeOffset.UtcNow))
+        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
         {
             Add(import, "tools/delta.md", TestContent.ToolText("Delta"));
             Assert.False(File.Exists(database.Path + "-journal"));

@@ -18,7 +18,7 @@ public sealed class VisitorsTests
     private static (string Voter, string Cookie) NewVisitor(Visitors visitors)
     {
         var context = new DefaultHttpContext();
-        var voter = visitors.Identify(context, out _);
+        var voter = visitors.Identify(context, out _)!;
         return (voter, context.Response.Headers.SetCookie.ToString().Split(';')[0]);
     }
 

@@ -33,7 +33,8 @@ public sealed class VoteDurabilityTests(ITestOutputHelper output)
                     if (response.StatusCode == HttpStatusCode.SeeOther)
                     {
                         var cookie = response.Headers.GetValues("Set-Cookie").Single();
-                        acknowledged.Add(new Acknowledged(cookie.Split(';')[0]["vid=".Length..], tool, choice));
+                        // The cookie holds id.signature; the stored voter is made from the id.
+                        acknowledged.Add(new Acknowledged(cookie.Split(';')[0]["vid=".Length..].Split('.')[0], tool, choice));
                     }
                 }
                 catch (HttpRequestException)

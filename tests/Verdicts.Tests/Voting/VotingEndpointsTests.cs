@@ -108,7 +108,8 @@ public sealed class VotingEndpointsTests
         await using var app = new VerdictsApp(content);
         var client = app.NoRedirects();
         using var response = await client.Submit(await VoteForm(client, "/tools/alpha", "alpha"), "ship");
-        var id = response.Headers.GetValues("Set-Cookie").Single().Split(';')[0]["vid=".Length..];
+        // The cookie holds the id and the site's signature of it, after a dot.
+        var id = response.Headers.GetValues("Set-Cookie").Single().Split(';')[0]["vid=".Length..].Split('.')[0];
 
         using var connection = app.Database.Open();
         var key = Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'"));
@@ -150,8 +151,41 @@ public sealed class VotingEndpointsTests
         using var response = await client.SendAsync(vote);
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.False(response.Headers.Contains("Set-Cookie"));
         Assert.Equal([("alpha", "skip")], Rows(app));
+        // Votes are stored under the unsigned id, so the site once issued it: it is signed now, the same id kept.
+        var signed = response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        Assert.StartsWith("vid=" + legacyId + ".", signed, StringComparison.Ordinal);
+        using var again = new HttpRequestMessage(HttpMethod.Post, new Uri("/tools/alpha/vote", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new("choice", "ship")]),
+        };
+        again.Headers.Add("Cookie", signed);
+        using var changed = await client.SendAsync(again);
+        Assert.Equal(HttpStatusCode.SeeOther, changed.StatusCode);
+        Assert.False(changed.Headers.Contains("Set-Cookie"));
+        Assert.Equal([("alpha", "ship")], Rows(app));
+    }
+
+    [Fact]
+    public async Task A_return_path_with_non_ascii_letters_is_sent_back_percent_encoded_with_the_vote_and_cookie_kept()
+    {
+        using var content = TestContent.Sample();
+        // Kestrel itself, not the test server: it is Kestrel that refuses a header value outside ASCII.
+        using var site = await SiteProcess.StartAsync(content, "--Verdicts:WatchFiles=false");
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(site.BaseUrl) };
+
+        using var response = await client.PostAsync(new Uri("/tools/alpha/vote", UriKind.Relative),
+            new FormUrlEncodedContent([new("choice", "ship"), new("return", "/café?x=é")]));
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("vid=", StringComparison.Ordinal));
+        var location = response.Headers.Location!.OriginalString;
+        Assert.All(location, c => Assert.True(c < 128, $"'{c}' in {location} is not ASCII"));
+        Assert.Equal("/caf%C3%A9?x=%C3%A9&voted=alpha%3Aship", location);
+        site.Terminate();
+        Assert.True(site.WaitForExit(TimeSpan.FromSeconds(30)), "the site did not stop");
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(content.Scratch, "verdicts.db")};Pooling=false");
+        Assert.Equal([("alpha", "ship")], connection.Query<(string, string)>("SELECT tool_slug, choice FROM votes").ToList());
     }
 
     public static TheoryData<string, HttpStatusCode> BadBodies => new()

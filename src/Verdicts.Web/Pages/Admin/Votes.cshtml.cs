@@ -10,7 +10,10 @@ using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages.Admin;
 
-/// <summary>Community votes: tallies, votes per day, where the community and the panel part ways, and withdrawing a vote flood.</summary>
+/// <summary>
+/// Community votes: tallies, votes per day, where the community and the panel part ways, votes by network and hour, and
+/// withdrawing a vote flood (by tool or by network). Withdrawals are made by the vote writer, which owns the vote rows.
+/// </summary>
 public sealed class VotesModel(Database database, VoteTallies tallies, VoteWriter votes, AuditLog audit, TimeProvider time, IOptions<VerdictsOptions> options)
     : SitePageModel
 {
@@ -18,6 +21,18 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
 
     public const int Days = 30;
     public const int DisagreementCount = 10;
+    public const int NetworkHourCount = 20;
+
+    /// <summary>The votes cast from one network (a keyed hash of its /24 or /64) within one UTC hour (<c>yyyy-MM-ddTHH</c>).</summary>
+    public sealed record NetworkHour
+    {
+        public required string Network { get; init; }
+        public required string Hour { get; init; }
+        public long Votes { get; init; }
+
+        public string FromInput => Hour + ":00";
+        public string ToInput => Hour + ":59";
+    }
 
     public sealed record ToolTally
     {
@@ -124,6 +139,9 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
     public IReadOnlyList<ToolTally> Disagreements { get; private set; } = [];
     public DailyVotes PerDay { get; private set; } = new([]);
 
+    /// <summary>The busiest network-hours of the last days, most votes first.</summary>
+    public IReadOnlyList<NetworkHour> Networks { get; private set; } = [];
+
     /// <summary>Set after a withdrawal: the votes removed and the tool's name, for the notice.</summary>
     public (long Votes, string Tool)? Withdrawn { get; private set; }
 
@@ -139,7 +157,11 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
     [BindProperty]
     public string? To { get; set; }
 
-    public async Task<IActionResult> OnGetAsync([FromQuery] long? withdrawn, [FromQuery(Name = "tool")] string? withdrawnTool)
+    [BindProperty]
+    public string? Network { get; set; }
+
+    public async Task<IActionResult> OnGetAsync([FromQuery] long? withdrawn, [FromQuery(Name = "tool")] string? withdrawnTool,
+        [FromQuery(Name = "network")] string? withdrawnNetwork)
     {
         if (Paging.Requested(Request) is not { } number)
             return NotFound();
@@ -148,6 +170,8 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
             return NotFound();
         if (withdrawn is { } count && count >= 0 && Tallies.FirstOrDefault(t => t.Slug == withdrawnTool) is { } tool)
             Withdrawn = (count, tool.Name);
+        else if (withdrawn is { } fromNetwork && fromNetwork >= 0 && IsNetwork(withdrawnNetwork))
+            Withdrawn = (fromNetwork, $"network {withdrawnNetwork![..12]}…");
         return Page();
     }
 
@@ -170,26 +194,52 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
         await LoadAsync();
         if (Validate() is not { } request)
             return Invalid();
-        int deleted;
-        using (var connection = database.OpenForWriting())
-        {
-            deleted = await connection.ExecuteAsync(
-                "DELETE FROM votes WHERE tool_slug = @tool AND voted_at >= @from AND voted_at < @toExclusive",
-                new { tool = request.Tool, from = request.Window.FromBound, toExclusive = request.Window.ToBound });
-        }
+        // The writer deletes them in turn with the votes and counts the tool again, which takes them off its tally (on
+        // the open day) and drops its cached pages.
+        if (await WithdrawAsync(new VoteWriter.VoteFilter(request.Tool, null, request.Window.FromBound, request.Window.ToBound)) is not { } deleted)
+            return Page();
         audit.Record(User.Identity!.Name!, "withdraw-votes", "votes/" + request.Tool,
             detail: $"{Figures.Count(deleted, "vote", "votes")} from {request.Window.FromBound}Z to {request.Window.ToBound}Z (end excluded)");
-        // The writer counts the tool again, which takes the withdrawn votes off its tally (on the open day) and drops
-        // its cached pages; if the database takes no writes just now, it does so with the next batch it commits.
+        return RedirectToPage("/Admin/Votes", new { withdrawn = deleted, tool = request.Tool });
+    }
+
+    /// <summary>Withdraws the votes one network cast in a time range: a row of the network-hour table, posted as it stands.</summary>
+    public async Task<IActionResult> OnPostWithdrawNetworkAsync()
+    {
+        await LoadAsync();
+        var window = VoteWindow.Parse(From, To, out var problem);
+        if (!IsNetwork(Network))
+            problem = "Choose a network from the table of votes by network and hour.";
+        if (problem is not null)
+        {
+            Problem = problem;
+            return Invalid();
+        }
+        if (await WithdrawAsync(new VoteWriter.VoteFilter(null, Network, window!.FromBound, window.ToBound)) is not { } deleted)
+            return Page();
+        audit.Record(User.Identity!.Name!, "withdraw-votes", "votes/network/" + Network,
+            detail: $"{Figures.Count(deleted, "vote", "votes")} from network {Network} from {window.FromBound}Z to {window.ToBound}Z (end excluded)");
+        return RedirectToPage("/Admin/Votes", new { withdrawn = deleted, network = Network });
+    }
+
+    /// <summary>The votes the writer withdrew, or null (with the page set to say so) when the database took no change.</summary>
+    private async Task<long?> WithdrawAsync(VoteWriter.VoteFilter filter)
+    {
         try
         {
-            await votes.RecountAsync([request.Tool]);
+            return await votes.WithdrawAsync(filter);
         }
         catch (VotesUnavailableException)
         {
+            Problem = "The database is not taking changes right now, so nothing was withdrawn. Please try again shortly.";
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "5";
+            return null;
         }
-        return RedirectToPage("/Admin/Votes", new { withdrawn = deleted, tool = request.Tool });
     }
+
+    /// <summary>A network as the votes keep it: 32 lowercase hex digits (Voting/Visitors.cs).</summary>
+    private static bool IsNetwork(string? value) => value is { Length: 32 } && value.All(char.IsAsciiHexDigitLower);
 
     private Withdrawal? Validate()
     {
@@ -246,5 +296,13 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
         PerDay = new DailyVotes(Enumerable.Range(0, Days)
             .Select(i => first.AddDays(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
             .Select(day => (day, counts.GetValueOrDefault(day))).ToList());
+
+        const string NetworkHours = """
+            SELECT network AS Network, substr(voted_at, 1, 13) AS Hour, count(*) AS Votes FROM votes
+            WHERE network IS NOT NULL AND voted_at >= @first
+            GROUP BY network, Hour ORDER BY Votes DESC, Hour DESC, network LIMIT @limit
+            """;
+        Networks = (await connection.QueryAsync<NetworkHour>(NetworkHours,
+            new { first = first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), limit = NetworkHourCount })).ToList();
     }
 }

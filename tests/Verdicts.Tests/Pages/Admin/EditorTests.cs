@@ -292,6 +292,30 @@ public sealed class EditorTests
     }
 
     [Fact]
+    public async Task A_rename_to_a_slug_too_long_for_a_file_name_is_refused_with_a_clear_message_and_changes_nothing()
+    {
+        using var content = TestContent.Sample();
+        var (app, client) = await Open(content);
+        await using var _ = app;
+        app.CastVotes("alpha", ship: 1, skip: 1);
+        var before = Directory.GetFiles(content.Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => (f, File.ReadAllText(f))).ToList();
+        var slug = string.Join('-', Enumerable.Repeat("abcdefghijklmnopqrstuvwxyz", 8))[..215].TrimEnd('-');
+        var form = (await client.GetPage("/admin/content/tools/alpha.md")).QuerySelector("form[action*='handler=Rename']")!;
+
+        using var response = await client.Submit(form, "Rename", null, ("NewSlug", slug));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var page = Html.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains(page.QuerySelectorAll(".error-line"), e => e.Text().Contains("characters", StringComparison.Ordinal));
+        Assert.Equal(before, Directory.GetFiles(content.Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => (f, File.ReadAllText(f))).ToList());
+        Assert.Empty(Audit(app));
+        using var connection = app.Database.Open();
+        Assert.Equal(2, connection.ExecuteScalar<int>("SELECT count(*) FROM votes WHERE tool_slug = 'alpha'"));
+    }
+
+    [Fact]
     public async Task The_health_page_lists_files_errors_with_editor_links_and_counts()
     {
         using var content = TestContent.Sample().File("reviewers/zed.md", "---\nname: Zed\nlens: L\norder: first\n---\n");

@@ -317,6 +317,101 @@ public sealed class VotesTests
     }
 
     [Fact]
+    public async Task A_flood_from_one_network_is_listed_by_network_and_hour_and_withdrawing_it_removes_exactly_those_votes()
+    {
+        using var content = TestContent.Sample();
+        var clock = new TestClock(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-1).AddHours(10), TimeSpan.Zero));
+        var settings = AdminSession.AdminSettings();
+        settings["Verdicts:RateLimit:Disabled"] = "true";
+        await using var app = new VerdictsApp(content, settings) { Clock = clock };
+        var visitors = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        async Task Cast(string tool, string choice, string address)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/tools/{tool}/vote", UriKind.Relative))
+            {
+                Content = new StringContent($"choice={choice}", Encoding.UTF8, "application/x-www-form-urlencoded"),
+            };
+            request.Headers.Add("X-Test-Client-IP", address);
+            using var response = await visitors.SendAsync(request);
+            Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+            clock.Now = clock.Now.AddSeconds(20);
+        }
+
+        // The flood: 30 new visitors from one /24 within the hour 10:00, on two tools; honest votes from elsewhere in
+        // the same hour; and, later, three votes from the flooding network that the withdrawal must keep.
+        for (var i = 0; i < 30; i++)
+            await Cast(i % 3 == 0 ? "beta" : "alpha", i % 2 == 0 ? "ship" : "skip", $"198.51.100.{i + 1}");
+        await Cast("alpha", "skip", "203.0.113.9");
+        await Cast("beta", "skip", "2001:db8:7:7::1");
+        await Cast("gamma", "ship", "192.0.2.44");
+        clock.Now = clock.Now.AddHours(2);
+        for (var i = 0; i < 3; i++)
+            await Cast("alpha", "ship", $"198.51.100.{200 + i}");
+        List<(string Tool, string Choice, string At, string Network)> before;
+        using (var connection = app.Database.Open())
+            before = connection.Query<(string, string, string, string)>("SELECT tool_slug, choice, voted_at, network FROM votes").ToList();
+        var flood = before.GroupBy(v => (v.Network, Hour: v.At[..13])).OrderByDescending(g => g.Count()).First();
+        Assert.Equal(30, flood.Count());
+
+        var admin = await AdminSession.SignIn(app);
+        var page = await admin.GetPage("/admin/votes");
+        var rows = page.QuerySelectorAll("#networks tbody tr");
+        Assert.Equal(before.GroupBy(v => (v.Network, v.At[..13])).Count(), rows.Length);
+        var top = rows[0];
+        Assert.Equal((flood.Key.Network, flood.Key.Hour), (top.GetAttribute("data-network"), top.GetAttribute("data-hour")));
+        Assert.Equal("30", top.QuerySelector("[data-metric='votes']")?.GetAttribute("data-value"));
+        Assert.Equal(before.GroupBy(v => (v.Network, v.At[..13])).Select(g => g.Count()).OrderDescending(),
+            rows.Select(r => int.Parse(r.QuerySelector("[data-metric='votes']")!.GetAttribute("data-value")!, CultureInfo.InvariantCulture)));
+        Assert.DoesNotContain("198.51.100", page.DocumentElement.OuterHtml, StringComparison.Ordinal);
+
+        var form = top.QuerySelector("form.withdraw-network-form")!;
+        form.SetAttribute("action", form.GetAttribute("action") ?? "/admin/votes");
+        using var done = await admin.Submit(form);
+
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        var left = before.Except(flood).ToList();
+        using (var connection = app.Database.Open())
+        {
+            var rowsLeft = connection.Query<(string, string, string, string)>("SELECT tool_slug, choice, voted_at, network FROM votes").ToList();
+            Assert.Equal(left.Order(), rowsLeft.Order());
+        }
+        var entry = Assert.Single(Audit(app));
+        Assert.Equal(("ada", "withdraw-votes"), (entry.Admin, entry.Action));
+        Assert.Contains("30 votes", entry.Detail, StringComparison.Ordinal);
+        Assert.Contains(flood.Key.Network, entry.Path + entry.Detail, StringComparison.Ordinal);
+
+        var after = await admin.Follow(done);
+        foreach (var tool in new[] { "alpha", "beta", "gamma" })
+        {
+            var ship = left.Count(v => v.Tool == tool && v.Choice == "ship");
+            var skip = left.Count(v => v.Tool == tool && v.Choice == "skip");
+            Assert.Equal((ship.ToString(CultureInfo.InvariantCulture), skip.ToString(CultureInfo.InvariantCulture)),
+                (after.Metric("community-ship-count", tool), after.Metric("community-skip-count", tool)));
+            Assert.Equal(new Tally(ship, skip), app.Tallies.Of(tool));
+            Assert.Equal((ship + skip).ToString(CultureInfo.InvariantCulture), (await visitors.GetPage($"/tools/{tool}")).Metric("community-votes", tool));
+        }
+    }
+
+    [Fact]
+    public async Task Withdrawing_by_network_without_an_antiforgery_token_is_refused_and_withdraws_nothing()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        app.CastVotes("alpha", ship: 2, skip: 0);
+        using (var connection = app.Database.Open())
+            connection.Execute("UPDATE votes SET network = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'");
+        var admin = await AdminSession.SignIn(app);
+        var hour = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture);
+
+        using var response = await admin.PostAsync(new Uri("/admin/votes?handler=WithdrawNetwork", UriKind.Relative), new FormUrlEncodedContent(
+            [new("Network", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), new("From", hour + ":00"), new("To", hour + ":59")]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(2, Rows(app).Count);
+        Assert.Empty(Audit(app));
+    }
+
+    [Fact]
     public async Task A_page_copy_stored_just_after_a_withdrawal_is_evicted_again_a_moment_later()
     {
         using var content = TestContent.Sample();

@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Verdicts.Web.Admin;
 using Verdicts.Web.Content;
-using Verdicts.Web.Data;
-using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages.Admin.Content;
 
@@ -12,7 +10,7 @@ namespace Verdicts.Web.Pages.Admin.Content;
 /// validates and nobody changed it on disk since it was opened, delete with a confirmation step, and for
 /// tools a rename that keeps old links working.
 /// </summary>
-public sealed class EditModel(ContentFiles files, AuditLog audit, Database database, VoteWriter votes) : SitePageModel
+public sealed class EditModel(ContentFiles files, AuditLog audit) : SitePageModel
 {
     public string RelativePath { get; private set; } = "";
     public ContentKind Kind { get; private set; }
@@ -120,7 +118,7 @@ public sealed class EditModel(ContentFiles files, AuditLog audit, Database datab
         var current = ContentFiles.Hash(FullPath);
         if (current != OpenedHash)
             return Conflict(current);
-        var plan = ToolRename.Plan(files, database, votes, RelativePath, NewSlug.Trim());
+        var plan = ToolRename.Plan(files, RelativePath, NewSlug.Trim());
         if (plan.Problem is not null)
         {
             Errors = [new ContentError(RelativePath, 1, 1, plan.Problem)];
