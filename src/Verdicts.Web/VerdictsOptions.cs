@@ -32,7 +32,11 @@ public sealed class VerdictsOptions
     /// <summary>Admin accounts: <c>Verdicts:Admins:0:Name</c> and <c>Verdicts:Admins:0:PasswordHash</c>, and so on.</summary>
     public List<Admin.AdminAccount> Admins { get; set; } = [];
 
-    /// <summary>The public address (scheme and host) for canonical links and feeds; empty means the request's own.</summary>
+    /// <summary>
+    /// The public address (scheme and host) for mail links, canonical links and feeds. Nothing is ever built from a
+    /// request's Host header: while this is empty, sign-ups are refused and page links are relative.
+    /// </summary>
+    [RegularExpression(@"^(https?://[^/?#\s]+/?)?$", ErrorMessage = "Verdicts:SiteUrl must be a scheme and host, such as https://verdicts.example, or empty.")]
     public string SiteUrl { get; set; } = "";
 
     /// <summary>Tools on each page of a category, verdicts on each page of a reviewer's list.</summary>

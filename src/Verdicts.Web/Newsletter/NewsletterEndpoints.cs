@@ -24,7 +24,11 @@ public static class NewsletterEndpoints
         if (Subscriptions.NormaliseAddress(form.Fields.GetValueOrDefault("email")) is not { } email)
             return Results.Text("That is not a single plain email address (like name@example.com, at most 254 characters).\n",
                 "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
-        await subscriptions.SubscribeAsync(email, SyndicationEndpoints.SiteUrl(context, options.Value), context.RequestAborted);
+        // Links in mail come from the configured address only, never from the request's Host header.
+        if (SyndicationEndpoints.SiteUrl(options.Value) is not { Length: > 0 } siteUrl)
+            return Results.Text("This site is not taking sign-ups yet: its public address is not configured, so no confirmation link can be sent. Nothing was saved.\n",
+                "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable);
+        await subscriptions.SubscribeAsync(email, siteUrl, context.RequestAborted);
         return SeeOther("/subscribe/thanks");
     }
 

@@ -40,6 +40,8 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
         builder.UseSetting("Verdicts:RescanSeconds", "0.5");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Verdicts:MailPickupPath", MailFolder);
+        // Mail is built only from the configured address; tests that need another (or none) say so in their settings.
+        builder.UseSetting("Verdicts:SiteUrl", "http://localhost");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
