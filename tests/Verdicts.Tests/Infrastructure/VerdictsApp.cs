@@ -59,6 +59,18 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
         ? Directory.GetFiles(MailFolder, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeKit.MimeMessage.Load(f)).ToList()
         : [];
 
+    /// <summary>The messages sent once the site's outbox has tried every message queued so far at least once.</summary>
+    public async Task<IReadOnlyList<MimeKit.MimeMessage>> DeliveredMail()
+    {
+        await Eventually(() =>
+        {
+            using var connection = Database.Open();
+            return Task.FromResult(Dapper.SqlMapper.ExecuteScalar<long>(connection,
+                "SELECT count(*) FROM mail_outbox WHERE outcome IS NULL AND attempts = 0") == 0);
+        }, "the outbox has tried every queued message");
+        return Mail();
+    }
+
     /// <summary>
     /// The test server has no real peer address; a request may name one in X-Test-Client-IP, so tests can act
     /// as several visitors or a proxy. Added before the site's own middleware, exactly like a real connection.
