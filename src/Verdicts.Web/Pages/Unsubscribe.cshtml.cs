@@ -49,7 +49,7 @@ public sealed class UnsubscribeModel(Subscriptions subscriptions, IAntiforgery a
     public async Task<IActionResult> OnPostAsync(string? token)
     {
         SetUp(token);
-        if (!await IsOneClickAsync() && !await antiforgery.IsRequestValidAsync(HttpContext))
+        if (await ReadFormAsync() is not { } form || !IsOneClick(form) && !await antiforgery.IsRequestValidAsync(HttpContext))
         {
             Outcome = State.Refused;
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -73,17 +73,20 @@ public sealed class UnsubscribeModel(Subscriptions subscriptions, IAntiforgery a
     }
 
     /// <summary>The body RFC 8058 prescribes for a mail client's one-click unsubscribe.</summary>
-    private async Task<bool> IsOneClickAsync()
+    private static bool IsOneClick(IFormCollection form) => form["List-Unsubscribe"] == "One-Click";
+
+    /// <summary>The posted form, or null when it cannot be read (then nothing is done).</summary>
+    private async Task<IFormCollection?> ReadFormAsync()
     {
         if (!Request.HasFormContentType)
-            return false;
+            return null;
         try
         {
-            return (await Request.ReadFormAsync(HttpContext.RequestAborted)).TryGetValue("List-Unsubscribe", out var value) && value == "One-Click";
+            return await Request.ReadFormAsync(HttpContext.RequestAborted);
         }
         catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
         {
-            return false;
+            return null;
         }
     }
 

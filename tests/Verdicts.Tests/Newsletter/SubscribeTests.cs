@@ -262,6 +262,67 @@ public sealed class SubscribeTests
         Assert.Equal("unsubscribed", Subscriber(app, "oneclick@example.com").State);
     }
 
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Origin", "https://mail.example")]
+    public async Task The_one_click_post_works_from_another_origin_because_the_token_in_its_address_authorizes_it(string header, string value)
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        using var _ = await SubmitNewsletter(app, "webmail@example.com");
+        var link = LinkIn((await app.DeliveredMail())[0], "/unsubscribe?token=");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(link, UriKind.Relative))
+        {
+            Content = new StringContent("List-Unsubscribe=One-Click", Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Add(header, value);
+        using var response = await app.NoRedirects().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("unsubscribed", Subscriber(app, "webmail@example.com").State);
+    }
+
+    [Fact]
+    public async Task The_unsubscribe_button_posted_from_another_site_changes_nothing()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        using var _ = await SubmitNewsletter(app, "kept@example.com");
+        var link = LinkIn((await app.DeliveredMail())[0], "/unsubscribe?token=");
+        var token = link[(link.IndexOf('=', StringComparison.Ordinal) + 1)..];
+
+        // What a page on another site can send: the button's fields, without this site's form token.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/unsubscribe", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new("token", token)]),
+        };
+        request.Headers.Add("Origin", "https://evil.example");
+        using var response = await app.NoRedirects().SendAsync(request);
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden, $"answered {(int)response.StatusCode}");
+        Assert.Equal("pending", Subscriber(app, "kept@example.com").State);
+    }
+
+    [Theory]
+    [InlineData("/subscribe/confirm", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\nabc")]
+    [InlineData("/unsubscribe?token=1.abc", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click")]
+    [InlineData("/unsubscribe?token=1.abc", "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click&List-Unsubscribe=One-Click")]
+    [InlineData("/unsubscribe", "application/json", "{}")]
+    public async Task Malformed_confirm_and_unsubscribe_posts_get_a_4xx_and_change_nothing(string path, string contentType, string body)
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        using var _ = await SubmitNewsletter(app, "kept@example.com");
+
+        var form = new StringContent(body, Encoding.UTF8);
+        form.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        using var response = await app.NoRedirects().PostAsync(new Uri(path, UriKind.Relative), form);
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Equal("pending", Subscriber(app, "kept@example.com").State);
+    }
+
     [Fact]
     public async Task An_unsubscribe_post_without_the_one_click_field_or_the_pages_form_token_changes_nothing()
     {
