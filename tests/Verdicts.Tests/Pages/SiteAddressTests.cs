@@ -48,4 +48,30 @@ public sealed class SiteAddressTests
         Assert.Null(page.QuerySelector("meta[property='og:url']"));
         Assert.DoesNotContain("Sitemap:", await client.GetStringAsync(new Uri("/robots.txt", UriKind.Relative)), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_real_server_without_a_site_address_warns_at_start_and_builds_nothing_from_a_forged_host()
+    {
+        using var content = TestContent.Sample();
+        using var site = await SiteProcess.StartAsync(content, "--Verdicts:SiteUrl=");
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
+
+        await VerdictsApp.Eventually(() => Task.FromResult(site.Output.Any(l => l.Contains("Verdicts:SiteUrl is not set", StringComparison.Ordinal))),
+            "the site warns that it has no public address");
+
+        using var page = new HttpRequestMessage(HttpMethod.Get, new Uri(site.BaseUrl + "/compare/alpha-or-beta"));
+        page.Headers.Host = "evil.example";
+        using var pageResponse = await client.SendAsync(page);
+        Assert.Equal(HttpStatusCode.OK, pageResponse.StatusCode);
+        Assert.DoesNotContain("evil.example", await pageResponse.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+
+        using var signUp = new HttpRequestMessage(HttpMethod.Post, new Uri(site.BaseUrl + "/subscribe"))
+        {
+            Content = new FormUrlEncodedContent([new("email", "victim@example.com")]),
+        };
+        signUp.Headers.Host = "evil.example";
+        using var signUpResponse = await client.SendAsync(signUp);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, signUpResponse.StatusCode);
+        Assert.False(Directory.Exists(Path.Combine(content.Scratch, "mail")) && Directory.EnumerateFiles(Path.Combine(content.Scratch, "mail")).Any());
+    }
 }
