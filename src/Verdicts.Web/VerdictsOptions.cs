@@ -36,7 +36,7 @@ public sealed class VerdictsOptions
     /// The public address (scheme and host) for mail links, canonical links and feeds. Nothing is ever built from a
     /// request's Host header: while this is empty, sign-ups are refused and page links are relative.
     /// </summary>
-    [RegularExpression(@"^(https?://[^/?#\s]+/?)?$", ErrorMessage = "Verdicts:SiteUrl must be a scheme and host, such as https://verdicts.example, or empty.")]
+    [RegularExpression(@"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$", ErrorMessage = "Verdicts:SiteUrl must be an http or https address, such as https://verdicts.example, or empty.")]
     public string SiteUrl { get; set; } = "";
 
     /// <summary>Tools on each page of a category, verdicts on each page of a reviewer's list.</summary>

@@ -8,7 +8,8 @@ namespace Verdicts.Web.Newsletter;
 /// <summary>
 /// Sends the mail that requests queue in <c>mail_outbox</c>, off the request path: a sign-up answers the same, and as
 /// fast, whether or not a message goes out and however slow the mail server is. A failed message is tried again later,
-/// up to <see cref="MaxAttempts"/> times; every outcome is recorded on its row.
+/// up to <see cref="MaxAttempts"/> times; every outcome is recorded on its row. A message is recorded as sent only after
+/// it has gone, so a crash (or a locked database) between the two sends it again rather than never.
 /// </summary>
 public sealed class MailOutbox(Database database, Subscriptions subscriptions, Mailer mailer, TimeProvider time, ILogger<MailOutbox> logger)
     : BackgroundService

@@ -49,6 +49,18 @@ public sealed class SiteAddressTests
         Assert.DoesNotContain("Sitemap:", await client.GetStringAsync(new Uri("/robots.txt", UriKind.Relative)), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("verdicts.example")]
+    [InlineData("https://verdicts.example/?q=<x>")]
+    public async Task A_site_address_that_is_not_an_http_address_stops_the_start(string siteUrl)
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:SiteUrl"] = siteUrl });
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.CreateClient());
+        Assert.Contains("Verdicts:SiteUrl", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_real_server_without_a_site_address_warns_at_start_and_builds_nothing_from_a_forged_host()
     {
