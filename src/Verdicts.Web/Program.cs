@@ -100,6 +100,8 @@ builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder
 builder.Services.AddSingleton<VoteWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<VoteWriter>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ContentReloader>());
+builder.Services.AddSingleton<MailOutbox>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<MailOutbox>());
 builder.Services.AddSingleton<CacheEviction>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CacheEviction>());
 builder.Services.AddVisitorRateLimits(builder.Configuration);

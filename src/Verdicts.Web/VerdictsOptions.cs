@@ -36,7 +36,11 @@ public sealed class VerdictsOptions
     [Range(0.1, 720)]
     public double AdminSessionHours { get; set; } = 12;
 
-    /// <summary>The public address (scheme and host) for canonical links and feeds; empty means the request's own.</summary>
+    /// <summary>
+    /// The public address (scheme and host) for mail links, canonical links and feeds. Nothing is ever built from a
+    /// request's Host header: while this is empty, sign-ups are refused and page links are relative.
+    /// </summary>
+    [RegularExpression(@"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$", ErrorMessage = "Verdicts:SiteUrl must be an http or https address, such as https://verdicts.example, or empty.")]
     public string SiteUrl { get; set; } = "";
 
     /// <summary>Tools on each page of a category, verdicts on each page of a reviewer's list.</summary>

@@ -2,21 +2,31 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using Microsoft.Extensions.Options;
 using MimeKit;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Newsletter;
 
 /// <summary>
-/// Double opt-in: an address is pending until its emailed link is followed. Confirmation tokens are random,
-/// expire, and are stored only as hashes; unsubscribe links carry an HMAC of the subscriber id, so they work
-/// in one step from any message without a stored token.
+/// Double opt-in: an address is pending until its emailed link is followed and its button pressed. Confirmation
+/// tokens expire and are derived, like unsubscribe tokens, from the subscriber and the site's key: the database keeps
+/// only their hash (to find the subscriber), and a message sent again carries the same link as the first. A sign-up
+/// only records that a message is due (<see cref="MailOutbox"/> sends it), at most so many per address per hour and day.
 /// </summary>
-public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider time, ILogger<Subscriptions> logger)
+public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider time, IOptions<VerdictsOptions> options)
 {
     public static readonly TimeSpan ConfirmationLifetime = TimeSpan.FromHours(48);
 
+    /// <summary>Confirmation messages one address is sent at most in any hour, and in any day.</summary>
+    public const int ConfirmationsPerHour = 1, ConfirmationsPerDay = 3;
+
+    public enum Confirmation { Invalid, Pending, Confirmed, AlreadyConfirmed }
+
     private readonly byte[] key = Secrets.GetOrCreate(database, "newsletter-key");
+
+    /// <summary>The configured public address, without a trailing slash; empty when none is set, and then no mail is built.</summary>
+    public string SiteUrl => options.Value.SiteUrl.TrimEnd('/');
 
     /// <summary>A single plain address (no display name, no list, no header-breaking characters), normalised; else null.</summary>
     public static string? NormaliseAddress(string? input)
@@ -34,65 +44,114 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
         return value[..at] + "@" + value[(at + 1)..].ToLowerInvariant();
     }
 
-    /// <summary>Starts (or restarts) the opt-in for an address. Says nothing about whether it was already subscribed.</summary>
-    public async Task SubscribeAsync(string email, string siteUrl, CancellationToken cancellationToken)
+    private sealed record SubscriberRow
+    {
+        public required long Id { get; init; }
+        public required string State { get; init; }
+        public string? ConfirmExpiresAt { get; init; }
+    }
+
+    /// <summary>
+    /// Starts the opt-in for an address, or asks again for a pending one, and queues a confirmation message if the
+    /// address is within its limit; true if one was queued. Whatever happened, the visitor is told the same.
+    /// </summary>
+    public async Task<bool> SubscribeAsync(string email)
     {
         var now = time.GetUtcNow();
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        long? id;
-        using (var connection = database.OpenForWriting())
-        using (var transaction = connection.BeginTransaction(deferred: false))
+        using var connection = database.OpenForWriting();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        const string find = "SELECT id, state, confirm_expires_at AS ConfirmExpiresAt FROM subscribers WHERE email = @email";
+        var existing = await connection.QuerySingleOrDefaultAsync<SubscriberRow>(find, new { email }, transaction);
+        if (existing?.State == "confirmed")
+            return false;
+        long id;
+        if (existing is { State: "pending", ConfirmExpiresAt: { } expiresAt } && string.CompareOrdinal(expiresAt, Iso(now)) > 0)
         {
-            var existing = await connection.QuerySingleOrDefaultAsync<(long Id, string State)?>(
-                "SELECT id, state FROM subscribers WHERE email = @email", new { email }, transaction);
-            if (existing?.State == "confirmed")
-            {
-                id = null;
-            }
-            else
-            {
-                id = await connection.ExecuteScalarAsync<long>("""
-                    INSERT INTO subscribers (email, state, confirm_token_hash, confirm_expires_at, created_at)
-                    VALUES (@email, 'pending', @hash, @expires, @now)
-                    ON CONFLICT (email) DO UPDATE SET state = 'pending', confirm_token_hash = excluded.confirm_token_hash,
-                        confirm_expires_at = excluded.confirm_expires_at, unsubscribed_at = NULL
-                    RETURNING id
-                    """, new { email, hash = TokenHash(token), expires = Iso(now + ConfirmationLifetime), now = Iso(now) }, transaction);
-            }
-            transaction.Commit();
+            // The link already sent keeps working: asking again sends the same one.
+            id = existing.Id;
         }
-        if (id is null)
-            return;
-        var message = Message(email, "Confirm your Verdicts subscription", $"""
+        else
+        {
+            var expires = Iso(now + ConfirmationLifetime);
+            const string start = """
+                INSERT INTO subscribers (email, state, confirm_expires_at, created_at) VALUES (@email, 'pending', @expires, @now)
+                ON CONFLICT (email) DO UPDATE SET state = 'pending', confirm_expires_at = excluded.confirm_expires_at, unsubscribed_at = NULL
+                RETURNING id
+                """;
+            id = await connection.ExecuteScalarAsync<long>(start, new { email, expires, now = Iso(now) }, transaction);
+            const string keepHash = "UPDATE subscribers SET confirm_token_hash = @hash WHERE id = @id";
+            await connection.ExecuteAsync(keepHash, new { id, hash = TokenHash(ConfirmationToken(id, expires)) }, transaction);
+        }
+
+        const string recent = """
+            SELECT count(*) FILTER (WHERE queued_at > @hourAgo) AS LastHour, count(*) AS LastDay FROM mail_outbox
+            WHERE subscriber_id = @id AND kind = 'confirmation' AND queued_at > @dayAgo
+            """;
+        var (lastHour, lastDay) = await connection.QuerySingleAsync<(long LastHour, long LastDay)>(recent,
+            new { id, hourAgo = Iso(now.AddHours(-1)), dayAgo = Iso(now.AddDays(-1)) }, transaction);
+        var queued = lastHour < ConfirmationsPerHour && lastDay < ConfirmationsPerDay;
+        if (queued)
+        {
+            const string queue = "INSERT INTO mail_outbox (subscriber_id, kind, queued_at, due_at) VALUES (@id, 'confirmation', @now, @now)";
+            await connection.ExecuteAsync(queue, new { id, now = Iso(now) }, transaction);
+        }
+        transaction.Commit();
+        return queued;
+    }
+
+    /// <summary>The confirmation message for a pending subscriber, built when it is sent.</summary>
+    public MimeMessage ConfirmationMessage(long id, string email, string expiresAt) =>
+        Message(email, "Confirm your Verdicts subscription", $"""
             Hello,
 
             Someone (hopefully you) asked to get the weekly Verdicts comparison at this address.
-            To confirm, open this link within 48 hours:
+            To confirm, open this link within 48 hours and press the button on the page:
 
-            {siteUrl}/subscribe/confirm?token={token}
+            {SiteUrl}/subscribe/confirm?token={ConfirmationToken(id, expiresAt)}
 
             If it was not you, ignore this message and nothing more will be sent.
-            """, siteUrl, id.Value);
-        try
-        {
-            await mailer.SendAsync(message, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The visitor gets the same answer either way; they can ask again, and the log says why it failed.
-            logger.LogError(ex, "Could not send the confirmation message for subscriber {SubscriberId}", id);
-        }
-    }
+            """, SiteUrl, id);
 
-    public async Task<bool> ConfirmAsync(string? token)
+    /// <summary>What a confirmation link would do now, without doing it: opening the link changes nothing.</summary>
+    public async Task<Confirmation> CheckConfirmationAsync(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100)
-            return false;
+            return Confirmation.Invalid;
+        using var connection = database.Open();
+        const string find = "SELECT id, state, confirm_expires_at AS ConfirmExpiresAt FROM subscribers WHERE confirm_token_hash = @hash";
+        return await connection.QuerySingleOrDefaultAsync<SubscriberRow>(find, new { hash = TokenHash(token) }) switch
+        {
+            { State: "confirmed" } => Confirmation.AlreadyConfirmed,
+            { State: "pending", ConfirmExpiresAt: { } expires } when string.CompareOrdinal(expires, Iso(time.GetUtcNow())) > 0 => Confirmation.Pending,
+            _ => Confirmation.Invalid,
+        };
+    }
+
+    /// <summary>Confirms the subscriber the token was sent to; a token already used says so rather than failing.</summary>
+    public async Task<Confirmation> ConfirmAsync(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 100)
+            return Confirmation.Invalid;
+        var hash = TokenHash(token);
         using var connection = database.OpenForWriting();
-        return await connection.ExecuteAsync("""
-            UPDATE subscribers SET state = 'confirmed', confirmed_at = @now, confirm_token_hash = NULL, confirm_expires_at = NULL
+        // The hash is kept after confirming, so a second press of the same link can be told apart from a bad one.
+        const string confirm = """
+            UPDATE subscribers SET state = 'confirmed', confirmed_at = @now, confirm_expires_at = NULL
             WHERE confirm_token_hash = @hash AND state = 'pending' AND confirm_expires_at > @now
-            """, new { hash = TokenHash(token), now = Iso(time.GetUtcNow()) }) == 1;
+            """;
+        if (await connection.ExecuteAsync(confirm, new { hash, now = Iso(time.GetUtcNow()) }) == 1)
+            return Confirmation.Confirmed;
+        const string state = "SELECT state FROM subscribers WHERE confirm_token_hash = @hash";
+        return await connection.QuerySingleOrDefaultAsync<string>(state, new { hash }) == "confirmed" ? Confirmation.AlreadyConfirmed : Confirmation.Invalid;
+    }
+
+    /// <summary>Whether an unsubscribe token is genuine and its subscriber still on file, without changing anything.</summary>
+    public async Task<bool> IsUnsubscribeTokenValidAsync(string? token)
+    {
+        if (ParseUnsubscribeToken(token) is not { } id)
+            return false;
+        using var connection = database.Open();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM subscribers WHERE id = @id", new { id }) == 1;
     }
 
     public async Task<bool> UnsubscribeAsync(string? token)
@@ -135,9 +194,12 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
         return expected.Length == given.Length && CryptographicOperations.FixedTimeEquals(expected, given) ? id : null;
     }
 
+    private string ConfirmationToken(long id, string expiresAt) =>
+        Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"confirm:{id.ToString(CultureInfo.InvariantCulture)}:{expiresAt}")));
+
     private static string TokenHash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

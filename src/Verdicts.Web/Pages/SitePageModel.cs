@@ -12,16 +12,15 @@ public sealed record PageMeta(string Title, string Description, string Path, str
     public bool NoIndex { get; init; }
 }
 
-/// <summary>What the top of every public page needs: the page's metadata and its full canonical address.</summary>
+/// <summary>What the top of every public page needs: the page's metadata and its canonical address.</summary>
 public sealed record PageHead(PageMeta Meta, string Canonical)
 {
-    /// <summary>The canonical address is on the configured site address, or else on the host the request came to.</summary>
-    public static PageHead For(PageMeta meta, HttpContext context)
-    {
-        var configured = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VerdictsOptions>>().Value.SiteUrl;
-        var site = configured is { Length: > 0 } ? configured.TrimEnd('/') : $"{context.Request.Scheme}://{context.Request.Host}";
-        return new(meta, site + meta.Path);
-    }
+    /// <summary>Absolute on the configured site address; relative without one, never built from the request's Host header.</summary>
+    public static PageHead For(PageMeta meta, HttpContext context) =>
+        new(meta, context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VerdictsOptions>>().Value.SiteUrl.TrimEnd('/') + meta.Path);
+
+    /// <summary>og:url must be absolute, so there is none without a configured site address.</summary>
+    public string? OpenGraphUrl => Canonical.StartsWith('/') ? null : Canonical;
 }
 
 /// <summary>Base for public pages: typed page metadata for the layout, and cache tags for eviction.</summary>

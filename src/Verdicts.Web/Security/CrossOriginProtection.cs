@@ -24,7 +24,9 @@ public static class CrossOriginProtection
 
     public static IApplicationBuilder UseCrossOriginProtection(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        if (!IsCrossOrigin(context.Request))
+        // RFC 8058's one-click unsubscribe may come from a mail provider on another origin. The token in its address
+        // authorizes it, and the page's own button carries a form token (Pages/Unsubscribe.cshtml.cs), so it is let through.
+        if (!IsCrossOrigin(context.Request) || context.Request.Path.Equals("/unsubscribe", StringComparison.OrdinalIgnoreCase))
             return next(context);
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         context.Response.ContentType = "text/plain; charset=utf-8";

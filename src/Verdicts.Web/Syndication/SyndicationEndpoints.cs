@@ -15,12 +15,14 @@ public static class SyndicationEndpoints
     {
         app.MapGet("/feed.xml", FeedAsync);
         app.MapGet("/sitemap.xml", SitemapAsync);
-        app.MapGet("/robots.txt", (HttpContext context, IOptions<VerdictsOptions> options) =>
-            Results.Text($"User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\nSitemap: {SiteUrl(context, options.Value)}/sitemap.xml\n", "text/plain; charset=utf-8"));
+        // The Sitemap line needs an absolute address, so without a configured one there is none.
+        app.MapGet("/robots.txt", (IOptions<VerdictsOptions> options) =>
+            Results.Text("User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\n"
+                + (SiteUrl(options.Value) is { Length: > 0 } site ? $"Sitemap: {site}/sitemap.xml\n" : ""), "text/plain; charset=utf-8"));
     }
 
-    public static string SiteUrl(HttpContext context, VerdictsOptions options) =>
-        options.SiteUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{context.Request.Scheme}://{context.Request.Host}";
+    /// <summary>The configured public address, or empty (links are then relative): never the request's Host header.</summary>
+    public static string SiteUrl(VerdictsOptions options) => options.SiteUrl.TrimEnd('/');
 
     private sealed record FeedEntry
     {
@@ -30,14 +32,14 @@ public static class SyndicationEndpoints
         public required string IntroHtml { get; init; }
     }
 
-    private static async Task<IResult> FeedAsync(HttpContext context, Database database, IOptions<VerdictsOptions> options)
+    private static async Task<IResult> FeedAsync(Database database, IOptions<VerdictsOptions> options)
     {
         using var connection = database.Open();
         var entries = (await connection.QueryAsync<FeedEntry>($"""
             SELECT c.slug, {ComparisonPage.TitleSql} AS Title, c.published, c.intro_html AS IntroHtml
             FROM comparisons c ORDER BY c.published DESC, c.slug LIMIT 50
             """)).ToList();
-        var site = SiteUrl(context, options.Value);
+        var site = SiteUrl(options.Value);
         var xml = Write(writer =>
         {
             writer.WriteStartElement("feed", "http://www.w3.org/2005/Atom");
@@ -68,7 +70,7 @@ public static class SyndicationEndpoints
         return Results.Text(xml, "application/atom+xml; charset=utf-8");
     }
 
-    private static async Task<IResult> SitemapAsync(HttpContext context, Database database, IOptions<VerdictsOptions> options)
+    private static async Task<IResult> SitemapAsync(Database database, IOptions<VerdictsOptions> options)
     {
         using var connection = database.Open();
         var paths = (await connection.QueryAsync<string>("""
@@ -77,7 +79,7 @@ public static class SyndicationEndpoints
             UNION ALL SELECT DISTINCT '/categories/' || category_slug FROM tools
             UNION ALL SELECT '/reviewers/' || slug FROM reviewers
             """)).Prepend("/").ToList();
-        var site = SiteUrl(context, options.Value);
+        var site = SiteUrl(options.Value);
         var xml = Write(writer =>
         {
             writer.WriteStartElement("urlset", "http://www.sitemaps.org/schemas/sitemap/0.9");

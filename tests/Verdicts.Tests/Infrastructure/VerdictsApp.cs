@@ -40,6 +40,8 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
         builder.UseSetting("Verdicts:RescanSeconds", "0.5");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Verdicts:MailPickupPath", MailFolder);
+        // Mail is built only from the configured address; tests that need another (or none) say so in their settings.
+        builder.UseSetting("Verdicts:SiteUrl", "http://localhost");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
@@ -56,6 +58,18 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
     public IReadOnlyList<MimeKit.MimeMessage> Mail() => Directory.Exists(MailFolder)
         ? Directory.GetFiles(MailFolder, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeKit.MimeMessage.Load(f)).ToList()
         : [];
+
+    /// <summary>The messages sent once the site's outbox has tried every message queued so far at least once.</summary>
+    public async Task<IReadOnlyList<MimeKit.MimeMessage>> DeliveredMail()
+    {
+        await Eventually(() =>
+        {
+            using var connection = Database.Open();
+            return Task.FromResult(Dapper.SqlMapper.ExecuteScalar<long>(connection,
+                "SELECT count(*) FROM mail_outbox WHERE outcome IS NULL AND attempts = 0") == 0);
+        }, "the outbox has tried every queued message");
+        return Mail();
+    }
 
     /// <summary>
     /// The test server has no real peer address; a request may name one in X-Test-Client-IP, so tests can act

@@ -63,6 +63,9 @@ public sealed class WeeklyNewsletterTests
             Assert.DoesNotContain("/compare/tomorrow", text, StringComparison.Ordinal);
             var unsubscribe = text[text.IndexOf(SiteUrl + "/unsubscribe?token=", StringComparison.Ordinal)..].Split('\n')[0].Trim();
             Assert.StartsWith($"{SiteUrl}/unsubscribe?token={ids[message.To.Mailboxes.Single().Address]}.", unsubscribe, StringComparison.Ordinal);
+            // RFC 8058: mail clients offer one-click unsubscribe, which POSTs to this address.
+            Assert.Equal($"<{unsubscribe}>", message.Headers["List-Unsubscribe"]);
+            Assert.Equal("List-Unsubscribe=One-Click", message.Headers["List-Unsubscribe-Post"]);
         }
 
         // Again the same week: nobody is sent it twice.
@@ -70,10 +73,10 @@ public sealed class WeeklyNewsletterTests
         Assert.Equal(new WeeklyNewsletter.Outcome(week, ThisWeek.Length, 0, 2, 0), second);
         Assert.Equal(2, app.Mail().Count);
 
-        // One who unsubscribes through their link is not sent the next one.
+        // One who unsubscribes through their link (and its button) is not sent the next one.
         var link = (mail.First(m => m.To.Mailboxes.Single().Address == "one@example.com").TextBody ?? "").Split('\n')
             .Single(l => l.Contains("/unsubscribe?token=", StringComparison.Ordinal)).Trim();
-        await app.CreateClient().GetPage(link[(link.IndexOf(SiteUrl, StringComparison.Ordinal) + SiteUrl.Length)..]);
+        await SubscribeTests.PressTheButton(app.CreateClient(), link[(link.IndexOf(SiteUrl, StringComparison.Ordinal) + SiteUrl.Length)..]);
         using var connection = app.Database.Open();
         Assert.Equal("unsubscribed", connection.QuerySingle<string>("SELECT state FROM subscribers WHERE email = 'one@example.com'"));
     }

@@ -24,7 +24,7 @@ public sealed class BadHttpTests
         };
         using var response = await app.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-        Assert.Empty(app.Mail());
+        Assert.Empty(await app.DeliveredMail());
     }
 
     public static TheoryData<string, string, HttpStatusCode> BadSignUps => new()
@@ -53,7 +53,7 @@ public sealed class BadHttpTests
         Assert.False(string.IsNullOrWhiteSpace(await response.Content.ReadAsStringAsync()));
         using var connection = app.Database.Open();
         Assert.Equal(0L, Dapper.SqlMapper.ExecuteScalar<long>(connection, "SELECT count(*) FROM subscribers"));
-        Assert.Empty(app.Mail());
+        Assert.Empty(await app.DeliveredMail());
     }
 
     [Fact]
