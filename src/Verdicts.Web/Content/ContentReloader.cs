@@ -262,7 +262,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
 
         misplacedErrors = misplacedNow;
         misplaced = misplacedPaths;
-        Commit(ContentResolver.Resolve(files, LastGood), justRead, gone, now);
+        Commit(ContentResolver.Resolve(files, LastGood, snapshot), justRead, gone, now);
         return true;
     }
 
