@@ -22,8 +22,7 @@ public static class ContentChecker
     }
 
     public static IEnumerable<ContentError> Misplaced(IEnumerable<ScannedFile> scanned) =>
-        scanned.Where(f => ContentParser.IsMisplaced(f.Path)).Select(f => new ContentError(f.Path, 1, 1,
-            "Markdown file outside the content layout: use tools/<slug>.md, reviewers/<slug>.md, verdicts/<tool>/<reviewer>.md or comparisons/<slug>.md"));
+        scanned.Where(f => ContentParser.IsMisplaced(f.Path)).Select(f => new ContentError(f.Path, 1, 1, ContentParser.NotLoadedBecause(f.Path)));
 
     public static int Run(string root, TextWriter output)
     {

@@ -57,7 +57,7 @@ public static partial class ContentParser
         var parts = relativePath.Split('/');
         if (parts.Length < 2 || parts.Any(p => p.Length == 0 || p[0] == '.' || p.EndsWith('~')))
             return null;
-        if (!parts[^1].EndsWith(".md", StringComparison.OrdinalIgnoreCase))
+        if (!parts[^1].EndsWith(".md", StringComparison.Ordinal))
             return null;
         return (parts[0], parts.Length) switch
         {
@@ -69,12 +69,26 @@ public static partial class ContentParser
         };
     }
 
-    /// <summary>True for Markdown files that sit where no kind of content lives, so an admin hears about them.</summary>
+    /// <summary>
+    /// True for Markdown files the site does not load, so an admin hears about them: those that sit where no kind of
+    /// content lives, and those named otherwise than <c>.md</c> (<c>.MD</c>, <c>.markdown</c>), which could
+    /// otherwise pass for a twin of a real file on a case-insensitive disk or in an editor.
+    /// </summary>
     public static bool IsMisplaced(string relativePath) =>
         KindOf(relativePath) is null
         && relativePath.Contains('/', StringComparison.Ordinal)
-        && relativePath.EndsWith(".md", StringComparison.OrdinalIgnoreCase)
+        && IsMarkdownName(relativePath)
         && !relativePath.Split('/').Any(p => p.StartsWith('.'));
+
+    /// <summary>True for a name with a Markdown extension in any spelling, content or not.</summary>
+    public static bool IsMarkdownName(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".md" or ".markdown" or ".mdown" or ".mkd" or ".mkdn";
+
+    /// <summary>Why a Markdown file is not loaded: its name, or where it sits.</summary>
+    public static string NotLoadedBecause(string relativePath) =>
+        !relativePath.EndsWith(".md", StringComparison.Ordinal)
+            ? $"only files ending in lowercase '.md' are content: rename it to '{Path.ChangeExtension(Path.GetFileName(relativePath), ".md")}' or remove it"
+            : "Markdown file outside the content layout: use tools/<slug>.md, reviewers/<slug>.md, verdicts/<tool>/<reviewer>.md or comparisons/<slug>.md";
 
     public static string Hash(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
@@ -113,6 +127,11 @@ public static partial class ContentParser
 
         if (!SplitFrontMatter(path, text, errors, out var yaml, out var body, out var bodyLine))
             return null;
+        if (LinkDensityLimit.Exceeded(body) is { } dense)
+        {
+            errors.Add(new(path, bodyLine + dense.Line - 1, 1, $"this paragraph is too dense to render quickly ({dense.Marks} links and emphasis marks in {dense.Length} characters), and the body as a whole too: split long paragraphs with blank lines or use fewer links and emphasis"));
+            return null;
+        }
         var map = YamlTree.Parse(yaml, 2, path, errors);
         if (errors.Count > 0)
             return null;
@@ -161,14 +180,19 @@ public static partial class ContentParser
         text = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
         var lineNo = 1;
         var col = 1;
-        foreach (var c in text)
+        foreach (var c in text.EnumerateRunes())
         {
-            if (c < ' ' && c is not '\n' and not '\t' || c == '\u007F')
+            if (c.Value < ' ' && c.Value is not '\n' and not '\t' || c.Value == 0x7F)
             {
-                errors.Add(new(path, lineNo, col, $"control character U+{(int)c:X4} is not allowed"));
+                errors.Add(new(path, lineNo, col, $"control character U+{c.Value:X4} is not allowed"));
                 return null;
             }
-            if (c == '\n')
+            if (CannotBeCarried(c))
+            {
+                errors.Add(new(path, lineNo, col, $"character U+{c.Value:X4} is not allowed: it cannot appear in HTML or XML"));
+                return null;
+            }
+            if (c.Value == '\n')
             {
                 lineNo++;
                 col = 1;
@@ -180,6 +204,14 @@ public static partial class ContentParser
         }
         return text;
     }
+
+    /// <summary>
+    /// C1 controls and noncharacters (U+FDD0 to U+FDEF and the last two code points of every plane): XML 1.0 refuses
+    /// U+FFFE and U+FFFF outright, so one of them in a comparison made the feed fail, and HTML counts all of them as
+    /// parse errors. Refused here, no output ever has to deal with them.
+    /// </summary>
+    private static bool CannotBeCarried(Rune c) =>
+        c.Value is >= 0x80 and <= 0x9F or >= 0xFDD0 and <= 0xFDEF || (c.Value & 0xFFFE) == 0xFFFE;
 
     private static (int Line, int Column) LineAndColumn(ReadOnlySpan<byte> before)
     {
@@ -211,8 +243,10 @@ public static partial class ContentParser
             if (lines[i].TrimEnd() == "---")
             {
                 yaml = string.Join('\n', lines, 1, i - 1);
-                body = string.Join('\n', lines, i + 1, lines.Length - i - 1).Trim();
-                bodyLine = i + 2;
+                var rest = string.Join('\n', lines, i + 1, lines.Length - i - 1);
+                body = rest.Trim();
+                // The line the body's text starts on, past any blank lines, so errors inside it can count from there.
+                bodyLine = i + 2 + (body.Length == 0 ? 0 : rest.AsSpan(0, rest.Length - rest.TrimStart().Length).Count('\n'));
                 return true;
             }
         }

@@ -101,7 +101,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
         var relative = Path.GetRelativePath(root, fullPath).Replace('\\', '/');
         if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
             return;
-        if (!relative.EndsWith(".md", StringComparison.OrdinalIgnoreCase) || Directory.Exists(fullPath))
+        if (!ContentParser.IsMarkdownName(relative) || Directory.Exists(fullPath))
         {
             // A folder (or something that may have been one): its files are unknown, so look at everything.
             if (ContentParser.KindOf(relative + "/x.md") is not null || !Path.GetFileName(relative).StartsWith('.') && !relative.EndsWith('~'))
@@ -262,7 +262,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
 
         misplacedErrors = misplacedNow;
         misplaced = misplacedPaths;
-        Commit(ContentResolver.Resolve(files, LastGood), justRead, gone, now);
+        Commit(ContentResolver.Resolve(files, LastGood, snapshot), justRead, gone, now);
         return true;
     }
 

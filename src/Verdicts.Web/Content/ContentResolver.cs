@@ -53,14 +53,48 @@ public sealed class ContentSnapshot
 /// </summary>
 public static class ContentResolver
 {
-    public static ContentSnapshot Resolve(IEnumerable<ParsedFile> files, Func<string, ContentDocument?> lastGood)
+    /// <param name="live">The snapshot being served, if any: a slug or alias one of its tools holds stays with that tool
+    /// when another file claims it too, rather than going to whichever file sorts first.</param>
+    public static ContentSnapshot Resolve(IEnumerable<ParsedFile> files, Func<string, ContentDocument?> lastGood, ContentSnapshot? live = null)
     {
         var ordered = InResolveOrder(files, f => f.Path, f => f.Kind).ToList();
-        var resolution = new ContentResolution(ordered.Where(f => f.Kind == ContentKind.Tool).Select(f => f.Path), lastGood);
+        var resolution = new ContentResolution(ordered.Where(f => f.Kind == ContentKind.Tool).Select(f => f.Path), lastGood,
+            live is null ? null : ContestedSlugs(ordered, lastGood, live));
         foreach (var file in ordered)
             resolution.Add(file);
         return resolution.Finish();
     }
+
+    /// <summary>
+    /// The slugs (a tool's own or an alias) that a live tool holds and another tool file now claims too, each with the
+    /// file holding it and the files claiming it. A tool claims what the version it would be served in names.
+    /// </summary>
+    private static Dictionary<string, ContestedSlug> ContestedSlugs(List<ParsedFile> files, Func<string, ContentDocument?> lastGood, ContentSnapshot live)
+    {
+        var holders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var tool in live.Tools.Values)
+        {
+            foreach (var slug in ClaimsOf(tool))
+                holders[slug] = tool.Path;
+        }
+        var claimants = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in files.Where(f => f.Kind == ContentKind.Tool))
+        {
+            if ((file.IsValid ? file.Document : lastGood(file.Path)) is not ToolDocument served)
+                continue;
+            foreach (var slug in ClaimsOf(served))
+            {
+                if (!claimants.TryGetValue(slug, out var paths))
+                    claimants[slug] = paths = [];
+                paths.Add(file.Path);
+            }
+        }
+        return claimants
+            .Where(c => c.Value.Count > 1 && holders.TryGetValue(c.Key, out var holder) && c.Value.Contains(holder))
+            .ToDictionary(c => c.Key, c => new ContestedSlug(holders[c.Key], [.. c.Value.Where(p => p != holders[c.Key])]), StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static IEnumerable<string> ClaimsOf(ToolDocument tool) => tool.Aliases.Select(a => a.Slug).Prepend(tool.Slug);
 
     /// <summary>The order files must be resolved in: by kind (reviewers, tools, verdicts, comparisons), then by path.</summary>
     public static IEnumerable<T> InResolveOrder<T>(IEnumerable<T> items, Func<T, string> pathOf, Func<T, ContentKind> kindOf) =>
@@ -99,10 +133,15 @@ public static class ContentResolver
 /// being parsed. Every file's verdict depends only on files before it in that order.
 /// </summary>
 /// <param name="toolPaths">The paths of every tool file on disk, valid or not, so an alias can never shadow a tool that is only briefly broken.</param>
-public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string, ContentDocument?> lastGood)
+/// <param name="contested">Slugs a live tool holds that other files claim too: the holder keeps them, the others are refused.</param>
+public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string, ContentDocument?> lastGood,
+    IReadOnlyDictionary<string, ContestedSlug>? contested = null)
 {
     private readonly HashSet<string> toolSlugs = toolPaths.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
-    private readonly List<ContentError> errors = [];
+    private readonly IReadOnlyDictionary<string, ContestedSlug> contested = contested ?? new Dictionary<string, ContestedSlug>();
+    // The holder of a contested slug is told too, so whoever edits either file learns of the other.
+    private readonly List<ContentError> errors = [.. (contested ?? new Dictionary<string, ContestedSlug>()).SelectMany(c => c.Value.Claimants.Select(claimant =>
+        new ContentError(c.Value.Holder, 1, 1, $"'{c.Key}' is also claimed by {claimant}, which is not loaded while this tool holds it")))];
     private readonly List<FileStatus> statuses = [];
     private readonly Dictionary<string, ReviewerDocument> reviewers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ToolDocument> tools = new(StringComparer.OrdinalIgnoreCase);
@@ -207,12 +246,18 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
     private List<ContentError> ToolProblems(ToolDocument tool)
     {
         var problems = new List<ContentError>();
+        if (contested.TryGetValue(tool.Slug, out var taken) && taken.Holder != tool.Path)
+            problems.Add(At(tool, 1, 1, $"slug '{tool.Slug}' is already held by {taken.Holder}; this file is not loaded while that tool holds it"));
+        foreach (var alias in tool.Aliases.Where(a => contested.TryGetValue(a.Slug, out var c) && c.Holder != tool.Path))
+            problems.Add(At(tool, alias.Line, alias.Column, $"alias '{alias.Slug}' is already held by {contested[alias.Slug].Holder}; this file is not loaded while that tool holds it"));
         if (tools.TryGetValue(tool.Slug, out var other))
             problems.Add(At(tool, 1, 1, $"slug '{tool.Slug}' is already used by {other.Path}"));
         else if (aliases.TryGetValue(tool.Slug, out var holder))
             problems.Add(At(tool, 1, 1, $"slug '{tool.Slug}' is already an alias of tool '{holder}'"));
         foreach (var alias in tool.Aliases)
         {
+            if (contested.TryGetValue(alias.Slug, out var held) && held.Holder == tool.Path)
+                continue;
             if (toolSlugs.Contains(alias.Slug))
                 problems.Add(At(tool, alias.Line, alias.Column, $"alias '{alias.Slug}' is the slug of another tool"));
             else if (aliases.TryGetValue(alias.Slug, out var owner))
@@ -224,3 +269,6 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
     private static ContentError At(ContentDocument document, int line, int column, string message) =>
         new(document.Path, line, column, message);
 }
+
+/// <summary>A slug that the live tool in <paramref name="Holder"/> holds and other tool files claim too.</summary>
+public sealed record ContestedSlug(string Holder, IReadOnlyList<string> Claimants);

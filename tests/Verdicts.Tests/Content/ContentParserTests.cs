@@ -243,6 +243,9 @@ public sealed class ContentParserTests
     [InlineData("tools/.#alpha.md", null)]
     [InlineData("tools/alpha.txt", null)]
     [InlineData("tools/alpha.md", ContentKind.Tool)]
+    [InlineData("tools/alpha.MD", null)]
+    [InlineData("tools/alpha.Md", null)]
+    [InlineData("tools/alpha.markdown", null)]
     [InlineData("verdicts/alpha/ida.md", ContentKind.Verdict)]
     [InlineData("verdicts/ida.md", null)]
     public void Only_markdown_files_in_the_content_layout_are_content(string path, ContentKind? kind)
@@ -356,6 +359,46 @@ public sealed class ContentParserTests
     {
         var error = SingleError("tools/alpha.md", "---\nname: A\0B\n---\n");
         Assert.Equal(new ContentError("tools/alpha.md", 2, 8, "control character U+0000 is not allowed"), error);
+    }
+
+    [Theory]
+    [InlineData("\uFFFE", "U+FFFE")]
+    [InlineData("\uFFFF", "U+FFFF")]
+    [InlineData("\uFDD0", "U+FDD0")]
+    [InlineData("\U0001FFFF", "U+1FFFF")]
+    [InlineData("\u0085", "U+0085")]
+    [InlineData("\u009F", "U+009F")]
+    public void Characters_that_xml_and_html_cannot_carry_are_rejected_with_their_position(string character, string codePoint)
+    {
+        // Line 9, after the body's first line "Fine." and the four characters "Bad " (one column per character).
+        var error = SingleError("tools/alpha.md", TestContent.ToolText("A", body: $"Fine.\nBad {character} text."));
+
+        Assert.Equal(new ContentError("tools/alpha.md", 9, 5, $"character {codePoint} is not allowed: it cannot appear in HTML or XML"), error);
+    }
+
+    [Fact]
+    public void A_body_too_dense_with_links_is_rejected_at_its_heaviest_paragraph()
+    {
+        // 64 KB of unclosed links in one paragraph: Markdig needs seconds for it. It starts on line 10, after the
+        // front matter's seven lines, a paragraph and a blank line.
+        var dense = string.Concat(Enumerable.Repeat("[a](", 16 * 1024));
+        var error = SingleError("tools/alpha.md", TestContent.ToolText("A", body: $"An ordinary paragraph.\n\n{dense}"));
+
+        Assert.Equal(("tools/alpha.md", 10, 1), (error.Path, error.Line, error.Column));
+        Assert.Contains($"{16 * 1024 * 2} links and emphasis marks in {dense.Length + 1} characters", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_long_body_of_ordinary_linked_and_emphasised_prose_is_accepted()
+    {
+        var sentence = "Plain words with a [link](https://a.example/page) and *some emphasis* now and then. ";
+        var paragraph = string.Concat(Enumerable.Repeat(sentence, 6));
+        var body = string.Join("\n\n", Enumerable.Repeat(paragraph, 128));
+
+        var parsed = Parse("tools/alpha.md", TestContent.ToolText("A", body: body));
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(128 * 6, System.Text.RegularExpressions.Regex.Count(parsed.Document!.Body.Html, "<a href=\"https://a.example/page\">link</a>"));
     }
 
     [Fact]

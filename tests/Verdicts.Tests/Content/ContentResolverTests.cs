@@ -113,14 +113,20 @@ public sealed class ContentResolverTests
     }
 
     [Fact]
-    public void Two_files_claiming_one_slug_keep_one_and_report_the_other()
+    public void A_file_claiming_a_slug_a_live_tool_holds_is_refused_and_both_files_are_told_of_each_other()
     {
-        var snapshot = Resolve(File("tools/alpha.MD", TestContent.ToolText("Upper")), Tool("alpha"));
+        var live = Resolve(Tool("gamma", "aliases: [shared]\n"));
 
-        Assert.Single(snapshot.Tools);
-        var error = Assert.Single(snapshot.Errors);
-        Assert.Equal("tools/alpha.md", error.Path);
-        Assert.Equal("slug 'alpha' is already used by tools/alpha.MD", error.Message);
+        // delta sorts first: going by path order alone it would take the alias and gamma would go.
+        var snapshot = ContentResolver.Resolve([Tool("delta", "aliases: [shared]\n"), Tool("gamma", "aliases: [shared]\n")], _ => null, live);
+
+        Assert.Equal(["gamma"], snapshot.Tools.Keys);
+        Assert.Equal([FileState.Rejected, FileState.Loaded], snapshot.Files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => f.State));
+        // The alias sits on line 7 (after '---', name, category, tagline, pricing and entry), after "aliases: [".
+        Assert.Equal([
+            "tools/delta.md:7:11: error: alias 'shared' is already held by tools/gamma.md; this file is not loaded while that tool holds it",
+            "tools/gamma.md:1:1: error: 'shared' is also claimed by tools/delta.md, which is not loaded while this tool holds it",
+        ], snapshot.Errors.Select(e => e.ToString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
