@@ -11,15 +11,16 @@ namespace Verdicts.Web.Content;
 /// </summary>
 public static class MarkdownRenderer
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+    internal static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .UseEmphasisExtras()
         .UseAutoLinks()
         .UsePipeTables()
         .DisableHtml()
         .Build();
 
-    // Made on first use: building it loads and compiles much of AngleSharp, which most content never needs.
-    private static readonly Lazy<HtmlSanitizer> Sanitizer = new(CreateSanitizer);
+    // The one configuration every body goes through, and the one the tests check. Sanitize is safe to call from
+    // several threads on one instance as long as nothing changes its settings afterwards.
+    internal static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
     public static string ToHtml(string markdown) => Render(markdown, withText: false).Html;
 
@@ -33,8 +34,7 @@ public static class MarkdownRenderer
             return ("", withText ? "" : null);
         var document = Markdown.Parse(markdown, Pipeline);
         var html = RenderWith(ref htmlRenderer, plain: false, document);
-        html = NeedsSanitizer(html) ? Sanitizer.Value.Sanitize(html) : html;
-        return (html, withText ? PlainText(document) : null);
+        return (Sanitizer.Sanitize(html), withText ? PlainText(document) : null);
     }
 
     public static string ToPlainText(string markdown) =>
@@ -94,70 +94,6 @@ public static class MarkdownRenderer
             Reset();
             return text;
         }
-    }
-
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PlainTags = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6",
-        "table", "thead", "tbody", "tr", "th", "td",
-    }.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    /// <summary>
-    /// With raw HTML disabled, Markdig escapes all text and emits only its own tags; anything active could only
-    /// come in through an attribute (a link or image address). Output whose tags are all ones the sanitizer keeps,
-    /// bare except for links of the form <c>&lt;a href="…"&gt;</c> to a web, mail or relative address, is already
-    /// what the sanitizer would return, so its DOM parse (most of an import's time for quotes and descriptions) is
-    /// skipped. Anything else (images, titles, aligned table cells, other schemes) goes through the sanitizer.
-    /// </summary>
-    internal static bool NeedsSanitizer(string html)
-    {
-        for (var at = html.IndexOf('<', StringComparison.Ordinal); at >= 0; at = html.IndexOf('<', at + 1))
-        {
-            var closing = at + 1 < html.Length && html[at + 1] == '/';
-            var start = closing ? at + 2 : at + 1;
-            var end = start;
-            while (end < html.Length && char.IsAsciiLetterOrDigit(html[end]))
-                end++;
-            var name = html.AsSpan(start, end - start);
-            if (!closing && name is "a" && IsSafeLinkOpening(html.AsSpan(end)))
-                continue;
-            var rest = html.AsSpan(end);
-            var bare = rest.StartsWith(">") || (!closing && (rest.StartsWith(" />") || rest.StartsWith("/>")));
-            if (!bare || (name is not "a" && !PlainTags.Contains(name)))
-                return true;
-        }
-        return false;
-    }
-
-    /// <summary>
-    /// True when what follows <c>&lt;a</c> is exactly <c> href="…"&gt;</c> with an address the sanitizer keeps
-    /// unchanged: printable ASCII (Markdig percent-encodes the rest), no entity but <c>&amp;amp;</c>, and either no
-    /// scheme (relative) or http, https or mailto.
-    /// </summary>
-    private static bool IsSafeLinkOpening(ReadOnlySpan<char> tag)
-    {
-        const string opening = " href=\"";
-        if (!tag.StartsWith(opening))
-            return false;
-        var value = tag[opening.Length..];
-        var close = value.IndexOf('"');
-        if (close < 0 || close + 1 >= value.Length || value[close + 1] != '>')
-            return false;
-        var url = value[..close];
-        for (var i = 0; i < url.Length; i++)
-        {
-            if (url[i] is <= ' ' or > '~')
-                return false;
-            if (url[i] == '&' && !url[i..].StartsWith("&amp;"))
-                return false;
-        }
-        var schemeEnd = url.IndexOfAny(":/?#");
-        if (schemeEnd < 0 || url[schemeEnd] != ':')
-            return url.Length > 0;
-        var scheme = url[..schemeEnd];
-        return scheme.Equals("http", StringComparison.OrdinalIgnoreCase)
-            || scheme.Equals("https", StringComparison.OrdinalIgnoreCase)
-            || scheme.Equals("mailto", StringComparison.OrdinalIgnoreCase);
     }
 
     private static HtmlSanitizer CreateSanitizer()
