@@ -33,7 +33,7 @@ public static class MarkdownRenderer
         if (markdown.Length == 0)
             return ("", withText ? "" : null);
         var document = Markdown.Parse(markdown, Pipeline);
-        var html = RenderWith(ref htmlRenderer, plain: false, document);
+        var html = RenderWith(document, plain: false);
         return (Sanitizer.Sanitize(html), withText ? PlainText(document) : null);
     }
 
@@ -42,58 +42,26 @@ public static class MarkdownRenderer
 
     /// <summary>As Markdown.ToPlainText renders, from a document already parsed.</summary>
     private static string PlainText(Markdig.Syntax.MarkdownDocument document) =>
-        RenderWith(ref plainTextRenderer, plain: true, document).Trim();
+        RenderWith(document, plain: true).Trim();
 
     /// <summary>
-    /// Renders with a renderer kept per thread: making one sets up a renderer object for every kind of block and inline,
-    /// for each of the import's 50 000 bodies. Not Markdig's own pooled renderers: Markdig gives up on some bodies
-    /// part-way through rendering them (brackets nested hundreds deep in a list item), and the renderer it then returns
-    /// to its pool still believes it is inside a tight list, so every later paragraph it renders loses its tags.
+    /// A new renderer for every document, not Markdig's pooled ones: Markdig gives up on some bodies part-way through
+    /// rendering them (brackets nested hundreds deep in a list item), and the renderer it then returns to its pool
+    /// still believes it is inside a tight list, so every later paragraph it renders loses its tags.
     /// </summary>
-    private static string RenderWith(ref ReusedRenderer? slot, bool plain, Markdig.Syntax.MarkdownDocument document)
+    private static string RenderWith(Markdig.Syntax.MarkdownDocument document, bool plain)
     {
-        var renderer = slot ??= new ReusedRenderer(plain);
-        try
+        var writer = new StringWriter();
+        var renderer = new HtmlRenderer(writer);
+        if (plain)
         {
-            renderer.Render(document);
-            return renderer.TakeText();
+            renderer.EnableHtmlForBlock = false;
+            renderer.EnableHtmlForInline = false;
+            renderer.EnableHtmlEscape = false;
         }
-        catch
-        {
-            // A renderer that failed midway may hold part of a text or the state of the block it was in: the thread's
-            // next body gets a new one.
-            slot = null;
-            throw;
-        }
-    }
-
-    [ThreadStatic]
-    private static ReusedRenderer? htmlRenderer;
-
-    [ThreadStatic]
-    private static ReusedRenderer? plainTextRenderer;
-
-    private sealed class ReusedRenderer : HtmlRenderer
-    {
-        public ReusedRenderer(bool plain)
-            : base(new StringWriter())
-        {
-            if (plain)
-            {
-                EnableHtmlForBlock = false;
-                EnableHtmlForInline = false;
-                EnableHtmlEscape = false;
-            }
-            Pipeline.Setup(this);
-        }
-
-        /// <summary>The text rendered so far; the renderer starts afresh for the next document.</summary>
-        public string TakeText()
-        {
-            var text = Writer.ToString()!;
-            Reset();
-            return text;
-        }
+        Pipeline.Setup(renderer);
+        renderer.Render(document);
+        return writer.ToString();
     }
 
     private static HtmlSanitizer CreateSanitizer()
