@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Verdicts.Web.Pages;
 
@@ -6,13 +8,22 @@ namespace Verdicts.Web.Pages;
 [IgnoreAntiforgeryToken]
 public sealed class ErrorModel : SitePageModel
 {
-    public void OnGet() => SetUp();
+    private bool HandlesAnError => HttpContext.Features.Get<IExceptionHandlerFeature>() is not null;
 
-    public void OnPost() => SetUp();
-
-    private void SetUp()
+    // The exception handler re-executes this page with the failed request's method, whatever it was.
+    public override void OnPageHandlerSelected(PageHandlerSelectedContext context)
     {
+        if (HandlesAnError)
+            AnswerEveryMethodWithGet(context);
+    }
+
+    public IActionResult OnGet()
+    {
+        // Asked for directly, there is no error to be sorry about: the address is simply not a page.
+        if (!HandlesAnError)
+            return NotFound();
         Response.StatusCode = StatusCodes.Status500InternalServerError;
         Meta = new PageMeta("Something went wrong · Verdicts", "An error occurred.", "/error") { NoIndex = true };
+        return Page();
     }
 }
