@@ -167,6 +167,8 @@ builder.Services.AddRazorPages(pages =>
     pages.Conventions.AuthorizeFolder("/Admin");
     pages.Conventions.AllowAnonymousToPage("/Admin/Login");
 });
+// Requests Kestrel refuses itself (400, 408, 414, 431) never reach the middleware that sets the security headers.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseSecurityHeadersOnRejections()));
 
 var app = builder.Build();
 PrepareDatabase(app.Services);
