@@ -6,9 +6,12 @@ namespace Verdicts.Web.Pages;
 
 /// <summary>The 500 page: says sorry and nothing else; details go to the log only.</summary>
 [IgnoreAntiforgeryToken]
-public sealed class ErrorModel : SitePageModel
+public sealed class ErrorModel(Verdicts.Web.Data.Database database) : SitePageModel
 {
     private bool HandlesAnError => HttpContext.Features.Get<IExceptionHandlerFeature>() is not null;
+
+    /// <summary>The database could not be reached for now (locked, full, read-only, missing): worth retrying, not a bug.</summary>
+    public bool DatabaseUnavailable { get; private set; }
 
     // The exception handler re-executes this page with the failed request's method, whatever it was.
     public override void OnPageHandlerSelected(PageHandlerSelectedContext context)
@@ -22,7 +25,14 @@ public sealed class ErrorModel : SitePageModel
         // Asked for directly, there is no error to be sorry about: the address is simply not a page.
         if (!HandlesAnError)
             return NotFound();
-        Response.StatusCode = StatusCodes.Status500InternalServerError;
+        // Any database error once the file was deleted or replaced (a query on a foreign file fails in its own ways).
+        DatabaseUnavailable = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is Microsoft.Data.Sqlite.SqliteException error
+            && (error.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_CANTOPEN
+                or SQLitePCL.raw.SQLITE_READONLY or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR
+                || database.FileProblem() is not null);
+        Response.StatusCode = DatabaseUnavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        if (DatabaseUnavailable)
+            Response.Headers.RetryAfter = "30";
         Meta = new PageMeta("Something went wrong · Verdicts", "An error occurred.", "/error") { NoIndex = true };
         return Page();
     }
