@@ -88,4 +88,18 @@ public sealed class DatabaseFileTests
         using var check = new SqliteConnection($"Data Source={database};Pooling=false");
         Assert.Equal(0, check.ExecuteScalar<long>("SELECT count(*) FROM secrets WHERE name = @key", new { key }));
     }
+
+    [Fact]
+    public async Task A_missing_database_file_whose_log_remains_is_not_replaced_by_an_empty_one()
+    {
+        using var content = TestContent.Sample();
+        var database = Path.Combine(content.Scratch, "verdicts.db");
+        await File.WriteAllBytesAsync(database + "-wal", new byte[4096]);
+
+        await using var app = new VerdictsApp(content);
+        var refused = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("-wal", refused.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(database), "an empty database was made where one had been");
+    }
 }
