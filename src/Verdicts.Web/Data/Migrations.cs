@@ -36,9 +36,12 @@ public static class Migrations
     /// </summary>
     public static void ApplyOrServeReadOnly(Database database, ILogger logger)
     {
+        var isNew = !File.Exists(database.Path);
         try
         {
             Apply(database);
+            if (isNew)
+                logger.LogInformation("Created a new, empty database at {Path}", database.Path);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is raw.SQLITE_READONLY or raw.SQLITE_CANTOPEN or raw.SQLITE_PERM or raw.SQLITE_IOERR)
         {
