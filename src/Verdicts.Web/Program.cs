@@ -172,9 +172,23 @@ builder.Services.AddRazorPages(pages =>
     pages.Conventions.AuthorizeFolder("/Admin");
     pages.Conventions.AllowAnonymousToPage("/Admin/Login");
 });
+// Requests Kestrel refuses itself (400, 408, 414, 431) never reach the middleware that sets the security headers.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseSecurityHeadersOnRejections()));
 
 var app = builder.Build();
-PrepareDatabase(app.Services);
+try
+{
+    PrepareDatabase(app.Services);
+}
+catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_NOTADB)
+{
+    var reason = $"the database {app.Services.GetRequiredService<Database>().Path} is corrupt ({ex.Message}); "
+        + "restore it from a backup, or move it away to start on a new one, then restart the site";
+    app.Services.GetRequiredService<ILogger<Database>>().LogCritical("Not serving: {Reason}", reason);
+    await app.DisposeAsync();
+    await CorruptDatabaseSite.RunAsync(args, reason);
+    return 1;
+}
 
 app.UseSecurityHeaders();
 app.UseForwardedHeaders();
@@ -213,6 +227,8 @@ app.MapVoting();
 app.MapNewsletter();
 app.MapGet("/healthz", (Database database) =>
 {
+    if ((database.FileProblem() ?? database.ReadOnlyReason) is { } problem)
+        return Results.Text($"unavailable: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
     using var connection = database.Open();
     using var command = connection.CreateCommand();
     command.CommandText = "SELECT count(*) FROM tools";
@@ -226,7 +242,7 @@ return 0;
 // wait on a locked database while holding the thread; and by the import, so a database it prepares can be deployed read-only.
 static void PrepareDatabase(IServiceProvider services)
 {
-    Migrations.Apply(services.GetRequiredService<Database>());
+    Migrations.ApplyOrServeReadOnly(services.GetRequiredService<Database>(), services.GetRequiredService<ILogger<Database>>());
     services.GetRequiredService<VoteTallies>();
     services.GetRequiredService<Visitors>();
     services.GetRequiredService<Subscriptions>();

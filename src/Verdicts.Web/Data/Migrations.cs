@@ -1,5 +1,7 @@
 using System.Reflection;
 using Dapper;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Verdicts.Web.Data;
 
@@ -11,6 +13,7 @@ public static class Migrations
         var directory = System.IO.Path.GetDirectoryName(database.Path);
         if (!string.IsNullOrEmpty(directory))
             Directory.CreateDirectory(directory);
+        database.EnsureFile();
         using var connection = database.OpenForWriting();
         connection.Execute("PRAGMA journal_mode = WAL;");
         var version = connection.ExecuteScalar<long>("PRAGMA user_version;");
@@ -25,6 +28,32 @@ public static class Migrations
             applied++;
         }
         return applied;
+    }
+
+    /// <summary>
+    /// At start-up: applies the scripts; or, if the file cannot be written (a read-only file or folder) but needs none,
+    /// has the site serve it read-only, saying why.
+    /// </summary>
+    public static void ApplyOrServeReadOnly(Database database, ILogger logger)
+    {
+        var isNew = !File.Exists(database.Path);
+        try
+        {
+            Apply(database);
+            if (isNew)
+                logger.LogInformation("Created a new, empty database at {Path}", database.Path);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is raw.SQLITE_READONLY or raw.SQLITE_CANTOPEN or raw.SQLITE_PERM or raw.SQLITE_IOERR)
+        {
+            database.ServeReadOnly($"the database {database.Path} is read-only here ({ex.Message}), so the site serves it read-only and refuses writes");
+            using (var connection = database.Open())
+            {
+                var version = connection.ExecuteScalar<long>("PRAGMA user_version;");
+                if (version < Scripts()[^1].Number)
+                    throw new InvalidOperationException($"The database {database.Path} needs migrating (it is at {version}) but cannot be written: {ex.Message}", ex);
+            }
+            logger.LogWarning("Serving {Path} read-only: it cannot be written ({Reason}); votes, sign-ups and edits are refused with 503 until it can", database.Path, ex.Message);
+        }
     }
 
     public static IReadOnlyList<(int Number, string Sql)> Scripts()

@@ -1,18 +1,39 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Verdicts.Web.Pages;
 
 /// <summary>The 500 page: says sorry and nothing else; details go to the log only.</summary>
 [IgnoreAntiforgeryToken]
-public sealed class ErrorModel : SitePageModel
+public sealed class ErrorModel(Verdicts.Web.Data.Database database) : SitePageModel
 {
-    public void OnGet() => SetUp();
+    private bool HandlesAnError => HttpContext.Features.Get<IExceptionHandlerFeature>() is not null;
 
-    public void OnPost() => SetUp();
+    /// <summary>The database could not be reached for now (locked, full, read-only, missing): worth retrying, not a bug.</summary>
+    public bool DatabaseUnavailable { get; private set; }
 
-    private void SetUp()
+    // The exception handler re-executes this page with the failed request's method, whatever it was.
+    public override void OnPageHandlerSelected(PageHandlerSelectedContext context)
     {
-        Response.StatusCode = StatusCodes.Status500InternalServerError;
+        if (HandlesAnError)
+            AnswerEveryMethodWithGet(context);
+    }
+
+    public IActionResult OnGet()
+    {
+        // Asked for directly, there is no error to be sorry about: the address is simply not a page.
+        if (!HandlesAnError)
+            return NotFound();
+        // Any database error once the file was deleted or replaced (a query on a foreign file fails in its own ways).
+        DatabaseUnavailable = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is Microsoft.Data.Sqlite.SqliteException error
+            && (error.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_CANTOPEN
+                or SQLitePCL.raw.SQLITE_READONLY or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR
+                || database.FileProblem() is not null);
+        Response.StatusCode = DatabaseUnavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        if (DatabaseUnavailable)
+            Response.Headers.RetryAfter = "30";
         Meta = new PageMeta("Something went wrong · Verdicts", "An error occurred.", "/error") { NoIndex = true };
+        return Page();
     }
 }

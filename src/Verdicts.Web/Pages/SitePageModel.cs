@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
 
@@ -34,6 +35,24 @@ public abstract class SitePageModel : PageModel
     /// <summary>A 400 answered in plain words, for a request the page cannot be drawn for at all.</summary>
     protected static Microsoft.AspNetCore.Mvc.ContentResult PlainBadRequest(string message) =>
         new() { StatusCode = StatusCodes.Status400BadRequest, ContentType = "text/plain; charset=utf-8", Content = message + "\n" };
+
+    // Razor Pages run a page even when it has no handler for the request's method (TRACE, OPTIONS, a POST to a page
+    // without one), drawing it from a model nothing filled in. Such a request is refused instead, naming what the page takes.
+    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (context.HandlerMethod is not null)
+            return base.OnPageHandlerExecutionAsync(context, next);
+        var methods = context.ActionDescriptor.HandlerMethods.Select(h => h.HttpMethod.ToUpperInvariant()).ToHashSet();
+        if (methods.Contains(HttpMethods.Get))
+            methods.Add(HttpMethods.Head);
+        Response.Headers.Allow = string.Join(", ", methods.Order(StringComparer.Ordinal));
+        context.Result = new Microsoft.AspNetCore.Mvc.StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>For pages drawn for another request's status (the error and status pages): their GET handler answers every method.</summary>
+    protected static void AnswerEveryMethodWithGet(PageHandlerSelectedContext context) =>
+        context.HandlerMethod ??= context.ActionDescriptor.HandlerMethods.First(h => h.HttpMethod == "Get");
 
     /// <summary>For pages whose answer depends on who asks or changes state: never stored in the output cache.</summary>
     protected void DoNotCache()

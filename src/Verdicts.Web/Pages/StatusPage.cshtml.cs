@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Pages;
@@ -22,7 +23,12 @@ public sealed class StatusPageModel(Database database) : SitePageModel
         _ => "That request could not be handled",
     };
 
-    public Task OnPostAsync() => OnGetAsync();
+    // Re-executed for a request of any method (a 405 for TRACE, a 404 for a POST), this page still draws itself.
+    public override void OnPageHandlerSelected(PageHandlerSelectedContext context)
+    {
+        if (HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null)
+            AnswerEveryMethodWithGet(context);
+    }
 
     public async Task OnGetAsync()
     {

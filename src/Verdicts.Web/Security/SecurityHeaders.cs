@@ -12,16 +12,23 @@ public static class SecurityHeaders
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()";
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            Set(headers);
             if (context.Request.IsHttps)
                 headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+            KestrelRejections.AppIsAnswering(context);
             return Task.CompletedTask;
         });
         return next(context);
     });
+
+    /// <summary>The headers every answer carries, over HTTP and HTTPS alike (also those Kestrel writes itself: <see cref="KestrelRejections"/>).</summary>
+    public static void Set(IHeaderDictionary headers)
+    {
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+    }
 }

@@ -219,7 +219,11 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                         database.CloseIdleConnections();
                     }
                     statements ??= new VoteStatements(database.OpenForWriting());
+                    // Votes are written only into the file the site started on, and acknowledged only if it is still
+                    // there once committed: one deleted or replaced meanwhile would lose them at the next start.
+                    ThrowIfFileLost();
                     var changed = Commit(statements, batch);
+                    ThrowIfFileLost();
                     // Evict cached pages before acknowledging, so the page a visitor is sent back to shows the new tally.
                     if (changed.Count > 0)
                         Committed?.Invoke(changed);
@@ -257,6 +261,12 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
             while (queue.Reader.TryRead(out var left))
                 left.TrySetException(new VotesUnavailableException("the site is shutting down"));
         }
+    }
+
+    private void ThrowIfFileLost()
+    {
+        if (database.FileProblem() is { } problem)
+            throw new IOException(problem);
     }
 
     /// <summary>

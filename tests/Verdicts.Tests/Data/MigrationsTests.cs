@@ -11,6 +11,8 @@ public sealed class MigrationsTests
     private static Database BeforeVisitorOrder(TestContent content)
     {
         var database = new Database(Path.Combine(content.Scratch, "before.db"));
+        // Only this creates a file: connections never do, so one deleted under the site stays missing.
+        database.EnsureFile();
         using var connection = database.OpenForWriting();
         connection.Execute("PRAGMA journal_mode = WAL;");
         foreach (var (number, sql) in Migrations.Scripts().Where(s => s.Number <= 4))

@@ -40,7 +40,11 @@ public sealed class SiteProcess : IDisposable
     public static Task<SiteProcess> StartAsync(TestContent content, params string[] settings) => StartAsync(content, asNobody: false, settings);
 
     /// <param name="asNobody">Run the site as the unprivileged user nobody (through setpriv), so file permissions apply to it.</param>
-    public static async Task<SiteProcess> StartAsync(TestContent content, bool asNobody, params string[] settings)
+    public static Task<SiteProcess> StartAsync(TestContent content, bool asNobody, params string[] settings) =>
+        StartAsync(content, asNobody, expectHealthy: true, settings);
+
+    /// <param name="expectHealthy">Wait until /healthz answers 2xx; otherwise any answer from it will do (a site that started unhealthy).</param>
+    public static async Task<SiteProcess> StartAsync(TestContent content, bool asNobody, bool expectHealthy, params string[] settings)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -88,7 +92,7 @@ public sealed class SiteProcess : IDisposable
         {
             try
             {
-                if ((await client.GetAsync(new Uri(site.BaseUrl + "/healthz"))).IsSuccessStatusCode)
+                if ((await client.GetAsync(new Uri(site.BaseUrl + "/healthz"))).IsSuccessStatusCode || !expectHealthy)
                     return site;
             }
             catch (HttpRequestException)

@@ -12,9 +12,10 @@ public sealed class ShowModel(Database database, VoteTallies tallies, IOptions<V
     public string Category { get; private set; } = "";
     public Paging Paging { get; private set; } = null!;
 
-    public IActionResult OnGet(string slug)
+    // Model binding turns a slug of only whitespace (/categories/%20) into null.
+    public IActionResult OnGet(string? slug)
     {
-        if (Paging.Requested(Request) is not { } number)
+        if (slug is null || Paging.Requested(Request) is not { } number)
             return NotFound();
         using var db = database.Read();
         var category = db.QueryFirstOrDefault<(string Name, long Tools)>(

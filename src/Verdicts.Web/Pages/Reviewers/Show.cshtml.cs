@@ -32,9 +32,10 @@ public sealed class ShowModel(Database database, IOptions<VerdictsOptions> optio
     public int? ShipRate => Figures.ShipPercent(Ships, Skips);
     public Paging Paging { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string slug)
+    // Model binding turns a slug of only whitespace (/reviewers/%20) into null.
+    public async Task<IActionResult> OnGetAsync(string? slug)
     {
-        if (Paging.Requested(Request) is not { } number)
+        if (slug is null || Paging.Requested(Request) is not { } number)
             return NotFound();
         using var connection = database.Open();
         var reviewer = await connection.QuerySingleOrDefaultAsync<ReviewerRow>(

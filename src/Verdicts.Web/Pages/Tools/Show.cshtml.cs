@@ -24,8 +24,11 @@ public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvid
     public IReadOnlyList<string> Tags { get; private set; } = [];
     public CommunityTrend Trend { get; private set; } = new([]);
 
-    public IActionResult OnGet(string slug)
+    // Model binding turns a slug of only whitespace (/tools/%20) into null.
+    public IActionResult OnGet(string? slug)
     {
+        if (slug is null)
+            return NotFound();
         using var db = database.Read();
         if (ToolCard.Load(db, tallies, [slug]).FirstOrDefault() is not { } tool)
         {

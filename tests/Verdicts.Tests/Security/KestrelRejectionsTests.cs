@@ -1,0 +1,87 @@
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Verdicts.Tests.Infrastructure;
+using Verdicts.Web.Security;
+
+namespace Verdicts.Tests.Security;
+
+/// <summary>
+/// Requests Kestrel refuses itself, before the site's middleware runs, sent over a raw socket to the real server: the
+/// refusal carries the same security headers as a page.
+/// </summary>
+public sealed class KestrelRejectionsTests
+{
+    public static TheoryData<string, string, int> Rejected => new()
+    {
+        { "a malformed request line", "GARBAGE\r\n\r\n", 400 },
+        { "a NUL in the path", "GET /tools/%00 HTTP/1.1\r\nHost: localhost\r\n\r\n", 400 },
+        { "a malformed header line", "GET / HTTP/1.1\r\nHost: localhost\r\nNo colon here\r\n\r\n", 400 },
+        { "a 20 KB address", $"GET /search?q={new string('a', 20 * 1024)} HTTP/1.1\r\nHost: localhost\r\n\r\n", 414 },
+        { "40 KB of headers", "GET / HTTP/1.1\r\nHost: localhost\r\n"
+            + string.Concat(Enumerable.Range(0, 40).Select(i => $"X-Padding-{i}: {new string('p', 1024)}\r\n")) + "\r\n", 431 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rejected))]
+    public async Task A_request_kestrel_refuses_itself_still_gets_the_security_headers(string what, string request, int status)
+    {
+        using var content = TestContent.Sample();
+        using var site = await SiteProcess.StartAsync(content);
+        var port = new Uri(site.BaseUrl).Port;
+
+        var (pageStatus, pageHeaders) = await Exchange(port, "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        var (rejectedStatus, rejectedHeaders) = await Exchange(port, request);
+
+        Assert.Equal(200, pageStatus);
+        Assert.True(status == rejectedStatus, $"{what}: expected {status}, got {rejectedStatus}");
+        // The site's own list, and the values a page carries: the refusal must match both.
+        var expected = new HeaderDictionary();
+        SecurityHeaders.Set(expected);
+        Assert.NotEmpty(expected);
+        foreach (var (name, value) in expected)
+        {
+            Assert.Equal(value.ToString(), pageHeaders.GetValueOrDefault(name));
+            Assert.True(value.ToString() == rejectedHeaders.GetValueOrDefault(name), $"{what}: {name} is missing or differs on the {rejectedStatus}");
+        }
+    }
+
+    [Fact]
+    public async Task Pipelined_requests_after_a_page_are_answered_unchanged()
+    {
+        using var content = TestContent.Sample();
+        using var site = await SiteProcess.StartAsync(content);
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", new Uri(site.BaseUrl).Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            "GET /tools/alpha HTTP/1.1\r\nHost: localhost\r\n\r\nGET /nope HTTP/1.1\r\nHost: localhost\r\n\r\nGARBAGE\r\n\r\n"));
+        var answer = await ReadToEnd(stream);
+
+        var statusLines = answer.Split("\r\n").Where(l => l.StartsWith("HTTP/1.1 ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 400 Bad Request"], statusLines);
+        // Each answer has the headers once: the site's answers are passed on as they are.
+        Assert.Equal(3, answer.Split("\r\nContent-Security-Policy: ").Length - 1);
+    }
+
+    private static async Task<(int Status, Dictionary<string, string> Headers)> Exchange(int port, string request)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        var answer = await ReadToEnd(stream);
+        var head = answer[..answer.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n");
+        var headers = head.Skip(1).Select(l => l.Split(": ", 2)).ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
+        return (int.Parse(head[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), headers);
+    }
+
+    // Kestrel closes the connection after refusing a request; a page is asked for with Connection: close.
+    private static async Task<string> ReadToEnd(NetworkStream stream)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, timeout.Token);
+        return Encoding.Latin1.GetString(buffer.ToArray());
+    }
+}
