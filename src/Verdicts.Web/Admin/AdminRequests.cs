@@ -19,9 +19,7 @@ public static class AdminRequests
         var path = raw.Split('?')[0];
         if (!Uri.UnescapeDataString(path).Replace('\\', '/').Split('/').Any(segment => segment is "." or ".."))
             return next(context);
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync("Paths may not contain '.' or '..' parts.\n");
+        return Slices.Notice.Refuse(context, StatusCodes.Status400BadRequest, "Paths may not contain '.' or '..' parts.");
     });
 
     /// <summary>

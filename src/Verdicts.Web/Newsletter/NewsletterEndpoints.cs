@@ -26,8 +26,7 @@ public static class NewsletterEndpoints
         if (form.Fields.GetValueOrDefault("website") is { Length: > 0 })
             return SeeOther("/subscribe/thanks");
         if (Subscriptions.NormaliseAddress(form.Fields.GetValueOrDefault("email")) is not { } email)
-            return Results.Text("That is not a single plain email address (like name@example.com, at most 254 characters).\n",
-                "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            return Slices.Notice.Refusal(StatusCodes.Status400BadRequest, "That is not a single plain email address (like name@example.com, at most 254 characters).");
         // Links in mail come from the configured address only, never from the request's Host header.
         if (subscriptions.SiteUrl.Length == 0)
             return Notice(context, "Sign-ups are closed for now",

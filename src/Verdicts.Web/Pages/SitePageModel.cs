@@ -32,9 +32,14 @@ public abstract class SitePageModel : PageModel
     /// <summary>The vote form for a tool on this page.</summary>
     public Microsoft.AspNetCore.Html.IHtmlContent VoteForm(string slug, string name) => Shared.Fragments.VoteForm(Request, slug, name);
 
-    /// <summary>A 400 answered in plain words, for a request the page cannot be drawn for at all.</summary>
-    protected static Microsoft.AspNetCore.Mvc.ContentResult PlainBadRequest(string message) =>
-        new() { StatusCode = StatusCodes.Status400BadRequest, ContentType = "text/plain; charset=utf-8", Content = message + "\n" };
+    /// <summary>A 400 in the site's own notice page, for a request the page cannot be drawn for at all.</summary>
+    protected static Microsoft.AspNetCore.Mvc.IActionResult PlainBadRequest(string message) => new Refusal(message);
+
+    private sealed class Refusal(string message) : Microsoft.AspNetCore.Mvc.IActionResult
+    {
+        public Task ExecuteResultAsync(Microsoft.AspNetCore.Mvc.ActionContext context) =>
+            Slices.Notice.Refuse(context.HttpContext, StatusCodes.Status400BadRequest, message);
+    }
 
     // Razor Pages run a page even when it has no handler for the request's method (TRACE, OPTIONS, a POST to a page
     // without one), drawing it from a model nothing filled in. Such a request is refused instead, naming what the page takes.

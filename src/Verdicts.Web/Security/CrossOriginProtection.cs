@@ -28,8 +28,6 @@ public static class CrossOriginProtection
         // authorizes it, and the page's own button carries a form token (Pages/Unsubscribe.cshtml.cs), so it is let through.
         if (!IsCrossOrigin(context.Request) || context.Request.Path.Equals("/unsubscribe", StringComparison.OrdinalIgnoreCase))
             return next(context);
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync("Refused: this request came from another site. Use the form on this site.\n");
+        return Slices.Notice.Refuse(context, StatusCodes.Status403Forbidden, "Refused: this request came from another site. Use the form on this site.");
     });
 }

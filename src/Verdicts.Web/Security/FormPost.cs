@@ -63,7 +63,7 @@ public static class FormPost
     }
 
     private static Result Fail(int status, string message) =>
-        new(new Dictionary<string, string>(), Results.Text(message + "\n", "text/plain; charset=utf-8", statusCode: status));
+        new(new Dictionary<string, string>(), Slices.Notice.Refusal(status, message));
 
     private static string Printable(string value) =>
         new(value.Take(40).Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c).ToArray());

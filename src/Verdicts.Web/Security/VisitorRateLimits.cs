@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
@@ -86,11 +85,8 @@ public static class VisitorRateLimits
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
                     ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
                     : (int)Math.Ceiling(options.PeriodSeconds / Math.Max(1, options.TokensPerPeriod));
-                var response = context.HttpContext.Response;
-                response.StatusCode = StatusCodes.Status429TooManyRequests;
-                response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                response.ContentType = "text/plain; charset=utf-8";
-                await response.WriteAsync($"Too many requests from your network. Try again in {seconds} seconds.\n", cancellationToken);
+                await Slices.Notice.Refuse(context.HttpContext, StatusCodes.Status429TooManyRequests,
+                    $"Too many requests from your network. Try again in {seconds} seconds.", TimeSpan.FromSeconds(seconds));
             };
         });
     }

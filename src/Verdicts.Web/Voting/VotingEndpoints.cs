@@ -117,8 +117,8 @@ public static class VotingEndpoints
         }
         catch (VotesUnavailableException)
         {
-            context.Response.Headers.RetryAfter = "5";
-            await Text(StatusCodes.Status503ServiceUnavailable, "Votes cannot be saved right now. Nothing was recorded; please try again shortly.\n").ExecuteAsync(context);
+            await Slices.Notice.Refuse(context, StatusCodes.Status503ServiceUnavailable,
+                "Votes cannot be saved right now. Nothing was recorded; please try again shortly.", TimeSpan.FromSeconds(5));
             return;
         }
 
@@ -138,7 +138,7 @@ public static class VotingEndpoints
         response.Headers.Location = location;
     }
 
-    private static IResult Text(int status, string message) => Results.Text(message, "text/plain; charset=utf-8", statusCode: status);
+    private static IResult Text(int status, string message) => Slices.Notice.Refusal(status, message.TrimEnd('\n'));
 
     /// <summary>The loaded content says which tools are published, without a query on the vote path.</summary>
     private static bool IsPublished(string slug, ContentReloader content) =>
