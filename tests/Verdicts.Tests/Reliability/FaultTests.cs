@@ -14,12 +14,14 @@ public sealed class FaultTests
     private static StringContent VoteBody(string choice) => new($"choice={choice}", Encoding.UTF8, "application/x-www-form-urlencoded");
 
     [Fact]
-    public async Task A_graceful_stop_under_load_finishes_the_requests_in_flight_and_exits_in_time()
+    public async Task A_graceful_stop_under_load_finishes_the_requests_in_flight_and_exits_cleanly()
     {
         using var content = TestContent.Sample();
+        var database = Path.Combine(content.Scratch, "verdicts.db");
         using var site = await SiteProcess.StartAsync(content, "--Verdicts:RateLimit:Disabled=true", "--shutdownTimeoutSeconds=5");
-        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
         var statuses = new ConcurrentBag<int>();
+        var acknowledgedVotes = 0;
         var stop = false;
         var workers = Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
         {
@@ -31,6 +33,8 @@ public sealed class FaultTests
                         ? await client.PostAsync(new Uri($"{site.BaseUrl}/tools/alpha/vote"), VoteBody("ship"))
                         : await client.GetAsync(new Uri($"{site.BaseUrl}/compare/alpha-or-beta"));
                     statuses.Add((int)response.StatusCode);
+                    if (worker % 2 == 0 && response.StatusCode == HttpStatusCode.SeeOther)
+                        Interlocked.Increment(ref acknowledgedVotes);
                 }
                 catch (HttpRequestException)
                 {
@@ -43,21 +47,25 @@ public sealed class FaultTests
         })).ToList();
         await Task.Delay(700);
 
-        var clock = Stopwatch.StartNew();
         site.Terminate();
-        var exited = site.WaitForExit(TimeSpan.FromSeconds(15));
+        // A safety net against a hang, not a measure of how fast it stops.
+        var exited = site.WaitForExit(TimeSpan.FromSeconds(60));
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers);
 
         Assert.True(exited, "the site did not stop after SIGTERM");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5 + 3), $"stopping took {clock.Elapsed}");
         Assert.Equal(0, site.ExitCode);
         Assert.NotEmpty(statuses);
         Assert.All(statuses, status => Assert.True(status is 200 or 303, $"a request in flight got {status}"));
+        // Each vote came from a new visitor, so each acknowledged one is a row of its own; a stop that cut the writer
+        // short would lose some. A vote whose answer was lost in the stop may be stored too, hence at least.
+        Assert.True(acknowledgedVotes > 0, "no vote was acknowledged before the stop, so nothing was tested");
+        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=false");
+        Assert.InRange(connection.ExecuteScalar<long>("SELECT count(*) FROM votes"), acknowledgedVotes, long.MaxValue);
     }
 
     [Fact]
-    public async Task Another_process_holding_the_write_lock_gets_votes_a_quick_503_while_pages_keep_serving()
+    public async Task Another_process_holding_the_write_lock_gets_votes_a_503_without_waiting_for_it_while_pages_keep_serving()
     {
         using var content = TestContent.Sample();
         await using var app = new VerdictsApp(content);
@@ -68,33 +76,33 @@ public sealed class FaultTests
         {
             holder.Open();
             holder.Execute("BEGIN IMMEDIATE");
-            var hold = Task.Delay(TimeSpan.FromSeconds(40));
 
+            // The lock is held until every vote and page has been answered, so each answer came while it was held;
+            // a request that waited for the lock would hang until the safety net below fails the test.
             var votes = Enumerable.Range(0, 20).Select(async _ =>
             {
-                var clock = Stopwatch.StartNew();
                 using var response = await app.NoRedirects().PostAsync(new Uri("/tools/alpha/vote", UriKind.Relative), VoteBody("ship"));
-                return (response.StatusCode, clock.Elapsed, response.Headers.Contains("Retry-After"));
+                return (response.StatusCode, RetryAfter: response.Headers.RetryAfter?.Delta);
             }).ToList();
             var pages = Enumerable.Range(0, 50).Select(async i =>
             {
-                var clock = Stopwatch.StartNew();
                 using var response = await client.Get(i % 2 == 0 ? "/tools/alpha" : "/compare/alpha-or-beta?x=" + i);
-                return (response.StatusCode, clock.Elapsed);
+                return response.StatusCode;
             }).ToList();
+            var voteAnswers = Task.WhenAll(votes);
+            var pageAnswers = Task.WhenAll(pages);
+            await Task.WhenAll(voteAnswers, pageAnswers).WaitAsync(TimeSpan.FromMinutes(2));
 
-            foreach (var page in await Task.WhenAll(pages))
-            {
-                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-                Assert.True(page.Elapsed < TimeSpan.FromSeconds(5), $"a page took {page.Elapsed} while the lock was held");
-            }
-            foreach (var vote in await Task.WhenAll(votes))
+            Assert.All(await pageAnswers, status => Assert.Equal(HttpStatusCode.OK, status));
+            foreach (var vote in await voteAnswers)
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, vote.StatusCode);
-                Assert.True(vote.Elapsed < TimeSpan.FromSeconds(10), $"a vote waited {vote.Elapsed}");
-                Assert.True(vote.Item3, "503 without Retry-After");
+                Assert.True(vote.RetryAfter > TimeSpan.Zero, "503 without a Retry-After");
             }
-            await hold;
+            // A vote answered 503 on the writer's time limit may still be in a batch waiting for the lock. The writer
+            // takes requests in turn, so once a recount queued behind the twenty has failed on the lock, none of them
+            // can be written any more, and the lock can go without a fixed wait.
+            await Assert.ThrowsAsync<Verdicts.Web.Voting.VotesUnavailableException>(() => app.Recount("alpha").WaitAsync(TimeSpan.FromMinutes(2)));
             holder.Execute("ROLLBACK");
         }
 
@@ -102,6 +110,7 @@ public sealed class FaultTests
         Assert.Equal(HttpStatusCode.SeeOther, after.StatusCode);
         using var connection = app.Database.Open();
         Assert.Equal(1, connection.ExecuteScalar<long>("SELECT count(*) FROM votes"));
+        Assert.Equal(new Verdicts.Web.Voting.Tally(0, 1), app.Tallies.Of("alpha"));
     }
 
     [Fact]

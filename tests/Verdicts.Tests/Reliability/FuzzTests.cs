@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Verdicts.Tests.Infrastructure;
 using Verdicts.Web.Content;
@@ -6,11 +5,14 @@ using Verdicts.Web.Content;
 namespace Verdicts.Tests.Reliability;
 
 /// <summary>
-/// Random and mutated content files, from the shipped ones, for a bounded time: the loader answers with errors,
-/// never an exception or a hang, and never accepts a file that `check` rejects.
+/// Random and mutated content files, from the shipped ones, a fixed number of them: the loader answers with errors,
+/// never an exception or a hang, and never accepts a file that `check` rejects. The seed is in the test's output;
+/// set VERDICTS_TEST_SEED to it to replay a failure.
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
+    private const int Files = 600;
+
     private static readonly string[] Fragments =
     [
         "---", "\n", "\r\n", "\t", ": ", "- ", "[", "]", "{", "}", "&a ", "*a", "!!str ", "|", ">", "\"", "'", "#", "%", "@", "`",
@@ -61,31 +63,27 @@ public sealed class FuzzTests(ITestOutputHelper output)
             .Where(p => ContentParser.KindOf(p) is not null)
             .Select(p => (Path: p, Bytes: File.ReadAllBytes(Path.Combine(shipped, p))))
             .ToList();
-        var seed = Environment.TickCount;
+        var seed = TestSeed.Choose();
         var random = new Random(seed);
-        output.WriteLine($"seed {seed}");
-        var clock = Stopwatch.StartNew();
-        var tried = 0;
         var rejected = 0;
         // The shipped content in a folder of its own, so cross-file rules see a real site around the mutated file.
         using var content = new TestContent();
         foreach (var (p, b) in seeds)
             content.Bytes(p, b);
 
-        while (clock.Elapsed < TimeSpan.FromSeconds(8))
+        for (var tried = 1; tried <= Files; tried++)
         {
             var (path, original) = seeds[random.Next(seeds.Count)];
             var bytes = random.Next(20) == 0 ? RandomBytes(random) : Mutate(original, random);
             var kind = ContentParser.KindOf(path)!.Value;
 
-            // Each parse runs against a deadline: a hang would fail the test instead of stalling it.
+            // Each parse runs against a generous deadline: a hang would fail the test instead of stalling it.
             var parse = Task.Run(() => ContentParser.Parse(path, kind, bytes));
-            var finished = await Task.WhenAny(parse, Task.Delay(TimeSpan.FromSeconds(5)));
+            var finished = await Task.WhenAny(parse, Task.Delay(TimeSpan.FromSeconds(30)));
             Assert.True(finished == parse, $"parsing a mutation of {path} hung (seed {seed})");
             var parsed = await parse;
             Assert.True(parsed.IsValid || parsed.Errors.Count > 0, "a file was neither accepted nor given an error");
             Assert.All(parsed.Errors, e => Assert.True(e.Line >= 1 && e.Column >= 1, $"bad position in {e}"));
-            tried++;
             if (!parsed.IsValid)
                 rejected++;
 
@@ -102,8 +100,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 content.Bytes(path, original);
             }
         }
-        output.WriteLine($"{tried} mutated files, {rejected} rejected with errors");
-        Assert.True(tried > 100, $"only {tried} files were tried");
+        output.WriteLine($"{Files} mutated files, {rejected} rejected with errors");
+        // Both answers were exercised: some mutations broke a file and some left it valid.
+        Assert.InRange(rejected, 1, Files - 1);
     }
 
     private static byte[] RandomBytes(Random random)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Verdicts.Tests.Infrastructure;
 using Verdicts.Web;
 using Verdicts.Web.Data;
 using Verdicts.Web.Voting;
@@ -8,13 +9,6 @@ namespace Verdicts.Tests.Voting;
 
 public sealed class VisitorsTests
 {
-    private sealed class SetTime(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static (string Voter, string Cookie) NewVisitor(Visitors visitors)
     {
         var context = new DefaultHttpContext();
@@ -25,7 +19,7 @@ public sealed class VisitorsTests
     [Fact]
     public void New_visitors_are_stored_in_the_order_they_arrived_whatever_their_random_part()
     {
-        var clock = new SetTime(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        var clock = new TestClock(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         var visitors = new Visitors(Options.Create(new VerdictsOptions { VoterKey = "test key" }), new Database(":memory:"), clock);
 
         var made = new List<string>();

@@ -3,9 +3,9 @@ using System.Text;
 using Dapper;
 using Verdicts.Tests.Infrastructure;
 
-namespace Verdicts.Tests.Pages.Admin;
+namespace Verdicts.Tests.Pages.Admin.Content;
 
-public sealed class EditorTests
+public sealed class EditTests
 {
     private static async Task<(VerdictsApp App, HttpClient Client)> Open(TestContent content)
     {

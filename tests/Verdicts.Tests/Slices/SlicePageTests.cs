@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Verdicts.Web.Slices;
 
-namespace Verdicts.Tests.Pages;
+namespace Verdicts.Tests.Slices;
 
 public sealed class SlicePageTests
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Verdicts.Tests.Infrastructure;
 
-namespace Verdicts.Tests.Voting;
+namespace Verdicts.Tests.Security;
 
 public sealed class RateLimitTests
 {
