@@ -18,24 +18,12 @@ var repositoryRoot = VerdictsOptions.FindRepositoryRoot(Directory.GetCurrentDire
     ? fromCwd
     : VerdictsOptions.FindRepositoryRoot(AppContext.BaseDirectory);
 
-// `check [DIR]` validates content without starting the web server; admins run it in their own CI.
-if (args is ["check", .. var checkArgs])
-{
-    var checkBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ReadSettingsOnce(checkArgs.Where(a => a.StartsWith("--", StringComparison.Ordinal))) });
-    var options = checkBuilder.Configuration.GetSection(VerdictsOptions.Section).Get<VerdictsOptions>() ?? new VerdictsOptions();
-    options.ResolvePaths(repositoryRoot);
-    var folder = checkArgs.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } dir
-        ? Path.GetFullPath(dir)
-        : options.ContentPath;
-    return ContentChecker.Run(folder, Console.Out);
-}
-
-if (args is ["hash-password", ..])
-    return AdminAccounts.RunHashCommand(Console.In, Console.Out, Console.Error);
+if (Commands.RunWithoutServices(args, repositoryRoot) is { } exitCode)
+    return exitCode;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
-    Args = args is ["import", ..] or ["send-newsletter", ..] ? ReadSettingsOnce(args) : args,
+    Args = Commands.BuilderArguments(args),
     WebRootPath = Path.Combine(repositoryRoot, "wwwroot"),
 });
 
@@ -62,37 +50,10 @@ builder.Services.AddSingleton<Mailer>();
 builder.Services.AddSingleton<Subscriptions>();
 builder.Services.AddSingleton<WeeklyNewsletter>();
 
-// `import`: load the content folder into the database and exit (prepares a deployment; the benchmark's cold import).
-// It uses none of the web services below; registering and building them was about a twentieth of an empty import.
-if (args is ["import", ..])
-{
-    var importer = builder.Build();
-    PrepareDatabase(importer.Services);
-    var reloader = importer.Services.GetRequiredService<ContentReloader>();
-    reloader.ReloadNow();
-    var snapshot = reloader.Snapshot;
-    Console.WriteLine($"{snapshot.Files.Count} files, {snapshot.Errors.Count} errors; {snapshot.Tools.Count} tools imported into {importer.Services.GetRequiredService<Database>().Path}");
-    return snapshot.Files.Count > 0 ? 0 : 1;
-}
-
-// `send-newsletter`: mail this week's newsletter to the confirmed subscribers not yet sent it, and exit (run it weekly).
-if (args is ["send-newsletter", ..])
-{
-    var sender = builder.Build();
-    PrepareDatabase(sender.Services);
-    var siteUrl = sender.Services.GetRequiredService<IOptions<VerdictsOptions>>().Value.SiteUrl.TrimEnd('/');
-    if (siteUrl.Length == 0)
-    {
-        Console.Error.WriteLine("send-newsletter: set Verdicts:SiteUrl (such as https://verdicts.example) so the links in the mail lead to the site");
-        return 2;
-    }
-    var outcome = await sender.Services.GetRequiredService<WeeklyNewsletter>().SendAsync(siteUrl, CancellationToken.None);
-    Console.WriteLine(outcome.Comparisons == 0
-        ? $"{outcome.Week}: no comparison was published in the last seven days, so nothing was sent"
-        : $"{outcome.Week}: {Figures.Count(outcome.Comparisons, "comparison", "comparisons")}, sent to {Figures.Count(outcome.Sent, "subscriber", "subscribers")}"
-          + $" ({outcome.SentBefore} already sent this week, {outcome.Failed} failed)");
-    return outcome.Failed == 0 ? 0 : 1;
-}
+// `import` and `send-newsletter` use none of the web services below; registering and building them was about a
+// twentieth of an empty import.
+if (Commands.NeedsOnlyData(args))
+    return await Commands.RunWithDataAsync(builder.Build(), args);
 
 // JSON answers escape <, > and & as well: inert even if some client ever treats them as HTML.
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
@@ -176,19 +137,8 @@ builder.Services.AddRazorPages(pages =>
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseSecurityHeadersOnRejections()));
 
 var app = builder.Build();
-try
-{
-    PrepareDatabase(app.Services);
-}
-catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_NOTADB)
-{
-    var reason = $"the database {app.Services.GetRequiredService<Database>().Path} is corrupt ({ex.Message}); "
-        + "restore it from a backup, or move it away to start on a new one, then restart the site";
-    app.Services.GetRequiredService<ILogger<Database>>().LogCritical("Not serving: {Reason}", reason);
-    await app.DisposeAsync();
-    await CorruptDatabaseSite.RunAsync(args, reason);
+if (!await app.TryPrepareDatabaseAsync(args))
     return 1;
-}
 
 app.UseSecurityHeaders();
 app.UseForwardedHeaders();
@@ -237,17 +187,3 @@ app.MapGet("/healthz", (Database database) =>
 
 app.Run();
 return 0;
-
-// Migrations, then the generated keys: made now, not on the first vote or sign-up, where a write inside a request would
-// wait on a locked database while holding the thread; and by the import, so a database it prepares can be deployed read-only.
-static void PrepareDatabase(IServiceProvider services)
-{
-    Migrations.ApplyOrServeReadOnly(services.GetRequiredService<Database>(), services.GetRequiredService<ILogger<Database>>());
-    services.GetRequiredService<VoteTallies>();
-    services.GetRequiredService<Visitors>();
-    services.GetRequiredService<Subscriptions>();
-}
-
-// One-shot commands read their settings once. Reloading them on change would watch the working directory with all its
-// subfolders: from a checkout with the benchmark's content, some 10 800 inotify watches set up before any work.
-static string[] ReadSettingsOnce(IEnumerable<string> args) => [.. args, "--hostBuilder:reloadConfigOnChange=false"];
