@@ -55,6 +55,12 @@ public sealed class VerdictsOptions
     [Range(0, 10000)]
     public int CompareListLimit { get; set; } = 300;
 
+    // From the working directory when it is inside a checkout (`dotnet run`), else from the app's own folder.
+    public static string FindRepositoryRoot() =>
+        FindRepositoryRoot(Directory.GetCurrentDirectory()) is var fromCwd && File.Exists(Path.Combine(fromCwd, "Verdicts.sln"))
+            ? fromCwd
+            : FindRepositoryRoot(AppContext.BaseDirectory);
+
     /// <summary>
     /// The folder relative paths are resolved against: the nearest folder above the app holding Verdicts.sln
     /// (a checkout), else the app's content root (a published copy).
@@ -74,6 +80,19 @@ public sealed class VerdictsOptions
         ContentPath = Path.GetFullPath(ContentPath, repositoryRoot);
         DatabasePath = Path.GetFullPath(DatabasePath, repositoryRoot);
         MailPickupPath = Path.GetFullPath(MailPickupPath, repositoryRoot);
+    }
+}
+
+public static class VerdictsOptionsRegistration
+{
+    public static IServiceCollection AddVerdictsOptions(this IServiceCollection services, string repositoryRoot)
+    {
+        services.AddOptions<VerdictsOptions>()
+            .BindConfiguration(VerdictsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart()
+            .PostConfigure(o => o.ResolvePaths(repositoryRoot));
+        return services;
     }
 }
 

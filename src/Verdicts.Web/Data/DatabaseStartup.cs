@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Verdicts.Web.Newsletter;
 using Verdicts.Web.Voting;
 
@@ -5,6 +6,9 @@ namespace Verdicts.Web.Data;
 
 public static class DatabaseStartup
 {
+    public static IServiceCollection AddDatabase(this IServiceCollection services) =>
+        services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<VerdictsOptions>>().Value.DatabasePath));
+
     // Migrations, then the generated keys: made now, not on the first vote or sign-up, where a write inside a request would
     // wait on a locked database while holding the thread; and by the import, so a database it prepares can be deployed read-only.
     public static void PrepareDatabase(this IServiceProvider services)
