@@ -34,8 +34,8 @@ builder.Services.AddNewsletter();
 if (Commands.NeedsOnlyData(args))
     return await Commands.RunWithDataAsync(builder.Build(), args);
 
-builder.Services.AddPageCache(builder.Configuration);
-builder.Services.AddVisitorRateLimits(builder.Configuration);
+builder.Services.AddPageCache();
+builder.Services.AddVisitorRateLimits();
 builder.Services.AddPages();
 builder.Services.AddAdmin();
 // JSON answers escape <, > and & as well: inert even if some client ever treats them as HTML.
@@ -54,7 +54,7 @@ app.UseStatusCodePagesWithReExecute("/not-found");
 app.UseRequestLogging();
 app.UseStaticFilesAndPageCache();
 app.UseCrossOriginProtection();
-app.UseVisitorRateLimits(builder.Configuration);
+app.UseVisitorRateLimits();
 app.UseVoting();
 app.UseAdminPathGuard();
 app.UseRouting();

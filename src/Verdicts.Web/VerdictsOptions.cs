@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Microsoft.Extensions.Options;
+using Verdicts.Web.Security;
 
 namespace Verdicts.Web;
 
 /// <summary>The <c>Verdicts</c> configuration section. Relative paths are resolved against the repository root once, at start-up.</summary>
-public sealed class VerdictsOptions
+public sealed class VerdictsOptions : IValidatableObject
 {
     public const string Section = "Verdicts";
 
@@ -60,6 +63,22 @@ public sealed class VerdictsOptions
         FindRepositoryRoot(Directory.GetCurrentDirectory()) is var fromCwd && File.Exists(Path.Combine(fromCwd, "Verdicts.sln"))
             ? fromCwd
             : FindRepositoryRoot(AppContext.BaseDirectory);
+
+    [ValidateObjectMembers]
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Proxies whose X-Forwarded-For is believed: <c>Verdicts:TrustedProxies:0</c>, and so on. None by default.</summary>
+    public List<string?> TrustedProxies { get; set; } = [];
+
+    public IReadOnlyList<IPAddress> TrustedProxyAddresses() =>
+        TrustedProxies.Select(p => IPAddress.TryParse(p, out var address) ? address : null).OfType<IPAddress>().ToList();
+
+    /// <summary>For measuring cache misses only.</summary>
+    public bool DisableOutputCache { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        TrustedProxies.Where(p => !string.IsNullOrWhiteSpace(p) && !IPAddress.TryParse(p, out _))
+            .Select(p => new ValidationResult($"Verdicts:TrustedProxies: \"{p}\" is not an IP address.", [nameof(TrustedProxies)]));
 
     /// <summary>
     /// The folder relative paths are resolved against: the nearest folder above the app holding Verdicts.sln
