@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Microsoft.Extensions.Options;
+using Verdicts.Web.Security;
 
 namespace Verdicts.Web;
 
 /// <summary>The <c>Verdicts</c> configuration section. Relative paths are resolved against the repository root once, at start-up.</summary>
-public sealed class VerdictsOptions
+public sealed class VerdictsOptions : IValidatableObject
 {
     public const string Section = "Verdicts";
 
@@ -55,6 +58,28 @@ public sealed class VerdictsOptions
     [Range(0, 10000)]
     public int CompareListLimit { get; set; } = 300;
 
+    // From the working directory when it is inside a checkout (`dotnet run`), else from the app's own folder.
+    public static string FindRepositoryRoot() =>
+        FindRepositoryRoot(Directory.GetCurrentDirectory()) is var fromCwd && File.Exists(Path.Combine(fromCwd, "Verdicts.sln"))
+            ? fromCwd
+            : FindRepositoryRoot(AppContext.BaseDirectory);
+
+    [ValidateObjectMembers]
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Proxies whose X-Forwarded-For is believed: <c>Verdicts:TrustedProxies:0</c>, and so on. None by default.</summary>
+    public List<string?> TrustedProxies { get; set; } = [];
+
+    public IReadOnlyList<IPAddress> TrustedProxyAddresses() =>
+        TrustedProxies.Select(p => IPAddress.TryParse(p, out var address) ? address : null).OfType<IPAddress>().ToList();
+
+    /// <summary>For measuring cache misses only.</summary>
+    public bool DisableOutputCache { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        TrustedProxies.Where(p => !string.IsNullOrWhiteSpace(p) && !IPAddress.TryParse(p, out _))
+            .Select(p => new ValidationResult($"Verdicts:TrustedProxies: \"{p}\" is not an IP address.", [nameof(TrustedProxies)]));
+
     /// <summary>
     /// The folder relative paths are resolved against: the nearest folder above the app holding Verdicts.sln
     /// (a checkout), else the app's content root (a published copy).
@@ -74,6 +99,19 @@ public sealed class VerdictsOptions
         ContentPath = Path.GetFullPath(ContentPath, repositoryRoot);
         DatabasePath = Path.GetFullPath(DatabasePath, repositoryRoot);
         MailPickupPath = Path.GetFullPath(MailPickupPath, repositoryRoot);
+    }
+}
+
+public static class VerdictsOptionsRegistration
+{
+    public static IServiceCollection AddVerdictsOptions(this IServiceCollection services, string repositoryRoot)
+    {
+        services.AddOptions<VerdictsOptions>()
+            .BindConfiguration(VerdictsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart()
+            .PostConfigure(o => o.ResolvePaths(repositoryRoot));
+        return services;
     }
 }
 

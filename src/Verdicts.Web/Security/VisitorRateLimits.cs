@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Verdicts.Web.Security;
 
@@ -11,10 +14,13 @@ public sealed class RateLimitOptions
     public bool Disabled { get; set; }
 
     /// <summary>Burst size: generous, since a whole office may share one address.</summary>
+    [Range(1, int.MaxValue)]
     public int TokenLimit { get; set; } = 120;
 
+    [Range(1, int.MaxValue)]
     public int TokensPerPeriod { get; set; } = 60;
 
+    [Range(0.001, 365 * 24 * 3600)]
     public double PeriodSeconds { get; set; } = 60;
 }
 
@@ -41,24 +47,19 @@ public static class VisitorRateLimits
         return new IPAddress(bytes) + "/64";
     }
 
-    private static RateLimitOptions Read(IConfiguration configuration) =>
-        configuration.GetSection("Verdicts:RateLimit").Get<RateLimitOptions>() ?? new RateLimitOptions();
-
     /// <summary>
     /// The limiter middleware, left out when limits are switched off (a load test's single client would be refused).
     /// It runs ahead of routing, since votes are answered there (Voting/VotingEndpoints.cs), so it limits by request
     /// rather than by endpoint policy.
     /// </summary>
-    public static IApplicationBuilder UseVisitorRateLimits(this IApplicationBuilder app, IConfiguration configuration) =>
-        Read(configuration).Disabled ? app : app.UseRateLimiter();
+    public static IApplicationBuilder UseVisitorRateLimits(this IApplicationBuilder app) =>
+        app.ApplicationServices.GetRequiredService<IOptions<VerdictsOptions>>().Value.RateLimit.Disabled ? app : app.UseRateLimiter();
 
-    public static IServiceCollection AddVisitorRateLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddVisitorRateLimits(this IServiceCollection services)
     {
-        var options = Read(configuration);
-        var proxies = (configuration.GetSection("Verdicts:TrustedProxies").Get<string[]>() ?? [])
-            .Select(p => IPAddress.TryParse(p, out var address) ? address : null).OfType<IPAddress>().ToList();
-        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<VerdictsOptions>>((forwarded, verdicts) =>
         {
+            var proxies = verdicts.Value.TrustedProxyAddresses();
             // Only proxies named in configuration are believed. The framework trusts loopback by default, and with
             // both lists empty it skips the check and believes everyone, so with no proxies forwarding is off.
             forwarded.KnownProxies.Clear();
@@ -67,8 +68,9 @@ public static class VisitorRateLimits
             foreach (var proxy in proxies)
                 forwarded.KnownProxies.Add(proxy);
         });
-        return services.AddRateLimiter(limiter =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<VerdictsOptions>>((limiter, verdicts) =>
         {
+            var options = verdicts.Value.RateLimit;
             // With Disabled set, UseVisitorRateLimits leaves the middleware out, so the limiter is never asked.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => IsVisitorPost(context.Request)
                 ? RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
@@ -89,5 +91,7 @@ public static class VisitorRateLimits
                     $"Too many requests from your network. Try again in {seconds} seconds.", TimeSpan.FromSeconds(seconds));
             };
         });
+        // Its options are the ones configured above, from VerdictsOptions.
+        return services.AddRateLimiter(_ => { });
     }
 }

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using Verdicts.Web.Admin;
+using Verdicts.Web.Content;
+using Verdicts.Web.Data;
+using Verdicts.Web.Newsletter;
+
+namespace Verdicts.Web;
+
+// The one-shot commands, run in place of the site: each does its work and exits.
+public static class Commands
+{
+    // `check` and `hash-password` need no services, so they run before the site's builder is made.
+    public static int? RunWithoutServices(string[] args, string repositoryRoot) => args switch
+    {
+        ["check", .. var checkArgs] => Check(checkArgs, repositoryRoot),
+        ["hash-password", ..] => AdminAccounts.RunHashCommand(Console.In, Console.Out, Console.Error),
+        _ => null,
+    };
+
+    // `import` and `send-newsletter` need only the data services, not the web's.
+    public static bool NeedsOnlyData(string[] args) => args is ["import", ..] or ["send-newsletter", ..];
+
+    public static string[] BuilderArguments(string[] args) => NeedsOnlyData(args) ? ReadSettingsOnce(args) : args;
+
+    public static Task<int> RunWithDataAsync(WebApplication app, string[] args) =>
+        args is ["import", ..] ? Task.FromResult(Import(app)) : SendNewsletterAsync(app);
+
+    // `check [DIR]` validates content without starting the web server; admins run it in their own CI.
+    private static int Check(string[] checkArgs, string repositoryRoot)
+    {
+        var checkBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ReadSettingsOnce(checkArgs.Where(a => a.StartsWith("--", StringComparison.Ordinal))) });
+        var options = checkBuilder.Configuration.GetSection(VerdictsOptions.Section).Get<VerdictsOptions>() ?? new VerdictsOptions();
+        options.ResolvePaths(repositoryRoot);
+        var folder = checkArgs.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } dir
+            ? Path.GetFullPath(dir)
+            : options.ContentPath;
+        return ContentChecker.Run(folder, Console.Out);
+    }
+
+    // `import`: load the content folder into the database and exit (prepares a deployment; the benchmark's cold import).
+    private static int Import(WebApplication importer)
+    {
+        importer.Services.PrepareDatabase();
+        var reloader = importer.Services.GetRequiredService<ContentReloader>();
+        reloader.ReloadNow();
+        var snapshot = reloader.Snapshot;
+        Console.WriteLine($"{snapshot.Files.Count} files, {snapshot.Errors.Count} errors; {snapshot.Tools.Count} tools imported into {importer.Services.GetRequiredService<Database>().Path}");
+        return snapshot.Files.Count > 0 ? 0 : 1;
+    }
+
+    // `send-newsletter`: mail this week's newsletter to the confirmed subscribers not yet sent it, and exit (run it weekly).
+    private static async Task<int> SendNewsletterAsync(WebApplication sender)
+    {
+        sender.Services.PrepareDatabase();
+        var siteUrl = sender.Services.GetRequiredService<IOptions<VerdictsOptions>>().Value.SiteUrl.TrimEnd('/');
+        if (siteUrl.Length == 0)
+        {
+            Console.Error.WriteLine("send-newsletter: set Verdicts:SiteUrl (such as https://verdicts.example) so the links in the mail lead to the site");
+            return 2;
+        }
+        var outcome = await sender.Services.GetRequiredService<WeeklyNewsletter>().SendAsync(siteUrl, CancellationToken.None);
+        Console.WriteLine(outcome.Comparisons == 0
+            ? $"{outcome.Week}: no comparison was published in the last seven days, so nothing was sent"
+            : $"{outcome.Week}: {Figures.Count(outcome.Comparisons, "comparison", "comparisons")}, sent to {Figures.Count(outcome.Sent, "subscriber", "subscribers")}"
+              + $" ({outcome.SentBefore} already sent this week, {outcome.Failed} failed)");
+        return outcome.Failed == 0 ? 0 : 1;
+    }
+
+    // One-shot commands read their settings once. Reloading them on change would watch the working directory with all its
+    // subfolders: from a checkout with the benchmark's content, some 10 800 inotify watches set up before any work.
+    private static string[] ReadSettingsOnce(IEnumerable<string> args) => [.. args, "--hostBuilder:reloadConfigOnChange=false"];
+}

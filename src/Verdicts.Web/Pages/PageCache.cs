@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Options;
+using Verdicts.Web.Content;
+
+namespace Verdicts.Web.Pages;
+
+public static class PageCache
+{
+    // Anonymous GETs are cached whole and evicted by tag when content reloads or a vote lands.
+    public static IServiceCollection AddPageCache(this IServiceCollection services)
+    {
+        services.AddSingleton<CacheEviction>();
+        services.AddHostedService(sp => sp.GetRequiredService<CacheEviction>());
+        services.AddOutputCache();
+        services.AddOptions<OutputCacheOptions>().Configure<IOptions<VerdictsOptions>>((o, verdicts) =>
+        {
+            var disabled = verdicts.Value.DisableOutputCache;
+            o.AddBasePolicy(p => p
+                // Admin pages and a visitor's own votes are per person and never cached, nor is the health check, which must ask
+                // the database each time; the switch exists to measure cache misses.
+                // The cache answers before routing, so this base policy decides for every endpoint; endpoint metadata is never seen.
+                .With(context => !disabled && context.HttpContext.Request.Path is var path
+                    && !path.StartsWithSegments("/admin") && !path.StartsWithSegments("/votes") && !path.StartsWithSegments("/healthz"))
+                .Tag(CacheTags.Content)
+                // Keyed by content generation as well: a page rendered from the old rows while an import commits is never served after it.
+                .VaryByValue(context => new KeyValuePair<string, string>("content",
+                    context.RequestServices.GetRequiredService<ContentReloader>().Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                // Only the query keys some page reads; any other query string shares the page's cached copy.
+                .SetVaryByQuery("q", "a", "b", "c", "d", "voted", "page")
+                .Expire(TimeSpan.FromMinutes(10)));
+        });
+        return services;
+    }
+
+    // Files and cached pages answer only GETs and HEADs; a vote or a form goes past them without asking.
+    public static IApplicationBuilder UseStaticFilesAndPageCache(this IApplicationBuilder app) =>
+        app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method), reading =>
+        {
+            reading.UseStaticFiles();
+            // A cached page is answered here, without routing, authentication or rate limiting: public pages depend on none of them.
+            reading.UseOutputCache();
+        });
+}
