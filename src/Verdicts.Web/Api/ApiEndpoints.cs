@@ -45,7 +45,7 @@ public static class ApiEndpoints
             var slugs = db.Query<string>("SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug });
             var tools = ToJson(db, tallies, slugs);
             CacheTags.TagTools(context, slugs);
-            return Results.Ok(new ComparisonJson(comparison.Slug, comparison.Title ?? string.Join(" vs ", tools.Select(t => t.Name)),
+            return Results.Ok(new ComparisonJson(comparison.Slug, ComparisonTitle.Of(comparison.Title, tools.Select(t => t.Name)),
                 comparison.Question ?? Pages.Compare.ComparisonPage.DefaultQuestion, comparison.Published, $"/compare/{comparison.Slug}", tools));
         });
     }

@@ -42,7 +42,7 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
         using (var connection = database.Open())
         {
             entries = (await connection.QueryAsync<Entry>($"""
-                SELECT c.slug, {ComparisonPage.TitleSql} AS Title, c.question, c.published
+                SELECT c.slug, {ComparisonTitle.Sql} AS Title, c.question, c.published
                 FROM comparisons c WHERE c.published >= @since AND c.published <= @today
                 ORDER BY c.published DESC, c.slug
                 """, new { since = Day(today.AddDays(-6)), today = Day(today) })).ToList();

@@ -4,7 +4,6 @@ using System.Xml;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
-using Verdicts.Web.Pages.Compare;
 
 namespace Verdicts.Web.Syndication;
 
@@ -36,7 +35,7 @@ public static class SyndicationEndpoints
     {
         using var connection = database.Open();
         var entries = (await connection.QueryAsync<FeedEntry>($"""
-            SELECT c.slug, {ComparisonPage.TitleSql} AS Title, c.published, c.intro_html AS IntroHtml
+            SELECT c.slug, {ComparisonTitle.Sql} AS Title, c.published, c.intro_html AS IntroHtml
             FROM comparisons c ORDER BY c.published DESC, c.slug LIMIT 50
             """)).ToList();
         var site = SiteUrl(options.Value);

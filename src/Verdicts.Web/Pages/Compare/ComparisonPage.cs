@@ -20,16 +20,6 @@ public sealed class ComparisonPage
 {
     public const string DefaultQuestion = "Which one should you ship with?";
 
-    /// <summary>
-    /// SQL for a comparison's title, for a query over <c>comparisons c</c>: its own title, else its tools' names joined by
-    /// " vs " in column order, as the page shows it.
-    /// </summary>
-    public const string TitleSql = """
-        coalesce(c.title, (SELECT group_concat(name, ' vs ') FROM (
-            SELECT t.name FROM comparison_tools ct JOIN tools t ON t.slug = ct.tool_slug
-            WHERE ct.comparison_slug = c.slug ORDER BY ct.position)))
-        """;
-
     public sealed record ComparisonRow
     {
         public required string Slug { get; init; }
@@ -192,7 +182,7 @@ public sealed class ComparisonPage
                 Tools.Select(t => g.FirstOrDefault(v => v.ToolSlug == t.Slug)).ToList()))
             .ToList();
 
-        Title = Curated?.Title ?? string.Join(" vs ", Tools.Select(t => t.Name));
+        Title = ComparisonTitle.Of(Curated?.Title, Tools.Select(t => t.Name));
         Question = Curated?.Question ?? DefaultQuestion;
         var path = $"/compare/{Curated?.Slug ?? string.Join("-vs-", slugs)}";
         Meta = new PageMeta($"{Title}: {Question.TrimEnd('?')}? · Verdicts",
