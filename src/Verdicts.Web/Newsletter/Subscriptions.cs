@@ -25,8 +25,8 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
 
     private readonly byte[] key = Secrets.GetOrCreate(database, "newsletter-key");
 
-    /// <summary>The configured public address, without a trailing slash; empty when none is set, and then no mail is built.</summary>
-    public string SiteUrl => options.Value.SiteUrl.TrimEnd('/');
+    /// <summary>The configured public address; empty when none is set, and then no mail is built.</summary>
+    public string SiteUrl => options.Value.SiteUrl;
 
     /// <summary>A single plain address (no display name, no list, no header-breaking characters), normalised; else null.</summary>
     public static string? NormaliseAddress(string? input)

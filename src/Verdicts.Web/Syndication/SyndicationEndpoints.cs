@@ -17,11 +17,8 @@ public static class SyndicationEndpoints
         // The Sitemap line needs an absolute address, so without a configured one there is none.
         app.MapGet("/robots.txt", (IOptions<VerdictsOptions> options) =>
             Results.Text("User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\n"
-                + (SiteUrl(options.Value) is { Length: > 0 } site ? $"Sitemap: {site}/sitemap.xml\n" : ""), "text/plain; charset=utf-8"));
+                + (options.Value.SiteUrl is { Length: > 0 } site ? $"Sitemap: {site}/sitemap.xml\n" : ""), "text/plain; charset=utf-8"));
     }
-
-    /// <summary>The configured public address, or empty (links are then relative): never the request's Host header.</summary>
-    public static string SiteUrl(VerdictsOptions options) => options.SiteUrl.TrimEnd('/');
 
     private sealed record FeedEntry
     {
@@ -38,7 +35,7 @@ public static class SyndicationEndpoints
             SELECT c.slug, {ComparisonTitle.Sql} AS Title, c.published, c.intro_html AS IntroHtml
             FROM comparisons c ORDER BY c.published DESC, c.slug LIMIT 50
             """)).ToList();
-        var site = SiteUrl(options.Value);
+        var site = options.Value.SiteUrl;
         var xml = Write(writer =>
         {
             writer.WriteStartElement("feed", "http://www.w3.org/2005/Atom");
@@ -78,7 +75,7 @@ public static class SyndicationEndpoints
             UNION ALL SELECT DISTINCT '/categories/' || category_slug FROM tools
             UNION ALL SELECT '/reviewers/' || slug FROM reviewers
             """)).Prepend("/").ToList();
-        var site = SiteUrl(options.Value);
+        var site = options.Value.SiteUrl;
         var xml = Write(writer =>
         {
             writer.WriteStartElement("urlset", "http://www.sitemaps.org/schemas/sitemap/0.9");
