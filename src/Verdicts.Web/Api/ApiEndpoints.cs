@@ -29,7 +29,7 @@ public static class ApiEndpoints
             var tools = ToJson(db, tallies, [slug]);
             if (tools.Count == 0)
             {
-                var current = db.QueryFirstOrDefault<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
+                var current = ToolAliases.RenamedTo(database, slug);
                 return current is null ? NotFound($"No tool '{slug}'.") : Results.Redirect($"/api/tools/{current}", permanent: true);
             }
             CacheTags.TagTools(context, [slug]);
