@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -181,7 +182,7 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
     }
 
     public string UnsubscribeToken(long id) =>
-        $"{id.ToString(CultureInfo.InvariantCulture)}.{Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"unsubscribe:{id}")))}";
+        $"{id.ToString(CultureInfo.InvariantCulture)}.{Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"unsubscribe:{id}")))}";
 
     private long? ParseUnsubscribeToken(string? token)
     {
@@ -195,11 +196,9 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
     }
 
     private string ConfirmationToken(long id, string expiresAt) =>
-        Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"confirm:{id.ToString(CultureInfo.InvariantCulture)}:{expiresAt}")));
+        Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"confirm:{id.ToString(CultureInfo.InvariantCulture)}:{expiresAt}")));
 
     private static string TokenHash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     internal static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
