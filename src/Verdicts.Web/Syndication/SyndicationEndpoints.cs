@@ -99,7 +99,7 @@ public static class SyndicationEndpoints
     }
 
     private static string AtomDate(string isoDate) =>
-        DateOnly.ParseExact(isoDate, "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z";
+        Iso.Day(DateOnly.ParseExact(isoDate, "yyyy-MM-dd", CultureInfo.InvariantCulture)) + "T00:00:00Z";
 
     private static string Write(Action<XmlWriter> body)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
 
@@ -91,7 +90,7 @@ public sealed class VoteTallies
         string? stored;
         using (var command = Command(connection, transaction, "SELECT day FROM vote_days_open"))
             stored = command.ExecuteScalar() as string;
-        var openDay = stored ?? Day(today);
+        var openDay = stored ?? Iso.Day(today);
 
         var entries = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
         foreach (var (tool, ship, skip) in Count(connection, transaction, null))
@@ -141,8 +140,4 @@ public sealed class VoteTallies
         command.CommandText = sql;
         return command;
     }
-
-    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    public static string Day(DateTimeOffset at) => Day(DateOnly.FromDateTime(at.UtcDateTime));
 }
