@@ -25,8 +25,8 @@ public sealed record Tally(long Ship, long Skip)
 /// </para>
 /// <para>
 /// Kept by triggers instead, every vote rewrote its tool's <c>vote_days</c> row, on a page of its own when votes spread
-/// over many tools; the write, its page in the log, the checkpoint's copy and the read of the new tally were about a
-/// quarter of a vote's CPU (bench/README.md). Nothing is lost if the process is killed: the open day's changes are
+/// over many tools; the write, its page in the log, the checkpoint's copy and the read of the new tally were a large
+/// share of a vote's CPU (bench/README.md). Nothing is lost if the process is killed: the open day's changes are
 /// the difference between the votes and the final days, so they are counted again at the next start.
 /// </para>
 /// </remarks>

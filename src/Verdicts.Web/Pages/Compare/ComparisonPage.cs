@@ -13,8 +13,8 @@ namespace Verdicts.Web.Pages.Compare;
 /// </summary>
 /// <remarks>
 /// The site's most visited page, so it is drawn by a Razor Slice (<c>Slices/Comparison.cshtml</c>) from a plain endpoint
-/// rather than by a Razor Page: without the page pipeline and its view buffer, an uncached comparison takes about
-/// two-thirds of the CPU. The model still runs its own queries, as the pages' models do.
+/// rather than by a Razor Page: the page pipeline and its view buffer cost an uncached comparison much of its CPU
+/// (bench/README.md). The model still runs its own queries, as the pages' models do.
 /// </remarks>
 public sealed class ComparisonPage
 {
@@ -279,7 +279,7 @@ public sealed class ComparisonPage
 /// Structured data for search engines: the panel's quotes as reviews by the site, ratings only from real votes.
 /// Written straight to a Utf8JsonWriter, which escapes HTML-sensitive characters, so it is safe in a script block
 /// and cheap enough for every uncached render. It is kept as UTF-8, and written into the page as it is: as a string
-/// (twice the bytes, decoded and encoded again), with a new buffer for each render, it was a quarter of what an
+/// (twice the bytes, decoded and encoded again) with a new buffer for each render, it was a large share of what an
 /// uncached comparison allocated, and the site's collections under load grow with what it allocates.
 /// </summary>
 public static class JsonLd
