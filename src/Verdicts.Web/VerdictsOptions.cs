@@ -42,9 +42,10 @@ public sealed class VerdictsOptions : IValidatableObject
     /// <summary>
     /// The public address (scheme and host) for mail links, canonical links and feeds. Nothing is ever built from a
     /// request's Host header: while this is empty, sign-ups are refused and page links are relative.
+    /// Kept without a trailing slash, so that a path can follow it.
     /// </summary>
     [RegularExpression(@"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$", ErrorMessage = "Verdicts:SiteUrl must be an http or https address, such as https://verdicts.example, or empty.")]
-    public string SiteUrl { get; set; } = "";
+    public string SiteUrl { get; set => field = value.TrimEnd('/'); } = "";
 
     /// <summary>Tools on each page of a category, verdicts on each page of a reviewer's list.</summary>
     [Range(1, 1000)]

@@ -29,7 +29,7 @@ public static class ApiEndpoints
             var tools = ToJson(db, tallies, [slug]);
             if (tools.Count == 0)
             {
-                var current = db.QueryFirstOrDefault<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
+                var current = ToolAliases.RenamedTo(database, slug);
                 return current is null ? NotFound($"No tool '{slug}'.") : Results.Redirect($"/api/tools/{current}", permanent: true);
             }
             CacheTags.TagTools(context, [slug]);
@@ -45,7 +45,7 @@ public static class ApiEndpoints
             var slugs = db.Query<string>("SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug });
             var tools = ToJson(db, tallies, slugs);
             CacheTags.TagTools(context, slugs);
-            return Results.Ok(new ComparisonJson(comparison.Slug, comparison.Title ?? string.Join(" vs ", tools.Select(t => t.Name)),
+            return Results.Ok(new ComparisonJson(comparison.Slug, ComparisonTitle.Of(comparison.Title, tools.Select(t => t.Name)),
                 comparison.Question ?? Pages.Compare.ComparisonPage.DefaultQuestion, comparison.Published, $"/compare/{comparison.Slug}", tools));
         });
     }

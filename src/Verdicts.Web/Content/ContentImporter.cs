@@ -193,7 +193,7 @@ public sealed class ContentImporter(Database database)
         /// <summary>
         /// Into a database with no content yet, write through a rollback journal rather than the WAL. The pages then go
         /// once into the database file, where in WAL mode they go into the WAL and again into the file when it is
-        /// checkpointed: at 10 000 tools the checkpoint alone copied some 90 MB. A crash before the commit leaves a
+        /// checkpointed, a second copy of the whole content. A crash before the commit leaves a
         /// journal that the next connection to open the file rolls back, just as a WAL holding no commit is ignored.
         /// Leaving WAL mode needs the file to itself, so this process's idle connections are closed first; if another
         /// process has it open, the switch fails at once and the import goes through the WAL as always.

@@ -66,8 +66,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
     {
         SafeReload(QuietPeriod, null);
         // The first load parses every file and leaves most of what it allocated behind as garbage, with the heap grown
-        // to hold it. Collect and give that memory back once, before serving: at 10 000 tools this took the resident
-        // size after start-up from about 310 MB to 265 MB, and the size after the benchmark's load down by about 30 MB.
+        // to hold it. Collect and give that memory back once, before serving, so the site's peak memory stays low.
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         StartWatcher();
         loop = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);

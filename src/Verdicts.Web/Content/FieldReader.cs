@@ -94,7 +94,7 @@ internal sealed class FieldReader(string path, YamlMap map, List<ContentError> e
         }
         if (node is YamlText text
             && DateOnly.TryParseExact(text.Value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            return date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return Data.Iso.Day(date);
         Error(node, $"'{prefix}{key}' must be a date written YYYY-MM-DD");
         return null;
     }

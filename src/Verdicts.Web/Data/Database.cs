@@ -58,8 +58,8 @@ public sealed class Database(string path) : IDisposable
 
     public string Path { get; } = path;
 
-    // SQLite's default (serialized) mode takes the connection's mutex on every call, each column read included: with
-    // the stub's handle reference counting, that was a tenth of an uncached comparison page's CPU. Multi-thread mode
+    // SQLite's default (serialized) mode takes the connection's mutex on every call, each column read included, a
+    // visible share of an uncached comparison page's CPU (bench/README.md). Multi-thread mode
     // drops the mutex. It is safe for us because, as ADO.NET requires anyway, no connection or command is ever used by
     // two threads at once. It must be set before SQLite's first use; if something opened a connection earlier in the
     // process (a test, say), SQLite refuses and stays serialized, which is slower but just as correct.

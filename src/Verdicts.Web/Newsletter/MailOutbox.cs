@@ -73,7 +73,7 @@ public sealed class MailOutbox(Database database, Subscriptions subscriptions, M
         // Without a site address no link can be built; the messages wait for one (sign-ups are refused meanwhile).
         if (subscriptions.SiteUrl.Length == 0)
             return 0;
-        var now = Subscriptions.Iso(time.GetUtcNow());
+        var now = Iso.Instant(time.GetUtcNow());
         List<DueMessage> due;
         using (var connection = database.Open())
         {
@@ -96,7 +96,7 @@ public sealed class MailOutbox(Database database, Subscriptions subscriptions, M
         var now = time.GetUtcNow();
         // Confirmed, unsubscribed, removed or expired since it was queued: a link would no longer work, so none is sent.
         if (message is not { State: "pending", Email: { } email, ConfirmExpiresAt: { } expiresAt }
-            || string.CompareOrdinal(expiresAt, Subscriptions.Iso(now)) <= 0)
+            || string.CompareOrdinal(expiresAt, Iso.Instant(now)) <= 0)
         {
             await RecordAsync(message.Id, message.Attempts, "not due", null, now);
             return;
@@ -131,8 +131,8 @@ public sealed class MailOutbox(Database database, Subscriptions subscriptions, M
             attempts,
             outcome,
             error = error is null ? null : error[..Math.Min(error.Length, 500)],
-            now = Subscriptions.Iso(now),
-            due = Subscriptions.Iso(outcome is null ? now + RetryDelay(attempts) : now),
+            now = Iso.Instant(now),
+            due = Iso.Instant(outcome is null ? now + RetryDelay(attempts) : now),
         });
     }
 
@@ -141,6 +141,6 @@ public sealed class MailOutbox(Database database, Subscriptions subscriptions, M
     {
         using var connection = database.OpenForWriting();
         const string forget = "DELETE FROM mail_outbox WHERE outcome IS NOT NULL AND queued_at <= @dayAgo";
-        await connection.ExecuteAsync(forget, new { dayAgo = Subscriptions.Iso(time.GetUtcNow().AddDays(-1)) });
+        await connection.ExecuteAsync(forget, new { dayAgo = Iso.Instant(time.GetUtcNow().AddDays(-1)) });
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,8 +26,8 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
 
     private readonly byte[] key = Secrets.GetOrCreate(database, "newsletter-key");
 
-    /// <summary>The configured public address, without a trailing slash; empty when none is set, and then no mail is built.</summary>
-    public string SiteUrl => options.Value.SiteUrl.TrimEnd('/');
+    /// <summary>The configured public address; empty when none is set, and then no mail is built.</summary>
+    public string SiteUrl => options.Value.SiteUrl;
 
     /// <summary>A single plain address (no display name, no list, no header-breaking characters), normalised; else null.</summary>
     public static string? NormaliseAddress(string? input)
@@ -65,20 +66,20 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
         if (existing?.State == "confirmed")
             return false;
         long id;
-        if (existing is { State: "pending", ConfirmExpiresAt: { } expiresAt } && string.CompareOrdinal(expiresAt, Iso(now)) > 0)
+        if (existing is { State: "pending", ConfirmExpiresAt: { } expiresAt } && string.CompareOrdinal(expiresAt, Iso.Instant(now)) > 0)
         {
             // The link already sent keeps working: asking again sends the same one.
             id = existing.Id;
         }
         else
         {
-            var expires = Iso(now + ConfirmationLifetime);
+            var expires = Iso.Instant(now + ConfirmationLifetime);
             const string start = """
                 INSERT INTO subscribers (email, state, confirm_expires_at, created_at) VALUES (@email, 'pending', @expires, @now)
                 ON CONFLICT (email) DO UPDATE SET state = 'pending', confirm_expires_at = excluded.confirm_expires_at, unsubscribed_at = NULL
                 RETURNING id
                 """;
-            id = await connection.ExecuteScalarAsync<long>(start, new { email, expires, now = Iso(now) }, transaction);
+            id = await connection.ExecuteScalarAsync<long>(start, new { email, expires, now = Iso.Instant(now) }, transaction);
             const string keepHash = "UPDATE subscribers SET confirm_token_hash = @hash WHERE id = @id";
             await connection.ExecuteAsync(keepHash, new { id, hash = TokenHash(ConfirmationToken(id, expires)) }, transaction);
         }
@@ -88,12 +89,12 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
             WHERE subscriber_id = @id AND kind = 'confirmation' AND queued_at > @dayAgo
             """;
         var (lastHour, lastDay) = await connection.QuerySingleAsync<(long LastHour, long LastDay)>(recent,
-            new { id, hourAgo = Iso(now.AddHours(-1)), dayAgo = Iso(now.AddDays(-1)) }, transaction);
+            new { id, hourAgo = Iso.Instant(now.AddHours(-1)), dayAgo = Iso.Instant(now.AddDays(-1)) }, transaction);
         var queued = lastHour < ConfirmationsPerHour && lastDay < ConfirmationsPerDay;
         if (queued)
         {
             const string queue = "INSERT INTO mail_outbox (subscriber_id, kind, queued_at, due_at) VALUES (@id, 'confirmation', @now, @now)";
-            await connection.ExecuteAsync(queue, new { id, now = Iso(now) }, transaction);
+            await connection.ExecuteAsync(queue, new { id, now = Iso.Instant(now) }, transaction);
         }
         transaction.Commit();
         return queued;
@@ -122,7 +123,7 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
         return await connection.QuerySingleOrDefaultAsync<SubscriberRow>(find, new { hash = TokenHash(token) }) switch
         {
             { State: "confirmed" } => Confirmation.AlreadyConfirmed,
-            { State: "pending", ConfirmExpiresAt: { } expires } when string.CompareOrdinal(expires, Iso(time.GetUtcNow())) > 0 => Confirmation.Pending,
+            { State: "pending", ConfirmExpiresAt: { } expires } when string.CompareOrdinal(expires, Iso.Instant(time.GetUtcNow())) > 0 => Confirmation.Pending,
             _ => Confirmation.Invalid,
         };
     }
@@ -139,7 +140,7 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
             UPDATE subscribers SET state = 'confirmed', confirmed_at = @now, confirm_expires_at = NULL
             WHERE confirm_token_hash = @hash AND state = 'pending' AND confirm_expires_at > @now
             """;
-        if (await connection.ExecuteAsync(confirm, new { hash, now = Iso(time.GetUtcNow()) }) == 1)
+        if (await connection.ExecuteAsync(confirm, new { hash, now = Iso.Instant(time.GetUtcNow()) }) == 1)
             return Confirmation.Confirmed;
         const string state = "SELECT state FROM subscribers WHERE confirm_token_hash = @hash";
         return await connection.QuerySingleOrDefaultAsync<string>(state, new { hash }) == "confirmed" ? Confirmation.AlreadyConfirmed : Confirmation.Invalid;
@@ -162,7 +163,7 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
         await connection.ExecuteAsync("""
             UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = @now, confirm_token_hash = NULL, confirm_expires_at = NULL
             WHERE id = @id AND state <> 'unsubscribed'
-            """, new { id, now = Iso(time.GetUtcNow()) });
+            """, new { id, now = Iso.Instant(time.GetUtcNow()) });
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM subscribers WHERE id = @id", new { id }) == 1;
     }
 
@@ -181,7 +182,7 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
     }
 
     public string UnsubscribeToken(long id) =>
-        $"{id.ToString(CultureInfo.InvariantCulture)}.{Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"unsubscribe:{id}")))}";
+        $"{id.ToString(CultureInfo.InvariantCulture)}.{Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"unsubscribe:{id}")))}";
 
     private long? ParseUnsubscribeToken(string? token)
     {
@@ -195,11 +196,7 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
     }
 
     private string ConfirmationToken(long id, string expiresAt) =>
-        Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"confirm:{id.ToString(CultureInfo.InvariantCulture)}:{expiresAt}")));
+        Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"confirm:{id.ToString(CultureInfo.InvariantCulture)}:{expiresAt}")));
 
     private static string TokenHash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    internal static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -42,10 +42,10 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
         using (var connection = database.Open())
         {
             entries = (await connection.QueryAsync<Entry>($"""
-                SELECT c.slug, {ComparisonPage.TitleSql} AS Title, c.question, c.published
+                SELECT c.slug, {ComparisonTitle.Sql} AS Title, c.question, c.published
                 FROM comparisons c WHERE c.published >= @since AND c.published <= @today
                 ORDER BY c.published DESC, c.slug
-                """, new { since = Day(today.AddDays(-6)), today = Day(today) })).ToList();
+                """, new { since = Iso.Day(today.AddDays(-6)), today = Iso.Day(today) })).ToList();
             sentBefore = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM newsletter_deliveries WHERE week = @week", new { week });
             recipients = entries.Count == 0 ? [] : (await connection.QueryAsync<(long, string)>("""
                 SELECT id, email FROM subscribers s
@@ -72,7 +72,7 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
             using var connection = database.OpenForWriting();
             await connection.ExecuteAsync("""
                 INSERT INTO newsletter_deliveries (week, subscriber_id, sent_at) VALUES (@week, @id, @now) ON CONFLICT DO NOTHING
-                """, new { week, id, now = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) });
+                """, new { week, id, now = Iso.Instant(time.GetUtcNow()) });
             sent++;
         }
         return new Outcome(week, entries.Count, sent, sentBefore, failed);
@@ -89,6 +89,4 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
         }
         return body.ToString();
     }
-
-    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

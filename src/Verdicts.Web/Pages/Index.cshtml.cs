@@ -48,12 +48,9 @@ public sealed class IndexModel(Database database, VoteTallies tallies, IOptions<
             "Compare AI tools side by side: a four-lens reviewer panel, community ship/skip votes and plain pricing.", "/");
     }
 
-    /// <summary>Comparisons with their display title (the curated one, or the tool names joined by "vs").</summary>
-    public const string ComparisonCards = """
-        SELECT c.slug, c.published, c.featured, coalesce(c.question, @question) AS Question,
-               coalesce(c.title, (SELECT group_concat(name, ' vs ') FROM (
-                   SELECT t.name FROM comparison_tools ct JOIN tools t ON t.slug = ct.tool_slug
-                   WHERE ct.comparison_slug = c.slug ORDER BY ct.position))) AS Title
+    /// <summary>Comparisons with their display title.</summary>
+    public const string ComparisonCards = $"""
+        SELECT c.slug, c.published, c.featured, coalesce(c.question, @question) AS Question, {ComparisonTitle.Sql} AS Title
         FROM comparisons c
         """;
 }

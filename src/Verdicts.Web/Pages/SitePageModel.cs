@@ -18,7 +18,7 @@ public sealed record PageHead(PageMeta Meta, string Canonical)
 {
     /// <summary>Absolute on the configured site address; relative without one, never built from the request's Host header.</summary>
     public static PageHead For(PageMeta meta, HttpContext context) =>
-        new(meta, context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VerdictsOptions>>().Value.SiteUrl.TrimEnd('/') + meta.Path);
+        new(meta, context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VerdictsOptions>>().Value.SiteUrl + meta.Path);
 
     /// <summary>og:url must be absolute, so there is none without a configured site address.</summary>
     public string? OpenGraphUrl => Canonical.StartsWith('/') ? null : Canonical;

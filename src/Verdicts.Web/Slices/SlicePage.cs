@@ -67,9 +67,8 @@ public static class SlicePage
     }
 
     /// <summary>
-    /// A page's bytes in an array rented from the shared pool. A new 32 KiB array for every render was about half of what
-    /// an uncached comparison page allocated, and the collections that allocation brought paused the site for a
-    /// fifteenth of its time under load.
+    /// A page's bytes in an array rented from the shared pool: a new array for every render was much of what an uncached
+    /// comparison page allocated, and the collections it brought paused the site under load (bench/README.md).
     /// </summary>
     private sealed class PooledPipeWriter(int size) : PipeWriter
     {

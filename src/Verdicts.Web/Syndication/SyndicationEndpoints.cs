@@ -4,7 +4,6 @@ using System.Xml;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
-using Verdicts.Web.Pages.Compare;
 
 namespace Verdicts.Web.Syndication;
 
@@ -18,11 +17,8 @@ public static class SyndicationEndpoints
         // The Sitemap line needs an absolute address, so without a configured one there is none.
         app.MapGet("/robots.txt", (IOptions<VerdictsOptions> options) =>
             Results.Text("User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\n"
-                + (SiteUrl(options.Value) is { Length: > 0 } site ? $"Sitemap: {site}/sitemap.xml\n" : ""), "text/plain; charset=utf-8"));
+                + (options.Value.SiteUrl is { Length: > 0 } site ? $"Sitemap: {site}/sitemap.xml\n" : ""), "text/plain; charset=utf-8"));
     }
-
-    /// <summary>The configured public address, or empty (links are then relative): never the request's Host header.</summary>
-    public static string SiteUrl(VerdictsOptions options) => options.SiteUrl.TrimEnd('/');
 
     private sealed record FeedEntry
     {
@@ -36,10 +32,10 @@ public static class SyndicationEndpoints
     {
         using var connection = database.Open();
         var entries = (await connection.QueryAsync<FeedEntry>($"""
-            SELECT c.slug, {ComparisonPage.TitleSql} AS Title, c.published, c.intro_html AS IntroHtml
+            SELECT c.slug, {ComparisonTitle.Sql} AS Title, c.published, c.intro_html AS IntroHtml
             FROM comparisons c ORDER BY c.published DESC, c.slug LIMIT 50
             """)).ToList();
-        var site = SiteUrl(options.Value);
+        var site = options.Value.SiteUrl;
         var xml = Write(writer =>
         {
             writer.WriteStartElement("feed", "http://www.w3.org/2005/Atom");
@@ -79,7 +75,7 @@ public static class SyndicationEndpoints
             UNION ALL SELECT DISTINCT '/categories/' || category_slug FROM tools
             UNION ALL SELECT '/reviewers/' || slug FROM reviewers
             """)).Prepend("/").ToList();
-        var site = SiteUrl(options.Value);
+        var site = options.Value.SiteUrl;
         var xml = Write(writer =>
         {
             writer.WriteStartElement("urlset", "http://www.sitemaps.org/schemas/sitemap/0.9");
@@ -103,7 +99,7 @@ public static class SyndicationEndpoints
     }
 
     private static string AtomDate(string isoDate) =>
-        DateOnly.ParseExact(isoDate, "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z";
+        Iso.Day(DateOnly.ParseExact(isoDate, "yyyy-MM-dd", CultureInfo.InvariantCulture)) + "T00:00:00Z";
 
     private static string Write(Action<XmlWriter> body)
     {

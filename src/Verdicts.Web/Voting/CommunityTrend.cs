@@ -18,7 +18,7 @@ public sealed record CommunityTrend(IReadOnlyList<CommunityTrend.Day> Days)
 
     public static CommunityTrend Load(ReadSession db, VoteTallies tallies, string slug, DateOnly today)
     {
-        var first = today.AddDays(-(Length - 1)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var first = Iso.Day(today.AddDays(-(Length - 1)));
         // The entry is read first: days before its open day were final when it was made, so the query finds them all.
         var open = tallies.EntryOf(slug);
         var rows = db.Query<(string Day, long Ship, long Skip)>(
@@ -32,7 +32,7 @@ public sealed record CommunityTrend(IReadOnlyList<CommunityTrend.Day> Days)
         var days = new List<Day>(Length);
         for (var i = 0; i < Length; i++)
         {
-            var date = today.AddDays(i - (Length - 1)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var date = Iso.Day(today.AddDays(i - (Length - 1)));
             if (changes.TryGetValue(date, out var change))
             {
                 ship += change.Ship;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
 
@@ -26,8 +25,8 @@ public sealed record Tally(long Ship, long Skip)
 /// </para>
 /// <para>
 /// Kept by triggers instead, every vote rewrote its tool's <c>vote_days</c> row, on a page of its own when votes spread
-/// over many tools; the write, its page in the log, the checkpoint's copy and the read of the new tally were about a
-/// quarter of a vote's CPU (bench/README.md). Nothing is lost if the process is killed: the open day's changes are
+/// over many tools; the write, its page in the log, the checkpoint's copy and the read of the new tally were a large
+/// share of a vote's CPU (bench/README.md). Nothing is lost if the process is killed: the open day's changes are
 /// the difference between the votes and the final days, so they are counted again at the next start.
 /// </para>
 /// </remarks>
@@ -91,7 +90,7 @@ public sealed class VoteTallies
         string? stored;
         using (var command = Command(connection, transaction, "SELECT day FROM vote_days_open"))
             stored = command.ExecuteScalar() as string;
-        var openDay = stored ?? Day(today);
+        var openDay = stored ?? Iso.Day(today);
 
         var entries = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
         foreach (var (tool, ship, skip) in Count(connection, transaction, null))
@@ -141,8 +140,4 @@ public sealed class VoteTallies
         command.CommandText = sql;
         return command;
     }
-
-    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    public static string Day(DateTimeOffset at) => Day(DateOnly.FromDateTime(at.UtcDateTime));
 }

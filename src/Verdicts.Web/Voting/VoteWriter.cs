@@ -278,7 +278,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     {
         var openDay = tallies.OpenDay;
         // A clock set back keeps the open day: vote_days are never written for a day before one already closed.
-        var day = VoteTallies.Day(time.GetUtcNow()) is var today && string.CompareOrdinal(today, openDay) > 0 ? today : openDay;
+        var day = Iso.Day(time.GetUtcNow()) is var today && string.CompareOrdinal(today, openDay) > 0 ? today : openDay;
         var closesDay = day != openDay || !tallies.OpenDayStored;
         var changed = new Dictionary<string, VoteTallies.Entry?>(StringComparer.Ordinal);
         // The aliases votes follow, as of this point in the batch; kept only once the batch commits.

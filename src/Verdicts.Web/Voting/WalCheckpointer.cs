@@ -9,8 +9,8 @@ namespace Verdicts.Web.Voting;
 /// </summary>
 /// <remarks>
 /// A checkpoint syncs the log to disk, copies its pages and syncs the database file. Run by the writer, after every
-/// 500 votes, those two waits held up every vote queued behind them: in the benchmark the writer spent a third of its
-/// busy time in checkpoints, most of that off the CPU, waiting for the disk. A passive checkpoint may run while
+/// 500 votes, those two waits held up every vote queued behind them, the writer waiting for the disk rather than
+/// writing (bench/README.md). A passive checkpoint may run while
 /// another connection commits; it copies what had been committed when it began. The log starts again from the top at
 /// the first commit after a checkpoint that copied all of it. Should the checkpoints here keep missing that moment
 /// under a long burst, SQLite's own checkpoint in the writer's commit (<see cref="VoteWriter"/>) catches up. While one

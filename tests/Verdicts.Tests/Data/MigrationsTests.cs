@@ -81,6 +81,6 @@ public sealed class MigrationsTests
         // The triggers' days before today stay final; what changed since is today's, the open day's: alpha stood at
         // v1 and v3 shipping and v2 skipping (withdrawn today, by the old delete trigger, which dated it by the clock).
         var alpha = tallies.EntryOf("alpha")!;
-        Assert.Equal((VoteTallies.Day(today), 1L - 2L, 1L - 1L), (alpha.OpenDay, alpha.OpenShip, alpha.OpenSkip));
+        Assert.Equal((Iso.Day(today), 1L - 2L, 1L - 1L), (alpha.OpenDay, alpha.OpenShip, alpha.OpenSkip));
     }
 }

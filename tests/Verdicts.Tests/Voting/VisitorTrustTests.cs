@@ -43,7 +43,7 @@ public sealed class VisitorTrustTests
         {
             var bytes = new byte[18];
             random.NextBytes(bytes);
-            var forged = Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
+            var forged = System.Buffers.Text.Base64Url.EncodeToString(bytes);
             Assert.Equal(24, forged.Length);
             using var response = await client.SendAsync(Vote("alpha", "ship", cookie: "vid=" + forged));
 

@@ -115,7 +115,7 @@ public sealed class VotingEndpointsTests
         var key = Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'"));
         // The id is 18 bytes: the Unix milliseconds it was made, in 6 bytes, then 12 random ones. The stored voter is
         // that time in hex (so new voters sort last) and the keyed hash of the whole id; the random part is not kept.
-        var bytes = Convert.FromBase64String(id.Replace('-', '+').Replace('_', '/'));
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(id);
         Assert.Equal(18, bytes.Length);
         var made = DateTimeOffset.FromUnixTimeMilliseconds(bytes.Take(6).Aggregate(0L, (ms, b) => ms << 8 | b));
         Assert.InRange(made, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);

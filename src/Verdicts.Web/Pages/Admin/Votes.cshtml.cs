@@ -292,9 +292,9 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
         var first = today.AddDays(-(Days - 1));
         var counts = (await connection.QueryAsync<(string Day, long Votes)>("""
             SELECT substr(voted_at, 1, 10) AS day, count(*) FROM votes WHERE voted_at >= @first GROUP BY day
-            """, new { first = first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })).ToDictionary(r => r.Day, r => r.Votes, StringComparer.Ordinal);
+            """, new { first = Iso.Day(first) })).ToDictionary(r => r.Day, r => r.Votes, StringComparer.Ordinal);
         PerDay = new DailyVotes(Enumerable.Range(0, Days)
-            .Select(i => first.AddDays(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+            .Select(i => Iso.Day(first.AddDays(i)))
             .Select(day => (day, counts.GetValueOrDefault(day))).ToList());
 
         const string NetworkHours = """
@@ -303,6 +303,6 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
             GROUP BY network, Hour ORDER BY Votes DESC, Hour DESC, network LIMIT @limit
             """;
         Networks = (await connection.QueryAsync<NetworkHour>(NetworkHours,
-            new { first = first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), limit = NetworkHourCount })).ToList();
+            new { first = Iso.Day(first), limit = NetworkHourCount })).ToList();
     }
 }

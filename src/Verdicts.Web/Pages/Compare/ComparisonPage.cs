@@ -13,22 +13,12 @@ namespace Verdicts.Web.Pages.Compare;
 /// </summary>
 /// <remarks>
 /// The site's most visited page, so it is drawn by a Razor Slice (<c>Slices/Comparison.cshtml</c>) from a plain endpoint
-/// rather than by a Razor Page: without the page pipeline and its view buffer, an uncached comparison takes about
-/// two-thirds of the CPU. The model still runs its own queries, as the pages' models do.
+/// rather than by a Razor Page: the page pipeline and its view buffer cost an uncached comparison much of its CPU
+/// (bench/README.md). The model still runs its own queries, as the pages' models do.
 /// </remarks>
 public sealed class ComparisonPage
 {
     public const string DefaultQuestion = "Which one should you ship with?";
-
-    /// <summary>
-    /// SQL for a comparison's title, for a query over <c>comparisons c</c>: its own title, else its tools' names joined by
-    /// " vs " in column order, as the page shows it.
-    /// </summary>
-    public const string TitleSql = """
-        coalesce(c.title, (SELECT group_concat(name, ' vs ') FROM (
-            SELECT t.name FROM comparison_tools ct JOIN tools t ON t.slug = ct.tool_slug
-            WHERE ct.comparison_slug = c.slug ORDER BY ct.position)))
-        """;
 
     public sealed record ComparisonRow
     {
@@ -192,7 +182,7 @@ public sealed class ComparisonPage
                 Tools.Select(t => g.FirstOrDefault(v => v.ToolSlug == t.Slug)).ToList()))
             .ToList();
 
-        Title = Curated?.Title ?? string.Join(" vs ", Tools.Select(t => t.Name));
+        Title = ComparisonTitle.Of(Curated?.Title, Tools.Select(t => t.Name));
         Question = Curated?.Question ?? DefaultQuestion;
         var path = $"/compare/{Curated?.Slug ?? string.Join("-vs-", slugs)}";
         Meta = new PageMeta($"{Title}: {Question.TrimEnd('?')}? · Verdicts",
@@ -289,7 +279,7 @@ public sealed class ComparisonPage
 /// Structured data for search engines: the panel's quotes as reviews by the site, ratings only from real votes.
 /// Written straight to a Utf8JsonWriter, which escapes HTML-sensitive characters, so it is safe in a script block
 /// and cheap enough for every uncached render. It is kept as UTF-8, and written into the page as it is: as a string
-/// (twice the bytes, decoded and encoded again), with a new buffer for each render, it was a quarter of what an
+/// (twice the bytes, decoded and encoded again) with a new buffer for each render, it was a large share of what an
 /// uncached comparison allocated, and the site's collections under load grow with what it allocates.
 /// </summary>
 public static class JsonLd

@@ -4,7 +4,7 @@ namespace Verdicts.Web.Pages.Shared;
 
 /// <summary>
 /// What the pick-two form offers: every tool in lists while there are few enough to scan, else fields to type a
-/// tool's name into. Lists of 10 000 tools made the home page 7 MB, and nobody picks from a list that long.
+/// tool's name into. Long lists make the home page heavy, and nobody picks from a list that long.
 /// </summary>
 public sealed record ComparePicker(IReadOnlyList<ComparePicker.Choice>? Choices)
 {

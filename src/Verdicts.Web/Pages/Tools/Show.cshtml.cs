@@ -32,7 +32,7 @@ public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvid
         using var db = database.Read();
         if (ToolCard.Load(db, tallies, [slug]).FirstOrDefault() is not { } tool)
         {
-            var current = db.QueryFirstOrDefault<string>("SELECT tool_slug FROM tool_aliases WHERE alias = @slug", new { slug });
+            var current = ToolAliases.RenamedTo(database, slug);
             return current is null ? NotFound() : RedirectPermanent($"/tools/{current}");
         }
         Tool = tool;
