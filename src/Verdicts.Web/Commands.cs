@@ -52,7 +52,7 @@ public static class Commands
     private static async Task<int> SendNewsletterAsync(WebApplication sender)
     {
         sender.Services.PrepareDatabase();
-        var siteUrl = sender.Services.GetRequiredService<IOptions<VerdictsOptions>>().Value.SiteUrl.TrimEnd('/');
+        var siteUrl = sender.Services.GetRequiredService<IOptions<VerdictsOptions>>().Value.SiteUrl;
         if (siteUrl.Length == 0)
         {
             Console.Error.WriteLine("send-newsletter: set Verdicts:SiteUrl (such as https://verdicts.example) so the links in the mail lead to the site");
