@@ -1,6 +1,4 @@
-using Dapper;
 using Verdicts.Web.Content;
-using Verdicts.Web.Data;
 using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Admin;
@@ -8,12 +6,12 @@ namespace Verdicts.Web.Admin;
 /// <summary>
 /// Renaming a tool touches several files: the tool file moves and gains its old slug as an alias (so old links
 /// redirect), its verdict folder moves, comparisons naming it are rewritten, and its votes follow it. The plan is
-/// checked in full before anything is written; applying writes the new tool first and removes the old one last,
-/// so a reload in between still serves the last good version of everything.
+/// checked in full before anything is written; applying it is one <see cref="ContentChange"/>, which writes the new
+/// tool first and removes the old one last, so a reload in between still serves the last good version of everything.
 /// </summary>
 public sealed class ToolRename
 {
-    private readonly List<Action> steps = [];
+    private readonly List<Action<ContentChange, string>> steps = [];
 
     private ToolRename(string oldSlug, string newSlug)
     {
@@ -24,9 +22,9 @@ public sealed class ToolRename
     public string OldSlug { get; }
     public string NewSlug { get; }
     public string? Problem { get; private set; }
-    public List<(string Path, string? Before, string? After)> Changes { get; } = [];
 
-    public static ToolRename Plan(ContentFiles files, Database database, VoteWriter votes, string toolPath, string newSlug)
+    /// <summary>Plans the rename from the files as they are: make it within the change that will apply it.</summary>
+    public static ToolRename Plan(ContentFiles files, string toolPath, string newSlug)
     {
         var oldSlug = Path.GetFileNameWithoutExtension(toolPath);
         var plan = new ToolRename(oldSlug, newSlug);
@@ -35,7 +33,7 @@ public sealed class ToolRename
         var (newFull, pathProblem) = files.Resolve(newPath);
         var oldFull = Path.Combine(files.Root, toolPath);
         if (!ContentParser.IsValidSlug(newSlug))
-            return plan.Refuse($"'{newSlug}' is not a valid slug: use lowercase letters, digits and single hyphens, without '-vs-'.");
+            return plan.Refuse($"'{newSlug}' is not a valid slug: use {ContentParser.SlugRule}.");
         if (newSlug == oldSlug)
             return plan.Refuse("The new slug is the same as the old one.");
         if (pathProblem is not null)
@@ -48,15 +46,11 @@ public sealed class ToolRename
             return plan.Refuse("The tool file must load without errors before it can be renamed: fix and save it first.");
 
         var toolText = WithAlias(File.ReadAllText(oldFull), tool, oldSlug);
-        plan.steps.Add(() => ContentFiles.WriteAtomically(newFull!, toolText));
-        plan.Changes.Add((newPath, null, ContentParser.Hash(ContentFiles.Bytes(toolText))));
+        plan.steps.Add((change, detail) => change.Write(newPath, toolText, "rename", detail));
 
         var oldVerdicts = Path.Combine(files.Root, "verdicts", oldSlug);
         if (Directory.Exists(oldVerdicts))
-        {
-            plan.steps.Add(() => Directory.Move(oldVerdicts, Path.Combine(files.Root, "verdicts", newSlug)));
-            plan.Changes.Add(($"verdicts/{oldSlug}/", null, null));
-        }
+            plan.steps.Add((change, detail) => change.MoveFolder($"verdicts/{oldSlug}", $"verdicts/{newSlug}", "rename", detail));
 
         foreach (var comparison in snapshot.Comparisons.Values.Where(c => c.Tools.Any(t => t.Slug == oldSlug)))
         {
@@ -66,20 +60,40 @@ public sealed class ToolRename
             var text = File.ReadAllText(full);
             foreach (var mention in comparison.Tools.Where(t => t.Slug == oldSlug).OrderByDescending(t => t.Line).ThenByDescending(t => t.Column))
                 text = ReplaceAt(text, mention, newSlug);
-            plan.steps.Add(() => ContentFiles.WriteAtomically(full, text));
-            plan.Changes.Add((comparison.Path, comparison.Sha256, ContentParser.Hash(ContentFiles.Bytes(text))));
+            plan.steps.Add((change, detail) => change.Write(comparison.Path, text, "rename", detail));
         }
 
-        plan.steps.Add(() => MoveVotes(database, votes, oldSlug, newSlug));
-        plan.steps.Add(() => File.Delete(oldFull));
-        plan.Changes.Add((toolPath, tool.Sha256, null));
+        // Rows already under the new slug can only be left over from a deleted tool of that name; they would collide.
+        plan.steps.Add((change, _) => change.Execute("""
+            DELETE FROM votes WHERE tool_slug = @newSlug;
+            DELETE FROM vote_days WHERE tool_slug = @newSlug;
+            UPDATE votes SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
+            UPDATE vote_days SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
+            """, new { oldSlug, newSlug }));
+        plan.steps.Add((change, detail) => change.Delete(toolPath, "rename", detail));
         return plan;
     }
 
-    public void Apply()
+    public void Apply(ContentChange change)
     {
+        var detail = $"tool '{OldSlug}' renamed to '{NewSlug}'";
         foreach (var step in steps)
-            step();
+            step(change, detail);
+    }
+
+    /// <summary>
+    /// Once the change is committed: the tallies are kept in memory by the vote writer, which counts both slugs again,
+    /// in turn with the votes (or, if the database takes no writes just now, with the next batch it commits).
+    /// </summary>
+    public async Task CountVotesAgainAsync(VoteWriter votes)
+    {
+        try
+        {
+            await votes.RecountAsync([OldSlug, NewSlug]);
+        }
+        catch (VotesUnavailableException)
+        {
+        }
     }
 
     private ToolRename Refuse(string problem)
@@ -118,30 +132,5 @@ public sealed class ToolRename
         var start = mention.Column - 1 + (line[mention.Column - 1] is '"' or '\'' ? 1 : 0);
         lines[mention.Line - 1] = line[..start] + replacement + line[(start + mention.Slug.Length)..];
         return string.Join('\n', lines);
-    }
-
-    private static void MoveVotes(Database database, VoteWriter votes, string oldSlug, string newSlug)
-    {
-        using (var connection = database.OpenForWriting())
-        using (var transaction = connection.BeginTransaction())
-        {
-            // Rows already under the new slug can only be left over from a deleted tool of that name; they would collide.
-            connection.Execute("""
-                DELETE FROM votes WHERE tool_slug = @newSlug;
-                DELETE FROM vote_days WHERE tool_slug = @newSlug;
-                UPDATE votes SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
-                UPDATE vote_days SET tool_slug = @newSlug WHERE tool_slug = @oldSlug;
-                """, new { oldSlug, newSlug }, transaction);
-            transaction.Commit();
-        }
-        // The tallies are kept in memory by the vote writer: it counts both slugs again, in turn with the votes (or, if
-        // the database takes no writes just now, with the next batch it commits). The rename goes on either way.
-        try
-        {
-            votes.RecountAsync([oldSlug, newSlug]).GetAwaiter().GetResult();
-        }
-        catch (VotesUnavailableException)
-        {
-        }
     }
 }

@@ -23,10 +23,20 @@ public static partial class ContentParser
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// Long enough for any real name; short enough that a file named after a slug, with the editor's temporary name
+    /// around it (ContentFiles), stays within the 255 bytes a file name may have.
+    /// </summary>
+    public const int MaxSlugLength = 100;
+
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();
 
-    public static bool IsValidSlug(string slug) => SlugPattern().IsMatch(slug) && !slug.Contains("-vs-", StringComparison.Ordinal);
+    public static bool IsValidSlug(string slug) =>
+        slug.Length <= MaxSlugLength && SlugPattern().IsMatch(slug) && !slug.Contains("-vs-", StringComparison.Ordinal);
+
+    /// <summary>The rule <see cref="IsValidSlug"/> checks, in words, for messages.</summary>
+    public static readonly string SlugRule = $"lowercase letters, digits and single hyphens, at most {MaxSlugLength} characters, without '-vs-'";
 
     public static string SlugFor(string name)
     {
@@ -98,7 +108,7 @@ public static partial class ContentParser
         var parts = path.Split('/');
         var slug = Path.GetFileNameWithoutExtension(parts[^1]);
         if (!IsValidSlug(slug))
-            errors.Add(new(path, 1, 1, $"file name '{slug}' is not a valid slug: use lowercase letters, digits and single hyphens, without '-vs-'"));
+            errors.Add(new(path, 1, 1, $"file name '{slug}' is not a valid slug: use {SlugRule}"));
         if (kind == ContentKind.Verdict && !IsValidSlug(parts[1]))
             errors.Add(new(path, 1, 1, $"folder name '{parts[1]}' is not a valid tool slug"));
         if (errors.Count > 0)
