@@ -30,6 +30,16 @@ public sealed class EditorTests
         Directory.GetFiles(content.Root, "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(content.Root, f), File.ReadAllText), StringComparer.Ordinal);
 
+    /// <summary>The answer to a change that could not be made and recorded: 503, Retry-After, and why on the admin page.</summary>
+    private static async Task<AngleSharp.Html.Dom.IHtmlDocument> NothingChangedPage(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        var page = Html.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("Nothing was changed", page.QuerySelector(".notice-error[role=alert]").Text(), StringComparison.Ordinal);
+        return page;
+    }
+
     /// <summary>Holds the database's write lock from a connection of the test's own, as another process would.</summary>
     internal static SqliteConnection HoldWriteLock(VerdictsApp app)
     {
@@ -195,10 +205,7 @@ public sealed class EditorTests
         {
             using var locked = await client.Submit(form, "Save", null, ("Text", edited));
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, locked.StatusCode);
-            Assert.NotNull(locked.Headers.RetryAfter);
-            page = Html.Parse(await locked.Content.ReadAsStringAsync());
-            Assert.Contains("Nothing was changed", page.QuerySelector(".notice-error[role=alert]").Text(), StringComparison.Ordinal);
+            page = await NothingChangedPage(locked);
             Assert.Contains("Saved once the lock was gone", page.QuerySelector("textarea")!.TextContent, StringComparison.Ordinal);
             Assert.Equal(before, Files(content));
             Assert.Empty(Audit(app));
@@ -234,12 +241,7 @@ public sealed class EditorTests
             foreach (var locked in await Task.WhenAll(SendAll()))
             {
                 using (locked)
-                {
-                    Assert.Equal(HttpStatusCode.ServiceUnavailable, locked.StatusCode);
-                    Assert.NotNull(locked.Headers.RetryAfter);
-                    var page = Html.Parse(await locked.Content.ReadAsStringAsync());
-                    Assert.Contains("Nothing was changed", page.QuerySelector(".notice-error[role=alert]").Text(), StringComparison.Ordinal);
-                }
+                    await NothingChangedPage(locked);
             }
             Assert.Equal(before, Files(content));
             Assert.Empty(Audit(app));
@@ -280,8 +282,7 @@ public sealed class EditorTests
 
         using var refused = await client.Submit(form, "Rename", null, ("NewSlug", "alpha-prime"));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.Contains("Nothing was changed", Html.Parse(await refused.Content.ReadAsStringAsync()).QuerySelector(".notice-error[role=alert]").Text(), StringComparison.Ordinal);
+        await NothingChangedPage(refused);
         Assert.Equal(before, Files(content));
         Assert.False(Directory.Exists(content.PathOf("verdicts/alpha-prime")));
         Assert.Empty(Audit(app));
