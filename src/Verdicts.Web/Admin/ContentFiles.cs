@@ -1,14 +1,16 @@
 using System.Text;
 using Verdicts.Web.Content;
+using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Admin;
 
 /// <summary>
-/// The admin's only way to touch content files: every path is checked to stay inside the content folder, and
-/// every write goes to a temporary file in the same folder that is then renamed over the target, so the
-/// loader (and anyone else) only ever sees the old file or the whole new one.
+/// The admin's only way to touch content files: every path is checked to stay inside the content folder, every
+/// change is made through a <see cref="ContentChange"/> (audited, one at a time), and every write goes to a temporary
+/// file in the same folder that is then renamed over the target, so the loader (and anyone else) only ever sees the
+/// old file or the whole new one.
 /// </summary>
-public sealed class ContentFiles(ContentReloader reloader)
+public sealed class ContentFiles(ContentReloader reloader, Database database, AuditLog audit, ILogger<ContentChange> changeLogger)
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -45,6 +47,13 @@ public sealed class ContentFiles(ContentReloader reloader)
         return (full, null);
     }
 
+    /// <summary>Begins an admin's change; see <see cref="ContentChange"/>.</summary>
+    /// <exception cref="ContentChangeFailedException">The database takes no writes just now.</exception>
+    public ContentChange BeginChange(string admin) => ContentChange.Begin(this, database, audit, changeLogger, admin);
+
+    /// <summary>The full path of a content-relative path already <see cref="Resolve">resolved</see> (or made from resolved parts).</summary>
+    public string FullPathOf(string relative) => Path.GetFullPath(Path.Combine(Root, relative));
+
     public static string Hash(string fullPath) => File.Exists(fullPath) ? ContentParser.Hash(File.ReadAllBytes(fullPath)) : "";
 
     public static string Normalise(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
@@ -52,17 +61,16 @@ public sealed class ContentFiles(ContentReloader reloader)
     public static byte[] Bytes(string text) => Utf8.GetBytes(Normalise(text));
 
     /// <summary>Writes the whole file or nothing.</summary>
-    public static void WriteAtomically(string fullPath, string text)
+    public static void WriteAtomically(string fullPath, byte[] bytes)
     {
         var folder = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(folder);
         // A hidden name: the loader ignores it while it is being written.
         var temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
             {
-                stream.Write(Bytes(text));
+                stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, fullPath, overwrite: true);
@@ -76,6 +84,9 @@ public sealed class ContentFiles(ContentReloader reloader)
     /// <summary>Has the site take in what was just written before the admin is sent on, so the next page shows it.</summary>
     /// <param name="changed">The content-relative files just written or deleted; none means "look at everything".</param>
     public Task ReloadAsync(params string[] changed) => Task.Run(() => reloader.ReloadNow(changed.Length == 0 ? null : changed));
+
+    /// <summary>Has the site look at everything again soon, without waiting: after a change that was undone.</summary>
+    public void RequestReload() => reloader.RequestReload();
 
     /// <summary>What the loader would say about this text at this path, given everything else that is loaded now.</summary>
     public (ContentDocument? Document, IReadOnlyList<ContentError> Errors) Validate(string relative, string text)

@@ -6,13 +6,13 @@ namespace Verdicts.Web.Admin;
 /// <summary>
 /// Renaming a tool touches several files: the tool file moves and gains its old slug as an alias (so old links
 /// redirect), its verdict folder moves, and comparisons naming it are rewritten. Its votes follow it once the content
-/// is reloaded: the vote writer moves an alias's votes to its tool (<see cref="VoteWriter"/>). The plan is
-/// checked in full before anything is written; applying writes the new tool first and removes the old one last,
-/// so a reload in between still serves the last good version of everything.
+/// is reloaded: the vote writer moves an alias's votes to its tool (<see cref="VoteWriter"/>). The plan is checked in
+/// full before anything is written; applying it is one <see cref="ContentChange"/>, which writes the new tool first and
+/// removes the old one last, so a reload in between still serves the last good version of everything.
 /// </summary>
 public sealed class ToolRename
 {
-    private readonly List<Action> steps = [];
+    private readonly List<Action<ContentChange, string>> steps = [];
 
     private ToolRename(string oldSlug, string newSlug)
     {
@@ -23,8 +23,8 @@ public sealed class ToolRename
     public string OldSlug { get; }
     public string NewSlug { get; }
     public string? Problem { get; private set; }
-    public List<(string Path, string? Before, string? After)> Changes { get; } = [];
 
+    /// <summary>Plans the rename from the files as they are: make it within the change that will apply it.</summary>
     public static ToolRename Plan(ContentFiles files, string toolPath, string newSlug)
     {
         var oldSlug = Path.GetFileNameWithoutExtension(toolPath);
@@ -47,15 +47,11 @@ public sealed class ToolRename
             return plan.Refuse("The tool file must load without errors before it can be renamed: fix and save it first.");
 
         var toolText = WithAlias(File.ReadAllText(oldFull), tool, oldSlug);
-        plan.steps.Add(() => ContentFiles.WriteAtomically(newFull!, toolText));
-        plan.Changes.Add((newPath, null, ContentParser.Hash(ContentFiles.Bytes(toolText))));
+        plan.steps.Add((change, detail) => change.Write(newPath, toolText, "rename", detail));
 
         var oldVerdicts = Path.Combine(files.Root, "verdicts", oldSlug);
         if (Directory.Exists(oldVerdicts))
-        {
-            plan.steps.Add(() => Directory.Move(oldVerdicts, Path.Combine(files.Root, "verdicts", newSlug)));
-            plan.Changes.Add(($"verdicts/{oldSlug}/", null, null));
-        }
+            plan.steps.Add((change, detail) => change.MoveFolder($"verdicts/{oldSlug}", $"verdicts/{newSlug}", "rename", detail));
 
         foreach (var comparison in snapshot.Comparisons.Values.Where(c => c.Tools.Any(t => t.Slug == oldSlug)))
         {
@@ -65,19 +61,18 @@ public sealed class ToolRename
             var text = File.ReadAllText(full);
             foreach (var mention in comparison.Tools.Where(t => t.Slug == oldSlug).OrderByDescending(t => t.Line).ThenByDescending(t => t.Column))
                 text = ReplaceAt(text, mention, newSlug);
-            plan.steps.Add(() => ContentFiles.WriteAtomically(full, text));
-            plan.Changes.Add((comparison.Path, comparison.Sha256, ContentParser.Hash(ContentFiles.Bytes(text))));
+            plan.steps.Add((change, detail) => change.Write(comparison.Path, text, "rename", detail));
         }
 
-        plan.steps.Add(() => File.Delete(oldFull));
-        plan.Changes.Add((toolPath, tool.Sha256, null));
+        plan.steps.Add((change, detail) => change.Delete(toolPath, "rename", detail));
         return plan;
     }
 
-    public void Apply()
+    public void Apply(ContentChange change)
     {
+        var detail = $"tool '{OldSlug}' renamed to '{NewSlug}'";
         foreach (var step in steps)
-            step();
+            step(change, detail);
     }
 
     private ToolRename Refuse(string problem)

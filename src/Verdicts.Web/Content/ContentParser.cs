@@ -23,12 +23,14 @@ public static partial class ContentParser
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// Long enough for any real name; short enough that a file named after a slug, with the editor's temporary name
+    /// around it (ContentFiles), stays within the 255 bytes a file name may have.
+    /// </summary>
+    public const int MaxSlugLength = 100;
+
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();
-
-    // A slug becomes a file name (with a suffix, and a longer one for the editor's temporary copy) and part of addresses;
-    // file names stop at 255 bytes.
-    public const int MaxSlugLength = 100;
 
     public const string SlugRule = "use lowercase letters, digits and single hyphens, without '-vs-', at most 100 characters";
 

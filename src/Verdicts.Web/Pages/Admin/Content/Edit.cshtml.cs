@@ -8,9 +8,10 @@ namespace Verdicts.Web.Pages.Admin.Content;
 /// <summary>
 /// Edits one content file in the browser: preview from the unsaved text, save only when the whole file
 /// validates and nobody changed it on disk since it was opened, delete with a confirmation step, and for
-/// tools a rename that keeps old links working.
+/// tools a rename that keeps old links working. Each change is one <see cref="ContentChange"/>: the check that the
+/// file is still the version the admin opened is made within it, so it still holds when the file is written.
 /// </summary>
-public sealed class EditModel(ContentFiles files, AuditLog audit) : SitePageModel
+public sealed class EditModel(ContentFiles files) : SitePageModel
 {
     public string RelativePath { get; private set; } = "";
     public ContentKind Kind { get; private set; }
@@ -24,13 +25,16 @@ public sealed class EditModel(ContentFiles files, AuditLog audit) : SitePageMode
     public string OpenedHash { get; set; } = "";
 
     [BindProperty]
-    public string NewSlug { get; set; } = "";
+    public string? NewSlug { get; set; }
 
     public IReadOnlyList<ContentError> Errors { get; private set; } = [];
     public ContentDocument? Preview { get; private set; }
     public string? ConflictText { get; private set; }
     public bool ConfirmDelete { get; private set; }
     public string? Notice { get; private set; }
+
+    /// <summary>Why nothing was changed, when the change could not be made and recorded.</summary>
+    public string? Problem { get; private set; }
     public int Line { get; private set; } = 1;
     public ContentSnapshot Snapshot => files.Snapshot;
 
@@ -80,13 +84,19 @@ public sealed class EditModel(ContentFiles files, AuditLog audit) : SitePageMode
             Line = Errors[0].Line;
             return Page();
         }
-        var current = ContentFiles.Hash(FullPath);
-        if (current != OpenedHash)
-            return Conflict(current);
-        ContentFiles.WriteAtomically(FullPath, Text);
-        var after = ContentFiles.Hash(FullPath);
-        audit.Record(Admin, Exists ? "save" : "create", RelativePath, NullIfEmpty(current), after);
-        await files.ReloadAsync(RelativePath);
+        try
+        {
+            using var change = files.BeginChange(Admin);
+            var current = ContentFiles.Hash(FullPath);
+            if (current != OpenedHash)
+                return Conflict(current);
+            change.Write(RelativePath, Text, current.Length == 0 ? "create" : "save");
+            await change.CommitAsync();
+        }
+        catch (ContentChangeFailedException failed)
+        {
+            return Unavailable(failed);
+        }
         return Redirect($"/admin/content/{RelativePath}?done=saved");
     }
 
@@ -96,15 +106,24 @@ public sealed class EditModel(ContentFiles files, AuditLog audit) : SitePageMode
             return refused;
         if (!Exists)
             return NotFoundPage();
-        var current = ContentFiles.Hash(FullPath);
-        if (current != OpenedHash)
+        try
+        {
+            using var change = files.BeginChange(Admin);
+            var current = ContentFiles.Hash(FullPath);
+            if (current != OpenedHash)
+            {
+                Text = System.IO.File.ReadAllText(FullPath);
+                return Conflict(current);
+            }
+            change.Delete(RelativePath, "delete");
+            await change.CommitAsync();
+        }
+        catch (ContentChangeFailedException failed)
         {
             Text = System.IO.File.ReadAllText(FullPath);
-            return Conflict(current);
+            ConfirmDelete = true;
+            return Unavailable(failed);
         }
-        System.IO.File.Delete(FullPath);
-        audit.Record(Admin, "delete", RelativePath, current, null);
-        await files.ReloadAsync(RelativePath);
         return Redirect("/admin/content?deleted=" + Uri.EscapeDataString(RelativePath));
     }
 
@@ -115,21 +134,27 @@ public sealed class EditModel(ContentFiles files, AuditLog audit) : SitePageMode
         if (Kind != ContentKind.Tool || !Exists)
             return PlainBadRequest("Only tool files can be renamed here.");
         Text = System.IO.File.ReadAllText(FullPath);
-        var current = ContentFiles.Hash(FullPath);
-        if (current != OpenedHash)
-            return Conflict(current);
-        var plan = ToolRename.Plan(files, RelativePath, NewSlug.Trim());
-        if (plan.Problem is not null)
+        ToolRename plan;
+        try
         {
-            Errors = [new ContentError(RelativePath, 1, 1, plan.Problem)];
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
+            using var change = files.BeginChange(Admin);
+            var current = ContentFiles.Hash(FullPath);
+            if (current != OpenedHash)
+                return Conflict(current);
+            plan = ToolRename.Plan(files, RelativePath, (NewSlug ?? "").Trim());
+            if (plan.Problem is not null)
+            {
+                Errors = [new ContentError(RelativePath, 1, 1, plan.Problem)];
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                return Page();
+            }
+            plan.Apply(change);
+            await change.CommitAsync();
         }
-        plan.Apply();
-        foreach (var (changed, before, after) in plan.Changes)
-            audit.Record(Admin, "rename", changed, before, after, $"tool '{plan.OldSlug}' renamed to '{plan.NewSlug}'");
-        // A rename moves a whole folder of verdicts: look at everything.
-        await files.ReloadAsync();
+        catch (ContentChangeFailedException failed)
+        {
+            return Unavailable(failed);
+        }
         return Redirect($"/admin/content/tools/{plan.NewSlug}.md?done=renamed");
     }
 
@@ -162,8 +187,15 @@ public sealed class EditModel(ContentFiles files, AuditLog audit) : SitePageMode
         return Page();
     }
 
+    /// <summary>The page as it was posted, saying that nothing was changed and when to try again.</summary>
+    private PageResult Unavailable(ContentChangeFailedException failed)
+    {
+        Problem = failed.Message;
+        Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        Response.Headers.RetryAfter = "5";
+        return Page();
+    }
+
     private ContentResult NotFoundPage() =>
         new() { StatusCode = StatusCodes.Status404NotFound, ContentType = "text/plain; charset=utf-8", Content = $"There is no file {RelativePath}. Create it from /admin/new.\n" };
-
-    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

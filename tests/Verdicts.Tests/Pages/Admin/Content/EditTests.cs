@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Verdicts.Tests.Infrastructure;
 
 namespace Verdicts.Tests.Pages.Admin.Content;
@@ -23,6 +24,30 @@ public sealed class EditTests
     }
 
     private static string Sha(string text) => Verdicts.Web.Content.ContentParser.Hash(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Every file under the content folder with its text: to show that a refused change left all of them alone.</summary>
+    internal static SortedDictionary<string, string> Files(TestContent content) => new(
+        Directory.GetFiles(content.Root, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(content.Root, f), File.ReadAllText), StringComparer.Ordinal);
+
+    /// <summary>The answer to a change that could not be made and recorded: 503, Retry-After, and why on the admin page.</summary>
+    private static async Task<AngleSharp.Html.Dom.IHtmlDocument> NothingChangedPage(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        var page = Html.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("Nothing was changed", page.QuerySelector(".notice-error[role=alert]").Text(), StringComparison.Ordinal);
+        return page;
+    }
+
+    /// <summary>Holds the database's write lock from a connection of the test's own, as another process would.</summary>
+    internal static SqliteConnection HoldWriteLock(VerdictsApp app)
+    {
+        var holder = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false");
+        holder.Open();
+        holder.Execute("BEGIN IMMEDIATE");
+        return holder;
+    }
 
     [Fact]
     public async Task A_valid_save_is_written_whole_audited_and_shown_on_the_public_page()
@@ -132,6 +157,144 @@ public sealed class EditTests
         using var retry = await client.Submit(page.QuerySelector("form.editor-form")!, "Save");
         Assert.Equal(HttpStatusCode.Redirect, retry.StatusCode);
         Assert.Contains("Mine", content.Read("tools/alpha.md"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Of_twenty_saves_opened_from_one_version_and_sent_at_once_exactly_one_is_written()
+    {
+        using var content = TestContent.Sample();
+        var (app, client) = await Open(content);
+        await using var _ = app;
+        // A few rounds, with long texts that take a while to write: before the check and the write were one step, most
+        // rounds had several saves answered "Saved".
+        for (var round = 0; round < 5; round++)
+        {
+            var before = content.Read("tools/alpha.md");
+            var forms = new List<AngleSharp.Dom.IElement>();
+            for (var i = 0; i < 20; i++)
+                forms.Add(await EditorForm(client, "tools/alpha.md"));
+            var texts = Enumerable.Range(0, 20)
+                .Select(i => TestContent.ToolText("Alpha", tagline: $"Edit {i} of round {round}", body: new string('x', 200_000))).ToList();
+
+            var responses = await Task.WhenAll(forms.Select((form, i) => client.Submit(form, "Save", null, ("Text", texts[i]))));
+
+            var statuses = responses.Select(r => (int)r.StatusCode).ToList();
+            Assert.True(statuses.Count(s => s == 302) == 1 && statuses.Count(s => s == 409) == 19, $"round {round}: " + string.Join(", ", statuses));
+            var winner = statuses.IndexOf(302);
+            Assert.Equal("/admin/content/tools/alpha.md?done=saved", responses[winner].Headers.Location?.OriginalString);
+            Assert.Equal(texts[winner], content.Read("tools/alpha.md"));
+            Assert.Equal(("save", "tools/alpha.md", Sha(before), Sha(texts[winner])), Assert.Single(Audit(app), a => a.Before == Sha(before)));
+            foreach (var response in responses)
+                response.Dispose();
+        }
+        Assert.Equal(5, Audit(app).Count);
+    }
+
+    [Fact]
+    public async Task With_the_database_locked_by_another_writer_a_save_answers_503_and_writes_nothing_then_goes_through_once_it_is_free()
+    {
+        using var content = TestContent.Sample();
+        var (app, client) = await Open(content);
+        await using var _ = app;
+        var before = Files(content);
+        var form = await EditorForm(client, "tools/alpha.md");
+        var edited = TestContent.ToolText("Alpha", tagline: "Saved once the lock was gone");
+
+        AngleSharp.Html.Dom.IHtmlDocument page;
+        using (var holder = HoldWriteLock(app))
+        {
+            using var locked = await client.Submit(form, "Save", null, ("Text", edited));
+
+            page = await NothingChangedPage(locked);
+            Assert.Contains("Saved once the lock was gone", page.QuerySelector("textarea")!.TextContent, StringComparison.Ordinal);
+            Assert.Equal(before, Files(content));
+            Assert.Empty(Audit(app));
+            holder.Execute("ROLLBACK");
+        }
+
+        // The page that answered 503 still holds the admin's text and the version it was opened from: sending it again saves it.
+        using var retry = await client.Submit(page.QuerySelector("form.editor-form")!, "Save");
+        Assert.Equal(HttpStatusCode.Redirect, retry.StatusCode);
+        Assert.Equal(edited, content.Read("tools/alpha.md"));
+        Assert.Equal(("save", "tools/alpha.md", Sha(before["tools/alpha.md"]), Sha(edited)), Assert.Single(Audit(app)));
+    }
+
+    [Fact]
+    public async Task With_the_database_locked_delete_rename_and_new_answer_503_and_change_nothing_then_go_through_once_it_is_free()
+    {
+        using var content = TestContent.Sample();
+        var (app, client) = await Open(content);
+        await using var _ = app;
+        var before = Files(content);
+        var delete = (await client.GetPage("/admin/content/tools/gamma.md?handler=Delete")).QuerySelector("form[action*='handler=Delete']")!;
+        var rename = (await client.GetPage("/admin/content/tools/alpha.md")).QuerySelector("form[action*='handler=Rename']")!;
+        var create = (await client.GetPage("/admin/new")).QuerySelector("form.admin-form")!;
+        Task<HttpResponseMessage>[] SendAll() =>
+        [
+            client.Submit(delete, "Yes, delete the file"),
+            client.Submit(rename, "Rename", null, ("NewSlug", "alpha-prime")),
+            client.Submit(create, "Create", null, ("Kind", "tool"), ("Name", "Nova Coder")),
+        ];
+
+        using (var holder = HoldWriteLock(app))
+        {
+            foreach (var locked in await Task.WhenAll(SendAll()))
+            {
+                using (locked)
+                    await NothingChangedPage(locked);
+            }
+            Assert.Equal(before, Files(content));
+            Assert.Empty(Audit(app));
+            holder.Execute("ROLLBACK");
+        }
+
+        foreach (var free in await Task.WhenAll(SendAll()))
+        {
+            using (free)
+                Assert.Equal(HttpStatusCode.Redirect, free.StatusCode);
+        }
+        Assert.False(File.Exists(content.PathOf("tools/gamma.md")));
+        Assert.True(File.Exists(content.PathOf("tools/alpha-prime.md")));
+        Assert.True(File.Exists(content.PathOf("tools/nova-coder.md")));
+        var audit = Audit(app);
+        Assert.Contains(("delete", "tools/gamma.md", Sha(before["tools/gamma.md"]), (string?)null), audit);
+        Assert.Contains(audit, a => a.Action == "rename" && a.Path == "tools/alpha.md");
+        Assert.Contains(audit, a => a.Action == "create" && a.Path == "tools/nova-coder.md");
+    }
+
+    [Fact]
+    public async Task A_rename_whose_audit_the_database_refuses_halfway_is_undone_whole()
+    {
+        using var content = TestContent.Sample();
+        var (app, client) = await Open(content);
+        await using var _ = app;
+        app.CastVotes("alpha", ship: 2, skip: 1);
+        var before = Files(content);
+        using (var connection = app.Database.Open())
+        {
+            // By the time the comparison's row is refused, the new tool file is written and the verdict folder moved.
+            connection.Execute("""
+                CREATE TRIGGER refuse_comparisons BEFORE INSERT ON audit WHEN NEW.path LIKE 'comparisons/%'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                """);
+        }
+        var form = (await client.GetPage("/admin/content/tools/alpha.md")).QuerySelector("form[action*='handler=Rename']")!;
+
+        using var refused = await client.Submit(form, "Rename", null, ("NewSlug", "alpha-prime"));
+
+        await NothingChangedPage(refused);
+        Assert.Equal(before, Files(content));
+        Assert.False(Directory.Exists(content.PathOf("verdicts/alpha-prime")));
+        Assert.Empty(Audit(app));
+        using (var connection = app.Database.Open())
+        {
+            Assert.Equal(3, connection.ExecuteScalar<long>("SELECT count(*) FROM votes WHERE tool_slug = 'alpha'"));
+            connection.Execute("DROP TRIGGER refuse_comparisons");
+        }
+
+        using var renamed = await client.Submit(form, "Rename", null, ("NewSlug", "alpha-prime"));
+        Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+        Assert.Contains(Audit(app), a => a.Action == "rename" && a.Path == "comparisons/alpha-or-beta.md");
     }
 
     [Fact]
@@ -281,7 +444,8 @@ public sealed class EditTests
         using var content = TestContent.Sample();
         var (app, client) = await Open(content);
         await using var _ = app;
-        foreach (var slug in new[] { "beta", "Alpha2", "a-vs-b", "alpha" })
+        // Also empty, over-long (the second one would pass the system's name limit once the editor's temporary name is added) and markup.
+        foreach (var slug in new[] { "beta", "Alpha2", "a-vs-b", "alpha", "", " ", new string('a', 101), new string('a', 215), "<script>", "alpha\u202e" })
         {
             var form = (await client.GetPage("/admin/content/tools/alpha.md")).QuerySelector("form[action*='handler=Rename']")!;
             using var response = await client.Submit(form, "Rename", null, ("NewSlug", slug));
