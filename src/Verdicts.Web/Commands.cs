@@ -22,8 +22,14 @@ public static class Commands
 
     public static string[] BuilderArguments(string[] args) => NeedsOnlyData(args) ? ReadSettingsOnce(args) : args;
 
-    public static Task<int> RunWithDataAsync(WebApplication app, string[] args) =>
-        args is ["import", ..] ? Task.FromResult(Import(app)) : SendNewsletterAsync(app);
+    // The log's console sink writes on a background thread (appsettings.json wraps it in Async): disposing the services
+    // drains its queue, which a process that simply exits would drop. Each command disposes them before its summary line,
+    // so the log's lines come first; `await using` covers a command that throws.
+    public static async Task<int> RunWithDataAsync(WebApplication app, string[] args)
+    {
+        await using (app)
+            return args is ["import", ..] ? await ImportAsync(app) : await SendNewsletterAsync(app);
+    }
 
     // `check [DIR]` validates content without starting the web server; admins run it in their own CI.
     private static int Check(string[] checkArgs, string repositoryRoot)
@@ -38,13 +44,15 @@ public static class Commands
     }
 
     // `import`: load the content folder into the database and exit (prepares a deployment; the benchmark's cold import).
-    private static int Import(WebApplication importer)
+    private static async Task<int> ImportAsync(WebApplication importer)
     {
         importer.Services.PrepareDatabase();
         var reloader = importer.Services.GetRequiredService<ContentReloader>();
         reloader.ReloadNow();
         var snapshot = reloader.Snapshot;
-        Console.WriteLine($"{snapshot.Files.Count} files, {snapshot.Errors.Count} errors; {snapshot.Tools.Count} tools imported into {importer.Services.GetRequiredService<Database>().Path}");
+        var database = importer.Services.GetRequiredService<Database>().Path;
+        await importer.DisposeAsync();
+        Console.WriteLine($"{snapshot.Files.Count} files, {snapshot.Errors.Count} errors; {snapshot.Tools.Count} tools imported into {database}");
         return snapshot.Files.Count > 0 ? 0 : 1;
     }
 
@@ -59,6 +67,7 @@ public static class Commands
             return 2;
         }
         var outcome = await sender.Services.GetRequiredService<WeeklyNewsletter>().SendAsync(siteUrl, CancellationToken.None);
+        await sender.DisposeAsync();
         Console.WriteLine(outcome.Comparisons == 0
             ? $"{outcome.Week}: no comparison was published in the last seven days, so nothing was sent"
             : $"{outcome.Week}: {Figures.Count(outcome.Comparisons, "comparison", "comparisons")}, sent to {Figures.Count(outcome.Sent, "subscriber", "subscribers")}"
