@@ -40,7 +40,11 @@ public static class Commands
         var folder = checkArgs.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } dir
             ? Path.GetFullPath(dir)
             : options.ContentPath;
-        return ContentChecker.Run(folder, Console.Out);
+        var progress = new ContentProgress();
+        ContentChecker.Result result;
+        using (ShowProgress(progress))
+            result = ContentChecker.Check(folder, progress);
+        return ContentChecker.Print(result, Console.Out);
     }
 
     // `import`: load the content folder into the database and exit (prepares a deployment; the benchmark's cold import).
@@ -48,7 +52,8 @@ public static class Commands
     {
         importer.Services.PrepareDatabase();
         var reloader = importer.Services.GetRequiredService<ContentReloader>();
-        reloader.ReloadNow();
+        using (ShowProgress(reloader.FirstLoadProgress))
+            reloader.ReloadNow();
         var snapshot = reloader.Snapshot;
         var database = importer.Services.GetRequiredService<Database>().Path;
         await importer.DisposeAsync();
@@ -74,6 +79,10 @@ public static class Commands
               + $" ({outcome.SentBefore} already sent this week, {outcome.Failed} failed)");
         return outcome.Failed == 0 ? 0 : 1;
     }
+
+    // On standard error, so that the output itself stays clean when piped; not at all when standard error is not a terminal.
+    private static ProgressLine ShowProgress(ContentProgress progress) =>
+        ProgressLine.Start(Console.Error, !Console.IsErrorRedirected, TimeProvider.System, progress.ToString);
 
     // One-shot commands read their settings once. Reloading them on change would watch the working directory with all its
     // subfolders: from a checkout with the benchmark's content, some 10 800 inotify watches set up before any work.

@@ -5,16 +5,24 @@ public static class ContentChecker
 {
     public sealed record Result(int Files, IReadOnlyList<ContentError> Errors, ContentSnapshot Snapshot);
 
-    public static Result Check(string root)
+    public static Result Check(string root, ContentProgress? progress = null)
     {
         if (!Directory.Exists(root))
             return new Result(0, [new ContentError(root, 1, 1, "content folder does not exist")], ContentSnapshot.Empty);
         var scanned = ContentFolder.Scan(root);
-        var parsed = scanned
+        var toRead = scanned
             .Select(f => (File: f, Kind: ContentParser.KindOf(f.Path)))
             .Where(f => f.Kind is not null)
+            .ToList();
+        progress?.Begin(toRead.Count);
+        var parsed = toRead
             .AsParallel()
-            .Select(f => ContentFolder.Read(root, f.File, f.Kind!.Value))
+            .Select(f =>
+            {
+                var file = ContentFolder.Read(root, f.File, f.Kind!.Value);
+                progress?.Add(file);
+                return file;
+            })
             .ToList();
         var snapshot = ContentResolver.Resolve(parsed, _ => null);
         var errors = snapshot.Errors.Concat(Misplaced(scanned)).OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Line).ToList();
@@ -24,9 +32,8 @@ public static class ContentChecker
     public static IEnumerable<ContentError> Misplaced(IEnumerable<ScannedFile> scanned) =>
         scanned.Where(f => ContentParser.IsMisplaced(f.Path)).Select(f => new ContentError(f.Path, 1, 1, ContentParser.NotLoadedBecause(f.Path)));
 
-    public static int Run(string root, TextWriter output)
+    public static int Print(Result result, TextWriter output)
     {
-        var result = Check(root);
         foreach (var error in result.Errors)
             output.WriteLine(error);
         output.WriteLine($"{result.Files} files, {result.Errors.Count} errors");

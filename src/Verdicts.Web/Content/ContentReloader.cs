@@ -62,6 +62,9 @@ public sealed class ContentReloader : IHostedService, IDisposable
 
     public string ContentRoot => root;
 
+    /// <summary>How far the first load has read, for `import`'s progress line.</summary>
+    public ContentProgress FirstLoadProgress { get; } = new();
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         SafeReload(QuietPeriod, null);
@@ -351,6 +354,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
     {
         var ordered = ContentResolver.InResolveOrder(toRead, f => f.File.Path, f => f.Kind).ToList();
         var justRead = new List<(ScannedFile Stamp, ParsedFile Parsed)>(ordered.Count);
+        FirstLoadProgress.Begin(ordered.Count);
         ContentSnapshot next;
         using (var import = importer.BeginFullImport(now))
         {
@@ -359,6 +363,7 @@ public sealed class ContentReloader : IHostedService, IDisposable
             var i = 0;
             foreach (var parsed in ContentFolder.ReadInOrder(root, ordered))
             {
+                FirstLoadProgress.Add(parsed);
                 var (status, accepted) = resolution.Add(parsed);
                 import.Add(status, accepted, parsed.Source);
                 accepted?.Body.DropRendering();

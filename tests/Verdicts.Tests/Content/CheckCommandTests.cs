@@ -6,7 +6,10 @@ public sealed class CheckCommandTests
 {
     private static async Task<(int ExitCode, string Output)> RunCheck(params string[] arguments)
     {
-        var (exitCode, output, _) = await SiteCommand.RunAsync("check", arguments);
+        var (exitCode, output, errors) = await SiteCommand.RunAsync("check", arguments);
+        // Its output is piped here, so the progress line shown on a terminal must not appear on either stream.
+        Assert.Equal("", errors);
+        Assert.DoesNotContain('\r', output);
         return (exitCode, output);
     }
 
