@@ -81,8 +81,9 @@ public static class Commands
     }
 
     // On standard error, so that the output itself stays clean when piped; not at all when standard error is not a terminal.
+    // Only when a person is watching both streams: a command whose output is piped or redirected stays quiet.
     private static ProgressLine ShowProgress(ContentProgress progress) =>
-        ProgressLine.Start(Console.Error, !Console.IsErrorRedirected, TimeProvider.System, progress.ToString);
+        ProgressLine.Start(Console.Error, !Console.IsErrorRedirected && !Console.IsOutputRedirected, TimeProvider.System, progress.ToString);
 
     // One-shot commands read their settings once. Reloading them on change would watch the working directory with all its
     // subfolders: from a checkout with the benchmark's content, some 10 800 inotify watches set up before any work.
