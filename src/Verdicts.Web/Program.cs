@@ -64,7 +64,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapRazorPages();
-ComparisonPage.Map(app);
+app.MapComparisons();
 app.MapSyndication();
 app.MapApi();
 app.MapVoting();

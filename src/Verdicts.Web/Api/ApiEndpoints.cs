@@ -46,7 +46,7 @@ public static class ApiEndpoints
             var tools = ToJson(db, tallies, slugs);
             CacheTags.TagTools(context, slugs);
             return Results.Ok(new ComparisonJson(comparison.Slug, ComparisonTitle.Of(comparison.Title, tools.Select(t => t.Name)),
-                comparison.Question ?? Pages.Compare.ComparisonPage.DefaultQuestion, comparison.Published, $"/compare/{comparison.Slug}", tools));
+                comparison.Question ?? ComparisonQuestion.Default, comparison.Published, $"/compare/{comparison.Slug}", tools));
         });
     }
 

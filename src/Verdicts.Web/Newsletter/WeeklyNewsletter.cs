@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Verdicts.Web.Data;
-using Verdicts.Web.Pages.Compare;
 
 namespace Verdicts.Web.Newsletter;
 
@@ -83,7 +82,7 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
         var body = new StringBuilder("New on Verdicts this week, side by side:\n");
         foreach (var entry in entries)
         {
-            body.Append('\n').Append(entry.Title).Append(": ").Append(entry.Question ?? ComparisonPage.DefaultQuestion).Append('\n')
+            body.Append('\n').Append(entry.Title).Append(": ").Append(entry.Question ?? ComparisonQuestion.Default).Append('\n')
                 .Append(siteUrl).Append("/compare/").Append(entry.Slug).Append('\n')
                 .Append("Published ").Append(entry.Published).Append('\n');
         }

@@ -36,7 +36,7 @@ public sealed class IndexModel(Database database, VoteTallies tallies, IOptions<
         var comparisons = db.Query<ComparisonCard>(ComparisonCards + """
              WHERE c.featured = 1 OR c.slug IN (SELECT slug FROM comparisons ORDER BY published DESC, slug LIMIT 6)
              ORDER BY c.published DESC, c.slug
-            """, new { question = Compare.ComparisonPage.DefaultQuestion });
+            """, new { question = ComparisonQuestion.Default });
         Featured = comparisons.Where(c => c.Featured == 1).Take(4).ToList();
         Latest = comparisons.Where(c => !Featured.Contains(c)).Take(6).ToList();
         Categories = db.Query<Category>(

@@ -7,7 +7,7 @@ namespace Verdicts.Web.Pages;
 /// <summary>What the layout needs to describe a page to browsers, search engines and link previews.</summary>
 public sealed record PageMeta(string Title, string Description, string Path, string OpenGraphType = "website")
 {
-    /// <summary>JSON-LD, already serialised as UTF-8 (see <see cref="Compare.JsonLd"/>); the layout writes it as a data block, as it is.</summary>
+    /// <summary>JSON-LD, already serialised as UTF-8 (see <see cref="Shared.JsonLd"/>); the layout writes it as a data block, as it is.</summary>
     public byte[]? JsonLd { get; init; }
 
     public bool NoIndex { get; init; }

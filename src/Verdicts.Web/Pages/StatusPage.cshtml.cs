@@ -38,6 +38,6 @@ public sealed class StatusPageModel(Database database) : SitePageModel
         Meta = new PageMeta($"{Heading} · Verdicts", "That page is not on Verdicts.", "/not-found") { NoIndex = true };
         using var connection = database.Open();
         Latest = (await connection.QueryAsync<IndexModel.ComparisonCard>(IndexModel.ComparisonCards + " ORDER BY c.published DESC, c.slug LIMIT 4",
-            new { question = Compare.ComparisonPage.DefaultQuestion })).ToList();
+            new { question = ComparisonQuestion.Default })).ToList();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Shared;
@@ -7,19 +6,27 @@ using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages.Compare;
 
+public static class ComparisonEndpoints
+{
+    public static void MapComparisons(this IEndpointRouteBuilder app) =>
+        app.MapMethods("/compare/{slug}", [HttpMethods.Get, HttpMethods.Head], (string slug, HttpContext context, Database database, VoteTallies tallies) =>
+        {
+            using var db = database.Read();
+            return ComparisonPage.Render(db, slug, context, tallies);
+        });
+}
+
 /// <summary>
 /// The comparison page, for a curated comparison (<c>/compare/{slug}</c>) or any published tools joined by
 /// <c>-vs-</c>; a generated address whose tools a curated comparison covers redirects there.
 /// </summary>
 /// <remarks>
-/// The site's most visited page, so it is drawn by a Razor Slice (<c>Slices/Comparison.cshtml</c>) from a plain endpoint
-/// rather than by a Razor Page: the page pipeline and its view buffer cost an uncached comparison much of its CPU
+/// The site's most visited page, so it is drawn by a Razor Slice (<c>Comparison.cshtml</c>, beside this file) from a plain
+/// endpoint rather than by a Razor Page: the page pipeline and its view buffer cost an uncached comparison much of its CPU
 /// (bench/README.md). The model still runs its own queries, as the pages' models do.
 /// </remarks>
 public sealed class ComparisonPage
 {
-    public const string DefaultQuestion = "Which one should you ship with?";
-
     public sealed record ComparisonRow
     {
         public required string Slug { get; init; }
@@ -27,46 +34,6 @@ public sealed class ComparisonPage
         public string? Question { get; init; }
         public required string IntroHtml { get; init; }
         public required string Published { get; init; }
-    }
-
-    public sealed record PlanRow
-    {
-        public required string ToolSlug { get; init; }
-        public required string Name { get; init; }
-        public required string Price { get; init; }
-        public string? Notes { get; init; }
-    }
-
-    public sealed record VerdictRow
-    {
-        public required string ToolSlug { get; init; }
-        public required string Verdict { get; init; }
-        public required string QuoteHtml { get; init; }
-        public required string QuoteText { get; init; }
-        public required string ReviewerSlug { get; init; }
-        public required string ReviewerName { get; init; }
-        public required string Lens { get; init; }
-
-        /// <summary>The panel's verdicts on the given tools, reviewers in scorecard order.</summary>
-        public static List<VerdictRow> Load(ReadSession db, IReadOnlyList<string> slugs) =>
-            db.Query("""
-                SELECT v.verdict, v.quote_html, v.quote_text, r.slug, r.name, r.lens, v.tool_slug
-                FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug
-                WHERE v.tool_slug IN (SELECT value FROM json_each(@slugs))
-                ORDER BY r.sort_order IS NULL, r.sort_order, r.name
-                """, new { slugs = SlugList.Json(slugs) }, row => Read(row, 0, row.GetString(6)));
-
-        /// <summary>The verdict in the row's columns from <paramref name="first"/> on: verdict, quote HTML, quote text, and the reviewer's slug, name and lens.</summary>
-        public static VerdictRow Read(Microsoft.Data.Sqlite.SqliteDataReader row, int first, string toolSlug) => new()
-        {
-            ToolSlug = toolSlug,
-            Verdict = row.GetString(first),
-            QuoteHtml = row.GetString(first + 1),
-            QuoteText = row.GetString(first + 2),
-            ReviewerSlug = row.GetString(first + 3),
-            ReviewerName = row.GetString(first + 4),
-            Lens = row.GetString(first + 5),
-        };
     }
 
     /// <summary>One reviewer's row of the scorecard: a verdict (or none) per compared tool, in column order.</summary>
@@ -80,12 +47,9 @@ public sealed class ComparisonPage
 
     private ComparisonPage(HttpContext context, VoteTallies tallies) => (this.context, this.tallies) = (context, tallies);
 
-    public static void Map(IEndpointRouteBuilder app) =>
-        app.MapMethods("/compare/{slug}", [HttpMethods.Get, HttpMethods.Head], (string slug, HttpContext context, Database database, VoteTallies tallies) =>
-        {
-            using var db = database.Read();
-            return new ComparisonPage(context, tallies).Load(db, slug);
-        });
+    /// <summary>The page for <paramref name="slug"/>: drawn, a redirect to its current address, or not found.</summary>
+    internal static IResult Render(ReadSession db, string slug, HttpContext context, VoteTallies tallies) =>
+        new ComparisonPage(context, tallies).Load(db, slug);
 
     public PageMeta Meta { get; private set; } = null!;
     public PageHead Head => PageHead.For(Meta, context);
@@ -94,7 +58,7 @@ public sealed class ComparisonPage
     public ILookup<string, PlanRow> Plans { get; private set; } = Enumerable.Empty<PlanRow>().ToLookup(p => p.ToolSlug);
     public IReadOnlyList<ScorecardRow> Scorecard { get; private set; } = [];
     public string Title { get; private set; } = "";
-    public string Question { get; private set; } = DefaultQuestion;
+    public string Question { get; private set; } = ComparisonQuestion.Default;
 
     public string SplitSummary
     {
@@ -183,7 +147,7 @@ public sealed class ComparisonPage
             .ToList();
 
         Title = ComparisonTitle.Of(Curated?.Title, Tools.Select(t => t.Name));
-        Question = Curated?.Question ?? DefaultQuestion;
+        Question = Curated?.Question ?? ComparisonQuestion.Default;
         var path = $"/compare/{Curated?.Slug ?? string.Join("-vs-", slugs)}";
         Meta = new PageMeta($"{Title}: {Question.TrimEnd('?')}? · Verdicts",
             $"{Title}: panel verdict, pricing read, reviewer split and community vote, side by side.", path)
@@ -273,101 +237,4 @@ public sealed class ComparisonPage
     }
 
     private static string Words(int count) => count switch { 3 => "three", 4 => "four", _ => count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-}
-
-/// <summary>
-/// Structured data for search engines: the panel's quotes as reviews by the site, ratings only from real votes.
-/// Written straight to a Utf8JsonWriter, which escapes HTML-sensitive characters, so it is safe in a script block
-/// and cheap enough for every uncached render. It is kept as UTF-8, and written into the page as it is: as a string
-/// (twice the bytes, decoded and encoded again) with a new buffer for each render, it was a large share of what an
-/// uncached comparison allocated, and the site's collections under load grow with what it allocates.
-/// </summary>
-public static class JsonLd
-{
-    private static void Application(Utf8JsonWriter json, ToolCard tool, IEnumerable<ComparisonPage.VerdictRow> verdicts)
-    {
-        json.WriteString("@type", "SoftwareApplication");
-        json.WriteString("name", tool.Name);
-        json.WriteString("applicationCategory", tool.Category);
-        json.WriteString("description", tool.Tagline);
-        json.WriteString("url", $"/tools/{tool.Slug}");
-        if (tool.Vendor is not null)
-        {
-            json.WriteStartObject("publisher");
-            json.WriteString("@type", "Organization");
-            json.WriteString("name", tool.Vendor);
-            json.WriteEndObject();
-        }
-        json.WriteStartArray("review");
-        foreach (var verdict in verdicts.Where(v => v.ToolSlug == tool.Slug))
-        {
-            json.WriteStartObject();
-            json.WriteString("@type", "Review");
-            json.WriteString("name", $"{verdict.Lens}: {verdict.Verdict}");
-            json.WriteString("reviewBody", verdict.QuoteText);
-            json.WriteStartObject("author");
-            json.WriteString("@type", "Organization");
-            json.WriteString("name", "Verdicts");
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
-        if (tool.CommunityPercent is { } percent)
-        {
-            json.WriteStartObject("aggregateRating");
-            json.WriteString("@type", "AggregateRating");
-            json.WriteNumber("ratingValue", percent);
-            json.WriteNumber("bestRating", 100);
-            json.WriteNumber("worstRating", 0);
-            json.WriteNumber("ratingCount", tool.CommunityVotes);
-            json.WriteEndObject();
-        }
-    }
-
-    public static byte[] Comparison(string title, IReadOnlyList<ToolCard> tools, IReadOnlyList<ComparisonPage.VerdictRow> verdicts) => Write(json =>
-    {
-        json.WriteString("@context", "https://schema.org");
-        json.WriteString("@type", "ItemList");
-        json.WriteString("name", title);
-        json.WriteStartArray("itemListElement");
-        for (var i = 0; i < tools.Count; i++)
-        {
-            json.WriteStartObject();
-            json.WriteString("@type", "ListItem");
-            json.WriteNumber("position", i + 1);
-            json.WriteStartObject("item");
-            Application(json, tools[i], verdicts);
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
-    });
-
-    public static byte[] Tool(ToolCard tool, IReadOnlyList<ComparisonPage.VerdictRow> verdicts) => Write(json =>
-    {
-        json.WriteString("@context", "https://schema.org");
-        Application(json, tool, verdicts);
-    });
-
-    // One buffer and writer per thread, reset for each document; only the finished JSON is copied out.
-    [ThreadStatic]
-    private static (System.Buffers.ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Json)? perThread;
-
-    private static byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        var (buffer, json) = perThread ??= NewWriter();
-        buffer.ResetWrittenCount();
-        json.Reset(buffer);
-        json.WriteStartObject();
-        body(json);
-        json.WriteEndObject();
-        json.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static (System.Buffers.ArrayBufferWriter<byte>, Utf8JsonWriter) NewWriter()
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(8192);
-        return (buffer, new Utf8JsonWriter(buffer));
-    }
 }

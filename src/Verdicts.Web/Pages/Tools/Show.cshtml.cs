@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Verdicts.Web.Data;
-using Verdicts.Web.Pages.Compare;
+using Verdicts.Web.Pages.Shared;
 using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages.Tools;
@@ -17,8 +17,8 @@ public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvid
     }
 
     public ToolCard Tool { get; private set; } = null!;
-    public IReadOnlyList<Compare.ComparisonPage.VerdictRow> Verdicts { get; private set; } = [];
-    public IReadOnlyList<Compare.ComparisonPage.PlanRow> Plans { get; private set; } = [];
+    public IReadOnlyList<VerdictRow> Verdicts { get; private set; } = [];
+    public IReadOnlyList<PlanRow> Plans { get; private set; } = [];
     public IReadOnlyList<IndexModel.ComparisonCard> Comparisons { get; private set; } = [];
     public IReadOnlyList<AlternativeRow> Alternatives { get; private set; } = [];
     public IReadOnlyList<string> Tags { get; private set; } = [];
@@ -38,13 +38,13 @@ public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvid
         Tool = tool;
         Tags = JsonSerializer.Deserialize<List<string>>(tool.Tags) ?? [];
         Trend = CommunityTrend.Load(db, tallies, slug, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        Verdicts = Compare.ComparisonPage.VerdictRow.Load(db, [slug]);
-        Plans = db.Query<Compare.ComparisonPage.PlanRow>(
+        Verdicts = VerdictRow.Load(db, [slug]);
+        Plans = db.Query<PlanRow>(
             "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug = @slug ORDER BY position", new { slug });
         Comparisons = db.Query<IndexModel.ComparisonCard>(IndexModel.ComparisonCards + """
              WHERE c.slug IN (SELECT comparison_slug FROM comparison_tools WHERE tool_slug = @slug)
              ORDER BY c.published DESC, c.slug
-            """, new { slug, question = Compare.ComparisonPage.DefaultQuestion });
+            """, new { slug, question = ComparisonQuestion.Default });
         // Alternatives: the same category, most often compared with this tool first.
         Alternatives = db.Query<AlternativeRow>("""
             SELECT t.slug, t.name, t.tagline,
