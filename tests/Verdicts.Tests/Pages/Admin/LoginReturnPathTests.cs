@@ -19,6 +19,10 @@ public sealed class LoginReturnPathTests
     [InlineData("/\\evil.example")]
     [InlineData("/admin/\\evil.example")]
     [InlineData("/admin//evil.example")]
+    [InlineData("https://evil.example/")]
+    [InlineData("/%2F%2Fevil.example")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("/tools/alpha")]
     public async Task Sign_in_returns_only_to_paths_under_the_admin_area(string returnUrl)
     {
         using var content = TestContent.Sample();
