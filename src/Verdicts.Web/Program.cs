@@ -23,8 +23,8 @@ builder.AddSiteLogging();
 builder.Services.AddVerdictsOptions(repositoryRoot);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabase();
-// The vote writer starts before the content reloader: the content's first import may move votes, which it counts again
-// (VoteWriter.RecountMoved).
+// The vote writer starts before the content reloader: the content's first import tells it the aliases whose votes it
+// moves before the site serves (VoteWriter.AdoptAliases).
 builder.Services.AddVoting();
 builder.Services.AddContent();
 builder.Services.AddNewsletter();
