@@ -91,12 +91,17 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
         await LoadAsync(1);
         if (Id is not { } id)
             return Refuse(StatusCodes.Status400BadRequest, "Say which subscriber to remove.");
+        var (admin, path) = (User.Identity!.Name!, "subscribers/" + id.ToString(CultureInfo.InvariantCulture));
+        // The row goes only with its audit entry: a removal the audit cannot record is not made.
         using (var connection = database.OpenForWriting())
+        using (var transaction = connection.BeginTransaction())
         {
-            if (await connection.ExecuteAsync("DELETE FROM subscribers WHERE id = @id", new { id }) == 0)
+            if (await connection.ExecuteAsync("DELETE FROM subscribers WHERE id = @id", new { id }, transaction) == 0)
                 return Refuse(StatusCodes.Status404NotFound, "That subscriber is not on the list any more.");
+            audit.Add(transaction, admin, "remove-subscriber", path, null, null, "removed on request");
+            transaction.Commit();
         }
-        audit.Record(User.Identity!.Name!, "remove-subscriber", "subscribers/" + id.ToString(CultureInfo.InvariantCulture), detail: "removed on request");
+        audit.Log(admin, "remove-subscriber", path, null, null, "removed on request");
         return RedirectToPage("/Admin/Subscribers", new { removed = id });
     }
 

@@ -217,6 +217,33 @@ public sealed class SubscribersTests
     }
 
     [Fact]
+    public async Task A_removal_the_audit_log_refuses_removes_nothing()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        Subscriber(app, "leave.me@example.com", "confirmed", Start);
+        var admin = await AdminSession.SignIn(app);
+        var form = await admin.FormOn("/admin/subscribers", "form.remove-form");
+        using var asked = await admin.PostForm(form, values: ("Email", "leave.me@example.com"));
+        var confirm = Html.Parse(await asked.Content.ReadAsStringAsync()).QuerySelector("form.confirm-form")!;
+        using (var connection = app.Database.Open())
+            connection.Execute("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+
+        using var refused = await admin.PostForm(confirm);
+
+        Assert.NotEqual(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal(["leave.me@example.com"], Emails(app));
+        Assert.Empty(Audit(app));
+
+        using (var connection = app.Database.Open())
+            connection.Execute("DROP TRIGGER refuse_audit");
+        using var done = await admin.PostForm(confirm);
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Empty(Emails(app));
+        Assert.Single(Audit(app));
+    }
+
+    [Fact]
     public async Task Removing_an_unknown_address_or_id_says_so_and_deletes_nothing()
     {
         using var content = TestContent.Sample();
