@@ -9,19 +9,6 @@ namespace Verdicts.Tests.Reliability;
 /// <summary>Anonymous abuse: integrity comes from the design (one row per visitor, limits per network), not accounts.</summary>
 public sealed class AbuseTests
 {
-    private static HttpRequestMessage Vote(string tool, string choice, string? address = null, string? cookie = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/tools/{tool}/vote", UriKind.Relative))
-        {
-            Content = new StringContent($"choice={choice}", Encoding.UTF8, "application/x-www-form-urlencoded"),
-        };
-        if (address is not null)
-            request.Headers.Add("X-Test-Client-IP", address);
-        if (cookie is not null)
-            request.Headers.Add("Cookie", cookie);
-        return request;
-    }
-
     // A refill period far longer than any test: no token comes back while one runs, so the counts are exact.
     private const int Burst = 120;
 
@@ -44,12 +31,12 @@ public sealed class AbuseTests
         using var content = TestContent.Sample();
         await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:RateLimit:Disabled"] = "true" });
         var client = app.NoRedirects();
-        using var first = await client.SendAsync(Vote("alpha", "ship"));
+        using var first = await client.SendAsync(VoteRequest.Post("alpha", "ship"));
         var cookie = first.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
 
         for (var i = 0; i < 1000; i++)
         {
-            using var response = await client.SendAsync(Vote("alpha", i % 2 == 0 ? "skip" : "ship", cookie: cookie));
+            using var response = await client.SendAsync(VoteRequest.Post("alpha", i % 2 == 0 ? "skip" : "ship", cookie: cookie));
             Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         }
 
@@ -74,7 +61,7 @@ public sealed class AbuseTests
         for (var i = 0; i < 10_000; i++)
         {
             var address = sameNetwork ? string.Format(System.Globalization.CultureInfo.InvariantCulture, addressPattern, i + 2) : string.Format(System.Globalization.CultureInfo.InvariantCulture, addressPattern, 7);
-            using var response = await client.SendAsync(Vote("alpha", "ship", address));
+            using var response = await client.SendAsync(VoteRequest.Post("alpha", "ship", address));
             if (response.StatusCode == HttpStatusCode.SeeOther)
                 accepted++;
             else if (response.StatusCode == HttpStatusCode.TooManyRequests)
@@ -88,7 +75,7 @@ public sealed class AbuseTests
         Assert.Equal(10_000 - Burst, limited);
         Assert.True(int.Parse(retryAfter!, System.Globalization.CultureInfo.InvariantCulture) > 0);
         Assert.Equal(Burst, Count(app, "SELECT count(*) FROM votes"));
-        using var unaffected = await client.SendAsync(Vote("beta", "ship", other));
+        using var unaffected = await client.SendAsync(VoteRequest.Post("beta", "ship", other));
         Assert.Equal(HttpStatusCode.SeeOther, unaffected.StatusCode);
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Dapper;
 using Verdicts.Tests.Infrastructure;
 using Verdicts.Web.Voting;
@@ -9,19 +8,6 @@ namespace Verdicts.Tests.Voting;
 /// <summary>Visitor ids are issued and signed by the site; each vote keeps a keyed hash of the network it came from.</summary>
 public sealed class VisitorTrustTests
 {
-    private static HttpRequestMessage Vote(string tool, string choice, string? address = null, string? cookie = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/tools/{tool}/vote", UriKind.Relative))
-        {
-            Content = new StringContent($"choice={choice}", Encoding.UTF8, "application/x-www-form-urlencoded"),
-        };
-        if (address is not null)
-            request.Headers.Add("X-Test-Client-IP", address);
-        if (cookie is not null)
-            request.Headers.Add("Cookie", cookie);
-        return request;
-    }
-
     private static List<(string Tool, string Choice)> Rows(VerdictsApp app)
     {
         using var connection = app.Database.Open();
@@ -45,7 +31,7 @@ public sealed class VisitorTrustTests
             random.NextBytes(bytes);
             var forged = System.Buffers.Text.Base64Url.EncodeToString(bytes);
             Assert.Equal(24, forged.Length);
-            using var response = await client.SendAsync(Vote("alpha", "ship", cookie: "vid=" + forged));
+            using var response = await client.SendAsync(VoteRequest.Post("alpha", "ship", cookie: "vid=" + forged));
 
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             Assert.Contains("not issued by this site", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -61,11 +47,11 @@ public sealed class VisitorTrustTests
         using var content = TestContent.Sample();
         await using var app = new VerdictsApp(content);
         var client = Client(app);
-        using var first = await client.SendAsync(Vote("alpha", "ship"));
+        using var first = await client.SendAsync(VoteRequest.Post("alpha", "ship"));
         var cookie = first.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
         var tampered = cookie[..^2] + (cookie[^2] == 'A' ? "B" : "A") + cookie[^1];
 
-        using var response = await client.SendAsync(Vote("beta", "ship", cookie: tampered));
+        using var response = await client.SendAsync(VoteRequest.Post("beta", "ship", cookie: tampered));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal([("alpha", "ship")], Rows(app));
@@ -78,11 +64,11 @@ public sealed class VisitorTrustTests
         await using var app = new VerdictsApp(content);
         var client = Client(app);
 
-        using var first = await client.SendAsync(Vote("alpha", "ship"));
+        using var first = await client.SendAsync(VoteRequest.Post("alpha", "ship"));
         Assert.Equal(HttpStatusCode.SeeOther, first.StatusCode);
         var cookie = first.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-        using var second = await client.SendAsync(Vote("alpha", "skip", cookie: cookie));
-        using var third = await client.SendAsync(Vote("beta", "ship", cookie: cookie));
+        using var second = await client.SendAsync(VoteRequest.Post("alpha", "skip", cookie: cookie));
+        using var third = await client.SendAsync(VoteRequest.Post("beta", "ship", cookie: cookie));
 
         Assert.Equal((HttpStatusCode.SeeOther, HttpStatusCode.SeeOther), (second.StatusCode, third.StatusCode));
         Assert.False(second.Headers.Contains("Set-Cookie"));
@@ -108,7 +94,7 @@ public sealed class VisitorTrustTests
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var address in addresses)
         {
-            using var response = await client.SendAsync(Vote("alpha", "ship", address));
+            using var response = await client.SendAsync(VoteRequest.Post("alpha", "ship", address));
             Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
             // Each vote is a new visitor's: its row is the one row added.
             var added = connection.Query<(string Voter, string? Network)>("SELECT voter, network FROM votes").ToList();
