@@ -10,7 +10,7 @@ namespace Verdicts.Web.Admin;
 /// file in the same folder that is then renamed over the target, so the loader (and anyone else) only ever sees the
 /// old file or the whole new one.
 /// </summary>
-public sealed class ContentFiles(ContentReloader reloader, Database database, AuditLog audit, ILogger<ContentChange> changeLogger)
+public sealed class ContentFiles(ContentReloader reloader, ContentWatcher watcher, Database database, AuditLog audit, ILogger<ContentChange> changeLogger)
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -86,7 +86,7 @@ public sealed class ContentFiles(ContentReloader reloader, Database database, Au
     public Task ReloadAsync(params string[] changed) => Task.Run(() => reloader.ReloadNow(changed.Length == 0 ? null : changed));
 
     /// <summary>Has the site look at everything again soon, without waiting: after a change that was undone.</summary>
-    public void RequestReload() => reloader.RequestReload();
+    public void RequestReload() => watcher.RequestFullScan();
 
     /// <summary>What the loader would say about this text at this path, given everything else that is loaded now.</summary>
     public (ContentDocument? Document, IReadOnlyList<ContentError> Errors) Validate(string relative, string text)
@@ -95,11 +95,7 @@ public sealed class ContentFiles(ContentReloader reloader, Database database, Au
         var parsed = ContentParser.Parse(relative, kind, Bytes(text));
         if (!parsed.IsValid)
             return (null, parsed.Errors);
-        // The usual save changes nothing other files rely on; only otherwise run every file's rules again.
-        var snapshot = reloader.Snapshot;
-        if (snapshot.AcceptedAt(relative, kind) is { } accepted && ContentResolver.FitsInPlace(snapshot, accepted, parsed.Document!))
-            return (parsed.Document, []);
-        var others = snapshot.Documents.Where(d => d.Path != relative)
+        var others = reloader.Snapshot.Documents.Where(d => d.Path != relative)
             .Select(d => new ParsedFile(d.Path, d.Kind, d.Sha256, d, []));
         var resolved = ContentResolver.Resolve(others.Append(parsed), _ => null);
         var errors = resolved.Errors.Where(e => e.Path == relative).ToList();

@@ -11,19 +11,10 @@ public static class ContentChecker
             return new Result(0, [new ContentError(root, 1, 1, "content folder does not exist")], ContentSnapshot.Empty);
         var scanned = ContentFolder.Scan(root);
         var toRead = scanned
-            .Select(f => (File: f, Kind: ContentParser.KindOf(f.Path)))
-            .Where(f => f.Kind is not null)
+            .Where(f => ContentParser.KindOf(f.Path) is not null)
+            .Select(f => (File: f, Kind: ContentParser.KindOf(f.Path)!.Value))
             .ToList();
-        progress?.Begin(toRead.Count);
-        var parsed = toRead
-            .AsParallel()
-            .Select(f =>
-            {
-                var file = ContentFolder.Read(root, f.File, f.Kind!.Value);
-                progress?.Add(file);
-                return file;
-            })
-            .ToList();
+        var parsed = ContentFolder.ReadAll(root, toRead, progress).Select(r => r.Parsed).ToList();
         var snapshot = ContentResolver.Resolve(parsed, _ => null);
         var errors = snapshot.Errors.Concat(Misplaced(scanned)).OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Line).ToList();
         return new Result(parsed.Count, errors, snapshot);

@@ -6,6 +6,9 @@ public static class ContentFeature
     {
         services.AddSingleton<ContentImporter>();
         services.AddSingleton<ContentReloader>();
-        return services.AddHostedService(sp => sp.GetRequiredService<ContentReloader>());
+        services.AddSingleton<ContentWatcher>();
+        // The first load runs as the reloader starts; the watcher, started after it, only hints later scans.
+        services.AddHostedService(sp => sp.GetRequiredService<ContentReloader>());
+        return services.AddHostedService(sp => sp.GetRequiredService<ContentWatcher>());
     }
 }

@@ -79,83 +79,17 @@ public static class ContentFolder
         }
     }
 
-    // When the reader catches up with the parsers, it sleeps until this many more files are ready, not just the next:
-    // waking once per file cost a sleep and a wake-up for nearly every file of a cold import.
-    private const int FilesPerWake = 64;
-
-    /// <summary>
-    /// Reads and parses the files on every core, handing each back in the order given as soon as it and those before
-    /// it are ready, so the caller can work through the first files while later ones are still being parsed.
-    /// </summary>
-    public static IEnumerable<ParsedFile> ReadInOrder(string root, IReadOnlyList<(ScannedFile File, ContentKind Kind)> files)
+    /// <summary>Reads and parses the files on every core, counting them in <paramref name="progress"/> if given.</summary>
+    public static List<(ScannedFile Stamp, ParsedFile Parsed)> ReadAll(string root, IReadOnlyCollection<(ScannedFile File, ContentKind Kind)> files,
+        ContentProgress? progress = null)
     {
-        var results = new ParsedFile?[files.Count];
-        // A monitor rather than a Lock: the reader waits on it. Parsers take it only to wake the reader.
-        var gate = new object();
-        var next = -1;
-        var stop = false;
-        // The file whose arrival wakes the reader; -1 while it is not waiting.
-        var awaited = -1;
-        Exception? failure = null;
-        var workers = Enumerable.Range(0, Math.Min(Environment.ProcessorCount, Math.Max(files.Count, 1))).Select(_ =>
-            // Threads of their own: the caller may be a pool thread, and the pool adds threads only slowly.
-            Task.Factory.StartNew(() =>
-            {
-                try
-                {
-                    int i;
-                    while (!Volatile.Read(ref stop) && (i = Interlocked.Increment(ref next)) < files.Count)
-                    {
-                        // Both sides write, then read the other's variable, each with a full fence: either the reader
-                        // sees this result or this parser sees the reader waiting for it.
-                        Interlocked.Exchange(ref results[i], Read(root, files[i].File, files[i].Kind));
-                        if (Volatile.Read(ref awaited) == i)
-                        {
-                            lock (gate)
-                                Monitor.PulseAll(gate);
-                        }
-                    }
-                }
-                catch (Exception ex)
-                {
-                    lock (gate)
-                    {
-                        failure ??= ex;
-                        Monitor.PulseAll(gate);
-                    }
-                }
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
-        try
+        progress?.Begin(files.Count);
+        return files.AsParallel().Select(f =>
         {
-            for (var i = 0; i < files.Count; i++)
-            {
-                var parsed = Volatile.Read(ref results[i]);
-                if (parsed is null)
-                {
-                    lock (gate)
-                    {
-                        // First the last of the next batch (the parsers go in order, so most of the batch is then
-                        // ready), then this file itself should it be a slow one still in hand.
-                        foreach (var target in (ReadOnlySpan<int>)[Math.Min(i + FilesPerWake, files.Count) - 1, i])
-                        {
-                            Interlocked.Exchange(ref awaited, target);
-                            while (failure is null && Volatile.Read(ref results[target]) is null)
-                                Monitor.Wait(gate);
-                        }
-                        Volatile.Write(ref awaited, -1);
-                        parsed = Volatile.Read(ref results[i]) ?? throw new InvalidOperationException($"reading {files[i].File.Path} failed", failure);
-                    }
-                }
-                results[i] = null;
-                yield return parsed;
-            }
-        }
-        finally
-        {
-            // Stopped early (the caller failed): let the workers finish the file in hand and go.
-            Volatile.Write(ref stop, true);
-            Task.WaitAll(workers);
-        }
+            var parsed = Read(root, f.File, f.Kind);
+            progress?.Add(parsed);
+            return (f.File, parsed);
+        }).ToList();
     }
 
     private static ParsedFile Failed(string path, ContentKind kind, string message) =>

@@ -107,24 +107,6 @@ public static class ContentResolver
         ContentKind.Verdict => 2,
         _ => 3,
     };
-
-    /// <summary>
-    /// Whether <paramref name="candidate"/> can take the place of <paramref name="accepted"/> (a document of
-    /// <paramref name="current"/>) without changing anything another file depends on: then the whole folder's rules
-    /// would accept it, and leave every other file as it is, without being run again.
-    /// </summary>
-    public static bool FitsInPlace(ContentSnapshot current, ContentDocument accepted, ContentDocument candidate) =>
-        (accepted, candidate) switch
-        {
-            (ToolDocument old, ToolDocument now) => old.Slug == now.Slug && old.Draft == now.Draft
-                && old.Aliases.Select(a => a.Slug).SequenceEqual(now.Aliases.Select(a => a.Slug), StringComparer.Ordinal),
-            (ReviewerDocument old, ReviewerDocument now) => old.Slug == now.Slug,
-            (VerdictDocument old, VerdictDocument now) => old.Slug == now.Slug,
-            // The same checks Resolve makes, against tools that this one document cannot have changed.
-            (ComparisonDocument old, ComparisonDocument now) => old.Slug == now.Slug && old.Draft == now.Draft && now.Tools.All(t =>
-                current.Tools.TryGetValue(t.Slug, out var tool) && !tool.Draft && tool.Slug == t.Slug),
-            _ => false,
-        };
 }
 
 /// <summary>

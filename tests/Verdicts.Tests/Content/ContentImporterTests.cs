@@ -64,11 +64,10 @@ public sealed class ContentImporterTests
         using var connection = app.Database.Open();
         var before = connection.Query<string>("SELECT slug FROM tools UNION ALL SELECT path FROM content_files ORDER BY 1").ToList();
 
-        var extra = ContentParser.Parse("tools/delta.md", ContentKind.Tool, System.Text.Encoding.UTF8.GetBytes(TestContent.ToolText("Delta")));
-        using (var import = new ContentImporter(app.Database).BeginFullImport(DateTimeOffset.UtcNow))
-        {
-            import.Add(new FileStatus(extra.Path, extra.Kind, FileState.Loaded, extra.Sha256), extra.Document, extra.Source);
-        }
+        var extra = Parse("tools/delta.md", TestContent.ToolText("Delta"));
+        var next = ContentResolver.Resolve(app.Reloader.Snapshot.Documents.Select(d => new ParsedFile(d.Path, d.Kind, d.Sha256, d, [])).Append(extra), _ => null);
+
+        Assert.Throws<IOException>(() => new ContentImporter(app.Database).Import(null, next, [], DateTimeOffset.UtcNow, _ => throw new IOException("given up")));
 
         Assert.Equal(before, connection.Query<string>("SELECT slug FROM tools UNION ALL SELECT path FROM content_files ORDER BY 1").ToList());
         Assert.Contains("alpha", before);
@@ -154,14 +153,12 @@ public sealed class ContentImporterTests
         using var content = new TestContent();
         using var database = NewDatabase(content);
 
-        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
+        Import(database, [Parse("tools/delta.md", TestContent.ToolText("Delta"))], _ =>
         {
-            Add(import, "tools/delta.md", TestContent.ToolText("Delta"));
             // Written through a rollback journal: the journal is there while the transaction is open, and no WAL.
             Assert.True(File.Exists(database.Path + "-journal"));
             Assert.False(File.Exists(database.Path + "-wal"));
-            import.Commit(Snapshot(), []);
-        }
+        });
 
         AssertHandedOverInWalMode(database.Path);
         using var connection = database.Open();
@@ -175,11 +172,11 @@ public sealed class ContentImporterTests
         using var content = new TestContent();
         using var database = NewDatabase(content);
 
-        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
+        Assert.Throws<IOException>(() => Import(database, [Parse("tools/delta.md", TestContent.ToolText("Delta"))], _ =>
         {
-            Add(import, "tools/delta.md", TestContent.ToolText("Delta"));
             Assert.True(File.Exists(database.Path + "-journal"));
-        }
+            throw new IOException("given up");
+        }));
 
         AssertHandedOverInWalMode(database.Path);
         using var connection = database.Open();
@@ -195,16 +192,17 @@ public sealed class ContentImporterTests
         var copy = Path.Combine(content.Scratch, "killed", "verdicts.db");
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
 
-        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
+        // Far more than SQLite's page cache holds, so pages spill into the database file before the commit.
+        var body = string.Join("\n\n", Enumerable.Range(0, 200).Select(i => $"Paragraph {i} of a long description, with **some** words."));
+        var tools = Enumerable.Range(0, 300).Select(i => Parse($"tools/tool-{i}.md", TestContent.ToolText($"Tool {i}", body: body))).ToList();
+        Assert.Throws<IOException>(() => Import(database, tools, _ =>
         {
-            // Far more than SQLite's page cache holds, so pages spill into the database file before the commit.
-            var body = string.Join("\n\n", Enumerable.Range(0, 200).Select(i => $"Paragraph {i} of a long description, with **some** words."));
-            for (var i = 0; i < 300; i++)
-                Add(import, $"tools/tool-{i}.md", TestContent.ToolText($"Tool {i}", body: body));
-            // What a process killed at this moment leaves on disk: the file as written so far, and its journal.
+            // Asked once every tool row is written: what a process killed at this moment leaves on disk is the file as
+            // written so far, and its journal.
             File.Copy(database.Path, copy);
             File.Copy(database.Path + "-journal", copy + "-journal");
-        }
+            throw new IOException("killed");
+        }));
 
         Assert.True(new FileInfo(copy).Length > emptySize, "the import had not yet written into the database file");
         using var connection = new SqliteConnection($"Data Source={copy};Pooling=False");
@@ -223,15 +221,13 @@ public sealed class ContentImporterTests
         other.Open();
         Assert.Equal(0, other.ExecuteScalar<long>("SELECT count(*) FROM tools"));
 
-        using (var import = new ContentImporter(database).BeginFullImport(DateTimeOffset.UtcNow))
+        Import(database, [Parse("tools/delta.md", TestContent.ToolText("Delta"))], _ =>
         {
-            Add(import, "tools/delta.md", TestContent.ToolText("Delta"));
             Assert.False(File.Exists(database.Path + "-journal"));
             Assert.True(File.Exists(database.Path + "-wal"));
             // In WAL mode the other connection goes on reading what was committed before.
             Assert.Equal(0, other.ExecuteScalar<long>("SELECT count(*) FROM tools"));
-            import.Commit(Snapshot(), []);
-        }
+        });
 
         Assert.Equal(["delta"], other.Query<string>("SELECT slug FROM tools"));
         Assert.Equal("wal", other.ExecuteScalar<string>("PRAGMA journal_mode"));
@@ -258,18 +254,26 @@ public sealed class ContentImporterTests
         return database;
     }
 
-    // The files this test added to its import (xunit makes a new instance for each test).
-    private readonly List<ParsedFile> added = [];
-
-    private void Add(ContentImporter.FullImport import, string path, string text)
+    private static ParsedFile Parse(string path, string text)
     {
         var parsed = ContentParser.Parse(path, ContentParser.KindOf(path)!.Value, Encoding.UTF8.GetBytes(text));
         Assert.Empty(parsed.Errors);
-        import.Add(new FileStatus(parsed.Path, parsed.Kind, FileState.Loaded, parsed.Sha256), parsed.Document, parsed.Source);
-        added.Add(parsed);
+        return parsed;
     }
 
-    private ContentSnapshot Snapshot() => ContentResolver.Resolve(added, _ => null);
+    /// <summary>A first load of these files; <paramref name="whileOpen"/> runs inside the import's transaction, as each file's text is asked for.</summary>
+    private static void Import(Database database, List<ParsedFile> files, Action<FileStatus> whileOpen)
+    {
+        var byPath = files.ToDictionary(f => f.Path);
+        var called = false;
+        new ContentImporter(database).Import(null, ContentResolver.Resolve(files, _ => null), [], DateTimeOffset.UtcNow, file =>
+        {
+            whileOpen(file);
+            called = true;
+            return byPath[file.Path].Source;
+        });
+        Assert.True(called, "the import never asked for a file's text inside its transaction");
+    }
 
     /// <summary>The import is over: no journal is left, and the file's header says WAL mode, as the site reads it.</summary>
     private static void AssertHandedOverInWalMode(string path)

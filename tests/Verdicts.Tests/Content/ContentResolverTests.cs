@@ -18,46 +18,6 @@ public sealed class ContentResolverTests
     private static ContentSnapshot Resolve(params ParsedFile[] files) => ContentResolver.Resolve(files, _ => null);
 
     [Fact]
-    public void An_edit_said_to_fit_in_place_is_exactly_what_a_full_resolve_accepts()
-    {
-        ParsedFile[] folder =
-        [
-            Tool("alpha"), Tool("beta", "aliases: [old-beta]\n"), Tool("gamma", "draft: true\n"), Reviewer("ida"),
-            Verdict("alpha", "ida"), File("comparisons/ab.md", "---\ntools: [alpha, beta]\npublished: 2026-01-01\n---\nWhy.\n"),
-        ];
-        var current = Resolve(folder);
-        var edits = new (ParsedFile Edit, bool Fits)[]
-        {
-            (File("tools/alpha.md", TestContent.ToolText("Alpha", tagline: "New words")), true),
-            (File("tools/beta.md", TestContent.ToolText("Beta", extra: "aliases: [old-beta]\n")), true),
-            (File("tools/alpha.md", TestContent.ToolText("Alpha", extra: "aliases: [beta]\n")), false),
-            (File("tools/alpha.md", TestContent.ToolText("Alpha", extra: "draft: true\n")), false),
-            (File("tools/beta.md", TestContent.ToolText("Beta")), false),
-            (File("verdicts/alpha/ida.md", "---\nverdict: skip\n---\nChanged my mind.\n"), true),
-            (File("reviewers/ida.md", "---\nname: Ida V\nlens: Price\n---\nNew bio.\n"), true),
-            (File("comparisons/ab.md", "---\ntools: [beta, alpha]\npublished: 2026-02-01\n---\nReordered.\n"), true),
-            (File("comparisons/ab.md", "---\ntools: [alpha, gamma]\npublished: 2026-01-01\n---\nA draft.\n"), false),
-            (File("comparisons/ab.md", "---\ntools: [alpha, ghost]\npublished: 2026-01-01\n---\nMissing.\n"), false),
-            (File("comparisons/ab.md", "---\ntools: [alpha, Beta]\npublished: 2026-01-01\n---\nMisspelled.\n"), false),
-        };
-
-        foreach (var (edit, fits) in edits)
-        {
-            var accepted = current.AcceptedAt(edit.Path, edit.Kind)!;
-            Assert.True(edit.IsValid, edit.Path);
-            Assert.Equal(fits, ContentResolver.FitsInPlace(current, accepted, edit.Document!));
-            // Whenever it fits, the full rules agree: the edit is accepted and every other file fares as before.
-            var full = Resolve([.. folder.Where(f => f.Path != edit.Path), edit]);
-            if (fits)
-            {
-                Assert.Same(edit.Document, full.AcceptedAt(edit.Path, edit.Kind));
-                Assert.Equal(current.Errors, full.Errors);
-                Assert.Equal(current.Files.Select(f => (f.Path, f.State)).Order(), full.Files.Select(f => (f.Path, f.State)).Order());
-            }
-        }
-    }
-
-    [Fact]
     public void A_verdict_for_a_missing_tool_or_reviewer_is_rejected()
     {
         var snapshot = Resolve(Tool("alpha"), Reviewer("ida"), Verdict("alpha", "ida"), Verdict("ghost", "ida"), Verdict("alpha", "nobody"));
