@@ -103,17 +103,23 @@ public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentIm
         var files = new List<ParsedFile>(scanned.Count);
         var toRead = new List<(ScannedFile File, ContentKind Kind)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var untracked = new List<ScannedFile>();
         foreach (var file in scanned)
         {
-            if (ContentParser.KindOf(file.Path) is not { } kind)
-                continue;
-            seen.Add(file.Path);
+            // A file read before needs no second look at its name: it is content, of the kind it was.
             var known = tracked.TryGetValue(file.Path, out var entry);
             if (known && entry.Stamp == file)
             {
+                seen.Add(file.Path);
                 files.Add(entry.Parsed);
+                continue;
             }
-            else if (previous is not null && now - file.LastWriteUtc < quietPeriod)
+            if (!known)
+                untracked.Add(file);
+            if (ContentParser.KindOf(file.Path) is not { } kind)
+                continue;
+            seen.Add(file.Path);
+            if (previous is not null && now - file.LastWriteUtc < quietPeriod)
             {
                 settling.Add(file.Path);
                 if (known)
@@ -124,7 +130,7 @@ public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentIm
                 toRead.Add((file, kind));
             }
         }
-        var misplacedErrors = ContentChecker.Misplaced(scanned).ToList();
+        var misplacedErrors = ContentChecker.Misplaced(untracked).ToList();
         var misplacedNow = misplacedErrors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
 
         // Parse what is new or changed; a file saved again unchanged only gets its new stamp.
