@@ -6,6 +6,9 @@ public static class ContentFeature
     {
         services.AddSingleton<ContentImporter>();
         services.AddSingleton<ContentReloader>();
+        // Started before the reloader: its first load reads the clone.
+        services.AddSingleton<ContentClone>();
+        services.AddHostedService(sp => sp.GetRequiredService<ContentClone>());
         return services.AddHostedService(sp => sp.GetRequiredService<ContentReloader>());
     }
 }
