@@ -80,6 +80,33 @@ public sealed class ContentRemoteTests
     }
 
     [Fact]
+    public async Task A_new_file_a_delete_and_a_rename_are_each_one_commit_on_the_remote()
+    {
+        using var remote = GitRemote.Seeded();
+        using var content = new TestContent();
+        await using var app = Site(content, remote);
+        var client = await AdminSession.SignIn(app);
+
+        using (var created = await client.Submit(await client.FormOn("/admin/new", "form.admin-form"), "Create", null, ("Kind", "tool"), ("Name", "Delta")))
+            Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var confirm = (await client.GetPage("/admin/content/tools/gamma.md?handler=Delete")).QuerySelector("form[action*='handler=Delete']")!;
+        using (var deleted = await client.Submit(confirm, "Yes, delete the file"))
+            Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        var rename = (await client.GetPage("/admin/content/tools/beta.md")).QuerySelector("form[action*='handler=Rename']")!;
+        using (var renamed = await client.Submit(rename, "Rename", null, ("NewSlug", "beta-prime")))
+            Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+
+        Assert.Equal(
+            ["Tool 'beta' renamed to 'beta-prime'", "Delete tools/gamma.md", "Create tools/delta.md", "The sample content"],
+            remote.Git("log", "--format=%s").Trim().Split('\n'));
+        Assert.Equal(
+            ["comparisons/alpha-or-beta.md", "reviewers/ada.md", "reviewers/bo.md", "tools/alpha.md", "tools/beta-prime.md", "tools/delta.md",
+             "verdicts/alpha/ada.md", "verdicts/alpha/bo.md", "verdicts/beta-prime/ada.md", "verdicts/beta-prime/bo.md"],
+            remote.Git("ls-tree", "-r", "--name-only", "main").Trim().Split('\n'));
+        Assert.Equal("", GitRemote.Run(content.Root, "status", "--porcelain"));
+    }
+
+    [Fact]
     public async Task Of_two_saves_of_one_file_through_two_sites_one_wins_and_the_other_gets_the_conflict_page()
     {
         using var remote = GitRemote.Seeded();
@@ -92,7 +119,8 @@ public sealed class ContentRemoteTests
         var formA = await EditorForm(adminA, "tools/alpha.md");
         var formB = await EditorForm(adminB, "tools/alpha.md");
         var textA = TestContent.ToolText("Alpha", tagline: "Saved through A");
-        var textB = TestContent.ToolText("Alpha", tagline: "Saved through B");
+        // Different lines of the file: git would merge them, but the admin on B never saw A's change.
+        var textB = TestContent.ToolText("Alpha", tagline: "The first tool", body: "Saved through B");
 
         using var first = await adminA.Submit(formA, "Save", null, ("Text", textA));
         using var second = await adminB.Submit(formB, "Save", null, ("Text", textB));
