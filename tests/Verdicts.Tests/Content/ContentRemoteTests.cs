@@ -44,6 +44,17 @@ public sealed class ContentRemoteTests
     }
 
     [Fact]
+    public void A_pull_interval_under_a_second_is_refused_at_start()
+    {
+        using var content = TestContent.Sample();
+        using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:ContentPullSeconds"] = "0.5" });
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("ContentPullSeconds", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_commit_someone_else_pushed_shows_on_the_site_after_a_pull()
     {
         using var remote = GitRemote.Seeded();
@@ -134,6 +145,11 @@ public sealed class ContentRemoteTests
         Assert.Equal(textA, contentB.Read("tools/alpha.md"));
         Assert.Equal(remote.Head(), GitRemote.Run(contentB.Root, "rev-parse", "HEAD").Trim());
         Assert.Equal("", GitRemote.Run(contentB.Root, "status", "--porcelain"));
+
+        // The conflict page carries B's text and A's version as its base: saving it again (merged or not) goes through.
+        using var again = await adminB.Submit(page.QuerySelector("form.editor-form")!, "Save");
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(textB, remote.Show("tools/alpha.md"));
     }
 
     [Fact]
