@@ -22,6 +22,13 @@ public sealed class VerdictsOptions : IValidatableObject
 
     public bool WatchFiles { get; set; } = true;
 
+    /// <summary>A git URL or a path to a (bare) repository: the content folder is then a clone of it, and admin saves are commits pushed there. Empty: a plain folder.</summary>
+    public string ContentRemote { get; set; } = "";
+
+    /// <summary>Seconds between pulls from <see cref="ContentRemote"/>.</summary>
+    [Range(1, 86400)]
+    public double ContentPullSeconds { get; set; } = 5;
+
     /// <summary>Key for hashing visitor ids; empty means a random key generated on first start and kept in the database.</summary>
     public string VoterKey { get; set; } = "";
 
@@ -100,6 +107,9 @@ public sealed class VerdictsOptions : IValidatableObject
         ContentPath = Path.GetFullPath(ContentPath, repositoryRoot);
         DatabasePath = Path.GetFullPath(DatabasePath, repositoryRoot);
         MailPickupPath = Path.GetFullPath(MailPickupPath, repositoryRoot);
+        // A URL (scheme://… or scp-style host:path) stays as written; a local path is made absolute, as git records it.
+        if (ContentRemote.Length > 0 && !ContentRemote.Contains("://", StringComparison.Ordinal) && !System.Text.RegularExpressions.Regex.IsMatch(ContentRemote, "^[^/]+:"))
+            ContentRemote = Path.GetFullPath(ContentRemote, repositoryRoot);
     }
 }
 

@@ -10,11 +10,14 @@ namespace Verdicts.Web.Admin;
 /// file in the same folder that is then renamed over the target, so the loader (and anyone else) only ever sees the
 /// old file or the whole new one.
 /// </summary>
-public sealed class ContentFiles(ContentReloader reloader, ContentWatcher watcher, Database database, AuditLog audit, ILogger<ContentChange> changeLogger)
+public sealed class ContentFiles(ContentReloader reloader, ContentWatcher watcher, ContentClone clone, Database database, AuditLog audit, ILogger<ContentChange> changeLogger)
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     public string Root => reloader.ContentRoot;
+
+    /// <summary>The git clone the folder is, when <c>Verdicts:ContentRemote</c> is set: every change is then a pushed commit.</summary>
+    public ContentClone Clone => clone;
 
     /// <summary>The full path for a content-relative path, or why it is refused. Nothing on disk is changed.</summary>
     public (string? FullPath, string? Problem) Resolve(string? relative)

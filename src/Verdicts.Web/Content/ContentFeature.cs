@@ -7,7 +7,10 @@ public static class ContentFeature
         services.AddSingleton<ContentImporter>();
         services.AddSingleton<ContentReloader>();
         services.AddSingleton<ContentWatcher>();
-        // The first load runs as the reloader starts; the watcher, started after it, only hints later scans.
+        services.AddSingleton<ContentClone>();
+        // The clone starts first (the first load reads it); the first load runs as the reloader starts; the watcher,
+        // started after it, only hints later scans.
+        services.AddHostedService(sp => sp.GetRequiredService<ContentClone>());
         services.AddHostedService(sp => sp.GetRequiredService<ContentReloader>());
         return services.AddHostedService(sp => sp.GetRequiredService<ContentWatcher>());
     }

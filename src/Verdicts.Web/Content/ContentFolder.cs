@@ -29,7 +29,8 @@ public static class ContentFolder
             Recursive)
         {
             ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory,
-            ShouldRecursePredicate = (ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
+            // A clone's .git folder holds no content, and thousands of objects.
+            ShouldRecursePredicate = (ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0 && !e.FileName.SequenceEqual(".git"),
         };
         return files.ToList();
     }

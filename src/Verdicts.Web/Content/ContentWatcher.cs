@@ -60,7 +60,8 @@ public sealed class ContentWatcher(IOptions<VerdictsOptions> options, ContentRel
     private void Hint(string fullPath)
     {
         var relative = Path.GetRelativePath(root, fullPath).Replace('\\', '/');
-        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        // git's own files in a clone (ContentClone) change on every fetch and are never content.
+        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) || relative == ".git" || relative.StartsWith(".git/", StringComparison.Ordinal))
             return;
         if (!ContentParser.IsMarkdownName(relative) || Directory.Exists(fullPath))
         {

@@ -49,6 +49,11 @@ public sealed class NewModel(ContentFiles files) : SitePageModel
                     return Redirect($"/admin/content/{path}?done=created");
                 }
             }
+            catch (ContentConflictException)
+            {
+                // Someone else pushed a file at this path first.
+                Problem = $"{path} already exists.";
+            }
             catch (ContentChangeFailedException failed)
             {
                 Problem = failed.Message;

@@ -93,6 +93,10 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
             change.Write(RelativePath, Text, current.Length == 0 ? "create" : "save");
             await change.CommitAsync();
         }
+        catch (ContentConflictException)
+        {
+            return PushedFirst();
+        }
         catch (ContentChangeFailedException failed)
         {
             return Unavailable(failed);
@@ -117,6 +121,11 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
             }
             change.Delete(RelativePath, "delete");
             await change.CommitAsync();
+        }
+        catch (ContentConflictException)
+        {
+            Text = System.IO.File.Exists(FullPath) ? System.IO.File.ReadAllText(FullPath) : "";
+            return PushedFirst();
         }
         catch (ContentChangeFailedException failed)
         {
@@ -150,6 +159,10 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
             }
             plan.Apply(change);
             await change.CommitAsync();
+        }
+        catch (ContentConflictException)
+        {
+            return PushedFirst();
         }
         catch (ContentChangeFailedException failed)
         {
@@ -185,6 +198,13 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
         ModelState.Remove(nameof(OpenedHash));
         Response.StatusCode = StatusCodes.Status409Conflict;
         return Page();
+    }
+
+    /// <summary>The conflict page when someone else pushed a change to the file first: the folder holds their version now.</summary>
+    private PageResult PushedFirst()
+    {
+        Exists = System.IO.File.Exists(FullPath);
+        return Conflict(ContentFiles.Hash(FullPath));
     }
 
     /// <summary>The page as it was posted, saying that nothing was changed and when to try again.</summary>
