@@ -65,6 +65,7 @@ public sealed class ContentImporter(Database database)
                 write.Comparison(comparison);
         }
 
+        ToolColumns.Rebuild(connection, transaction, tools, Changed(previous.Reviewers, next.Reviewers));
         write.Files(previous, next, now, sourceOf);
         var aliases = write.Aliases();
         write.ErrorsAndReload(next, extraErrors, now);
@@ -157,6 +158,7 @@ public sealed class ContentImporter(Database database)
             // Each tool's row was written before its verdicts were read; it is given their counts now.
             foreach (var tool in toolRows.Values.Where(t => t.Ship + t.Skip > 0))
                 write.PanelFigures(tool.Row, tool.Ship, tool.Skip);
+            ToolColumns.RebuildAll(connection, transaction);
             if (!startedEmpty)
             {
                 var paths = next.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);

@@ -28,6 +28,13 @@ public sealed record ToolCard
     public long CommunityVotes => CommunityShip + CommunitySkip;
     public long PanelVerdicts => PanelShip + PanelSkip;
 
+    /// <summary>The card with its community figures, which are the vote writer's, kept in memory (Voting/VoteTallies.cs).</summary>
+    public ToolCard WithCommunity(VoteTallies tallies)
+    {
+        var community = tallies.Of(Slug);
+        return this with { CommunityShip = community.Ship, CommunitySkip = community.Skip };
+    }
+
     /// <summary>The card's columns of <c>tools t</c>, in the order <see cref="Read(SqliteDataReader, VoteTallies, int)"/> reads them.</summary>
     public const string Columns = """
         t.slug, t.name, t.category, t.category_slug, t.tagline, t.entry_price, t.description_html, t.vendor, t.website, t.license,

@@ -13,6 +13,9 @@ public sealed record VerdictRow
     public required string ReviewerName { get; init; }
     public required string Lens { get; init; }
 
+    /// <summary>The reviewer's place in the scorecard; reviewers without one come after those with one, by name.</summary>
+    public long? ReviewerOrder { get; init; }
+
     /// <summary>The panel's verdicts on the given tools, reviewers in scorecard order.</summary>
     public static List<VerdictRow> Load(ReadSession db, IReadOnlyList<string> slugs) =>
         db.Query("""
