@@ -15,17 +15,21 @@ public sealed record ToolColumn(ToolCard Tool, IReadOnlyList<PlanRow> Plans, IRe
 /// </summary>
 public static class ToolColumns
 {
-    // Plans in the tool's order; verdicts with reviewers that have an order first, by it, then by name.
+    // Plans in the tool's order; verdicts with reviewers that have an order first, by it, then by name. A subquery's
+    // result is text to json_object unless json() marks it as JSON.
     private const string Select = """
         INSERT INTO tool_columns
-        SELECT t.slug, t.name, t.category, t.category_slug, t.tagline, t.entry_price, t.description_html, t.vendor, t.website,
-               t.license, t.released, t.tags, t.panel_ship, t.panel_skip,
-               (SELECT json_group_array(json_object('ToolSlug', p.tool_slug, 'Name', p.name, 'Price', p.price, 'Notes', p.notes) ORDER BY p.position)
-                  FROM tool_plans p WHERE p.tool_slug = t.slug),
-               (SELECT json_group_array(json_object('ToolSlug', v.tool_slug, 'Verdict', v.verdict, 'QuoteHtml', v.quote_html,
+        SELECT t.slug, json_object(
+                   'Tool', json_object('Slug', t.slug, 'Name', t.name, 'Category', t.category, 'CategorySlug', t.category_slug,
+                       'Tagline', t.tagline, 'EntryPrice', t.entry_price, 'DescriptionHtml', t.description_html, 'Vendor', t.vendor,
+                       'Website', t.website, 'License', t.license, 'Released', t.released, 'Tags', t.tags,
+                       'PanelShip', t.panel_ship, 'PanelSkip', t.panel_skip),
+                   'Plans', json((SELECT json_group_array(json_object('ToolSlug', p.tool_slug, 'Name', p.name, 'Price', p.price, 'Notes', p.notes) ORDER BY p.position)
+                       FROM tool_plans p WHERE p.tool_slug = t.slug)),
+                   'Verdicts', json((SELECT json_group_array(json_object('ToolSlug', v.tool_slug, 'Verdict', v.verdict, 'QuoteHtml', v.quote_html,
                            'QuoteText', v.quote_text, 'ReviewerSlug', r.slug, 'ReviewerName', r.name, 'Lens', r.lens, 'ReviewerOrder', r.sort_order)
                            ORDER BY r.sort_order IS NULL, r.sort_order, r.name, r.slug)
-                  FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug WHERE v.tool_slug = t.slug)
+                       FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug WHERE v.tool_slug = t.slug)))
           FROM tools t
         """;
 
@@ -55,32 +59,28 @@ public static class ToolColumns
         connection.Execute(Insert, parameters, transaction);
     }
 
-    // Column names as the records name their properties.
-    private const string LoadSql = """
-        SELECT slug, name, category, category_slug AS CategorySlug, tagline, entry_price AS EntryPrice, description_html AS DescriptionHtml,
-               vendor, website, license, released, tags, panel_ship AS PanelShip, panel_skip AS PanelSkip, plans, verdicts
-          FROM tool_columns WHERE slug IN @slugs
-        """;
+    /// <summary>A tool's column as stored (<c>tool_columns.json</c>), for a query that reads it beside other rows.</summary>
+    public sealed record Stored
+    {
+        public required string Json { get; init; }
+    }
 
-    /// <summary>The columns of the given tools, in the order given; unknown slugs are left out. Community figures are the tallies'.</summary>
+    /// <summary>The column from its stored JSON; community figures are the tallies'.</summary>
+    public static ToolColumn Of(string json, VoteTallies tallies)
+    {
+        var column = JsonSerializer.Deserialize(json, ToolColumnsJson.Default.ToolColumn)!;
+        return column with { Tool = column.Tool.WithCommunity(tallies) };
+    }
+
+    /// <summary>The columns of the given tools, in the order given; unknown slugs are left out.</summary>
     public static List<ToolColumn> Load(SqliteConnection connection, VoteTallies tallies, IReadOnlyList<string> slugs, SqliteTransaction? transaction = null)
     {
-        var found = connection.Query<ToolCard, Lists, ToolColumn>(LoadSql,
-                (card, lists) => new ToolColumn(card.WithCommunity(tallies),
-                    JsonSerializer.Deserialize(lists.Plans, ToolColumnsJson.Default.ListPlanRow)!,
-                    JsonSerializer.Deserialize(lists.Verdicts, ToolColumnsJson.Default.ListVerdictRow)!),
-                new { slugs }, transaction, splitOn: "plans")
+        const string Sql = "SELECT json FROM tool_columns WHERE slug IN @slugs";
+        var found = connection.Query<string>(Sql, new { slugs }, transaction).Select(json => Of(json, tallies))
             .ToDictionary(c => c.Tool.Slug, StringComparer.Ordinal);
         return [.. slugs.Where(found.ContainsKey).Select(s => found[s])];
     }
-
-    private sealed record Lists
-    {
-        public required string Plans { get; init; }
-        public required string Verdicts { get; init; }
-    }
 }
 
-[JsonSerializable(typeof(List<PlanRow>))]
-[JsonSerializable(typeof(List<VerdictRow>))]
+[JsonSerializable(typeof(ToolColumn))]
 internal sealed partial class ToolColumnsJson : JsonSerializerContext;

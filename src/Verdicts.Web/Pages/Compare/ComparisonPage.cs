@@ -32,8 +32,6 @@ public sealed class ComparisonPage
         public string? Question { get; init; }
         public required string IntroHtml { get; init; }
         public required string Published { get; init; }
-        /// <summary>The compared tools' slugs in column order, separated by spaces (slugs hold none).</summary>
-        public string? ToolSlugs { get; init; }
     }
 
     /// <summary>One reviewer's row of the scorecard: a verdict (or none) per compared tool, in column order.</summary>
@@ -79,25 +77,33 @@ public sealed class ComparisonPage
 
     private IResult Load(Database database, string slug)
     {
+        // A curated comparison with its tools' columns, one row per tool in column order (one row of NULL columns if none
+        // is published): one statement, so one snapshot of the database without a transaction around it.
         const string CuratedSql = """
-            SELECT c.slug, c.title, c.question, c.intro_html AS IntroHtml, c.published,
-                   (SELECT group_concat(tool_slug, ' ' ORDER BY position) FROM comparison_tools WHERE comparison_slug = c.slug) AS ToolSlugs
-              FROM comparisons c WHERE c.slug = @slug
+            SELECT c.slug, c.title, c.question, c.intro_html AS IntroHtml, c.published, tc.json
+              FROM comparisons c
+              LEFT JOIN comparison_tools ct ON ct.comparison_slug = c.slug
+              LEFT JOIN tool_columns tc ON tc.slug = ct.tool_slug
+             WHERE c.slug = @slug
+             ORDER BY ct.position
             """;
         using var connection = database.Open();
-        // Every read below sees the database as the first one found it, even if an import commits in between.
-        using var snapshot = connection.BeginTransaction(deferred: true);
-        List<string> slugs;
-        if (connection.QueryFirstOrDefault<ComparisonRow>(CuratedSql, new { slug }, snapshot) is { } curated)
+        var curated = connection.Query<ComparisonRow, ToolColumns.Stored, (ComparisonRow Comparison, ToolColumn? Column)>(CuratedSql,
+            (comparison, stored) => (comparison, stored is null ? null : ToolColumns.Of(stored.Json, tallies)),
+            new { slug }, splitOn: "json").AsList();
+        List<ToolColumn> columns;
+        if (curated.Count > 0)
         {
-            Curated = curated;
-            slugs = [.. curated.ToolSlugs?.Split(' ') ?? []];
+            Curated = curated[0].Comparison;
+            columns = [.. curated.Select(r => r.Column).OfType<ToolColumn>()];
         }
         else
         {
             var requested = slug.Split("-vs-");
             if (requested.Length is < 2 or > 4 || !requested.All(ContentParser.IsValidSlug))
                 return Results.NotFound();
+            // The slugs resolved, the curated page looked for and the columns read all see the database as the first read found it.
+            using var snapshot = connection.BeginTransaction(deferred: true);
             var resolved = Resolve(connection, snapshot, requested);
             if (resolved is null || resolved.Distinct(StringComparer.Ordinal).Count() != resolved.Count)
                 return Results.NotFound();
@@ -108,10 +114,9 @@ public sealed class ComparisonPage
                 return Results.Redirect($"/compare/{curatedSlug}", permanent: true);
             if (!resolved.SequenceEqual(requested, StringComparer.Ordinal))
                 return Results.Redirect($"/compare/{string.Join("-vs-", resolved)}", permanent: true);
-            slugs = resolved;
+            columns = ToolColumns.Load(connection, tallies, resolved, snapshot);
         }
 
-        var columns = ToolColumns.Load(connection, tallies, slugs, snapshot);
         if (columns.Count < 2)
             return Results.NotFound();
         Tools = [.. columns.Select(c => c.Tool)];
@@ -128,7 +133,7 @@ public sealed class ComparisonPage
 
         Title = ComparisonTitle.Of(Curated?.Title, Tools.Select(t => t.Name));
         Question = Curated?.Question ?? ComparisonQuestion.Default;
-        var path = $"/compare/{Curated?.Slug ?? string.Join("-vs-", slugs)}";
+        var path = $"/compare/{Curated?.Slug ?? string.Join("-vs-", Tools.Select(t => t.Slug))}";
         Meta = new PageMeta($"{Title}: {Question.TrimEnd('?')}? · Verdicts",
             $"{Title}: panel verdict, pricing read, reviewer split and community vote, side by side.", path)
         {
