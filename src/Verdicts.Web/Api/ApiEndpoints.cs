@@ -1,3 +1,5 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages;
 using Verdicts.Web.Voting;
@@ -18,15 +20,13 @@ public static class ApiEndpoints
 
     public sealed record ComparisonJson(string Slug, string Title, string Question, string Published, string Url, IReadOnlyList<ToolJson> Tools);
 
-    private sealed record PlanRow(string ToolSlug, string Name, string Price, string? Notes);
-
     public static void MapApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
         api.MapGet("/tools/{slug}", (string slug, Database database, VoteTallies tallies, HttpContext context) =>
         {
-            using var db = database.Read();
-            var tools = ToJson(db, tallies, [slug]);
+            using var connection = database.Open();
+            var tools = ToJson(connection, tallies, [slug]);
             if (tools.Count == 0)
             {
                 var current = ToolAliases.RenamedTo(database, slug);
@@ -37,13 +37,13 @@ public static class ApiEndpoints
         });
         api.MapGet("/comparisons/{slug}", (string slug, Database database, VoteTallies tallies, HttpContext context) =>
         {
-            using var db = database.Read();
-            var comparison = db.QueryFirstOrDefault<(string Slug, string? Title, string? Question, string Published)>(
+            using var connection = database.Open();
+            var comparison = connection.QueryFirstOrDefault<(string Slug, string? Title, string? Question, string Published)>(
                 "SELECT slug, title, question, published FROM comparisons WHERE slug = @slug", new { slug });
             if (comparison.Slug is null)
                 return NotFound($"No comparison '{slug}'.");
-            var slugs = db.Query<string>("SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug });
-            var tools = ToJson(db, tallies, slugs);
+            var slugs = connection.Query<string>("SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug }).AsList();
+            var tools = ToJson(connection, tallies, slugs);
             CacheTags.TagTools(context, slugs);
             return Results.Ok(new ComparisonJson(comparison.Slug, ComparisonTitle.Of(comparison.Title, tools.Select(t => t.Name)),
                 comparison.Question ?? ComparisonQuestion.Default, comparison.Published, $"/compare/{comparison.Slug}", tools));
@@ -52,16 +52,13 @@ public static class ApiEndpoints
 
     private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    private static List<ToolJson> ToJson(ReadSession db, VoteTallies tallies, IReadOnlyList<string> slugs)
-    {
-        var cards = ToolCard.Load(db, tallies, slugs);
-        var plans = db.Query<PlanRow>(
-            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug IN (SELECT value FROM json_each(@slugs)) ORDER BY position",
-            new { slugs = SlugList.Json(slugs) })
-            .ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
-        return cards.Select(t => new ToolJson(t.Slug, t.Name, t.Category, t.CategorySlug, t.Tagline, $"/tools/{t.Slug}",
-            new Pricing(t.EntryPrice, plans[t.Slug].Select(p => new Plan(p.Name, p.Price, p.Notes)).ToList()),
-            new Tally(t.PanelShip, t.PanelSkip, t.PanelPercent),
-            new Tally(t.CommunityShip, t.CommunitySkip, t.CommunityPercent))).ToList();
-    }
+    private static List<ToolJson> ToJson(SqliteConnection connection, VoteTallies tallies, IReadOnlyList<string> slugs) =>
+        [.. ToolColumns.Load(connection, tallies, slugs).Select(column =>
+        {
+            var t = column.Tool;
+            return new ToolJson(t.Slug, t.Name, t.Category, t.CategorySlug, t.Tagline, $"/tools/{t.Slug}",
+                new Pricing(t.EntryPrice, [.. column.Plans.Select(p => new Plan(p.Name, p.Price, p.Notes))]),
+                new Tally(t.PanelShip, t.PanelSkip, t.PanelPercent),
+                new Tally(t.CommunityShip, t.CommunitySkip, t.CommunityPercent));
+        })];
 }

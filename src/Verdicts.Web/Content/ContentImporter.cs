@@ -138,6 +138,12 @@ public sealed class ContentImporter(Database database)
             .Prepend(new { tool = p.Tool.Slug, block = SearchRowsPerTool, offset = 0L, kind = "tool", title = p.Tool.Name, tagline = p.Tool.Tagline, body = p.Tool.Body.Text })),
             transaction);
 
+        // Each tool's comparison column, derived from the rows just written (Data/ToolColumns).
+        if (previous is null)
+            ToolColumns.RebuildAll(connection, transaction);
+        else
+            ToolColumns.Rebuild(connection, transaction, tools, reviewers);
+
         var publishedComparisons = comparisons.Select(slug => next.Comparisons.GetValueOrDefault(slug)).OfType<ComparisonDocument>().Where(c => !c.Draft).ToList();
         const string insertComparison = """
             INSERT INTO comparisons (slug, title, question, intro_html, published, featured, tool_set, path)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Verdicts.Web.Data;
@@ -6,14 +5,6 @@ namespace Verdicts.Web.Data;
 /// <summary>Opens connections to the site's SQLite file, each set up the same way.</summary>
 public sealed class Database(string path) : IDisposable
 {
-    // Sessions kept for reuse, about one per thread that reads at once; any beyond this are closed when given back.
-    private const int MaxIdleSessions = 32;
-
-    private readonly ConcurrentBag<ReadSession> idleSessions = [];
-    private int idleCount;
-    private int sessionGeneration;
-    private bool disposed;
-
     // Opened once the file exists (EnsureFile) and kept open: the file the site started on, to notice when the path
     // no longer leads to it. Closed only on disposal, when no connection is in a transaction: on Linux, closing any
     // descriptor of a file drops the process's POSIX locks on it, SQLite's included.
@@ -30,20 +21,10 @@ public sealed class Database(string path) : IDisposable
         DefaultTimeout = 5,
     }.ToString();
 
-    // Sessions are pooled here, with their statements; Microsoft.Data.Sqlite's pool would only keep the connection.
-    // Set by ServeReadOnly, before the reason that makes them used.
+    // Set by ServeReadOnly, before the reason that makes it used.
     private string readOnlyConnectionString = "";
-    private string readOnlySessionConnectionString = "";
 
     private volatile string? readOnlyReason;
-
-    private readonly string sessionConnectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = path,
-        Mode = SqliteOpenMode.ReadWrite,
-        Pooling = false,
-        DefaultTimeout = 5,
-    }.ToString();
 
     /// <summary>How long a writing connection waits on a locked database before it fails.</summary>
     public const int WriteBusyTimeoutMs = 3000;
@@ -109,7 +90,6 @@ public sealed class Database(string path) : IDisposable
         // it can read the file alone as immutable, which is what it is to this site.
         var source = File.Exists(Path + "-shm") ? Path : new Uri(System.IO.Path.GetFullPath(Path)).AbsoluteUri + "?immutable=1";
         readOnlyConnectionString = new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = true, DefaultTimeout = 5 }.ToString();
-        readOnlySessionConnectionString = new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 5 }.ToString();
         readOnlyReason = reason;
         CloseIdleConnections();
     }
@@ -140,33 +120,9 @@ public sealed class Database(string path) : IDisposable
         return connection;
     }
 
-    /// <summary>A read connection whose compiled statements outlive the request; dispose it to give it back.</summary>
-    public ReadSession Read()
-    {
-        if (idleSessions.TryTake(out var session))
-        {
-            Interlocked.Decrement(ref idleCount);
-            return session;
-        }
-        var connection = new SqliteConnection(readOnlyReason is null ? sessionConnectionString : readOnlySessionConnectionString);
-        connection.Open();
-        return new ReadSession(connection, Volatile.Read(ref sessionGeneration), GiveBack);
-    }
-
-    /// <summary>
-    /// Closes every read session, idle ones now and busy ones when given back. SQLite shares a file's WAL index among
-    /// a process's connections, so a session opened during a fault (the file read-only, say) would pass it on.
-    /// </summary>
-    public void CloseReadSessions()
-    {
-        Interlocked.Increment(ref sessionGeneration);
-        CloseIdleSessions();
-    }
-
-    /// <summary>Closes every connection to this file that is not in use: read sessions and Microsoft.Data.Sqlite's pool.</summary>
+    /// <summary>Closes every connection to this file that is not in use (Microsoft.Data.Sqlite's pool).</summary>
     public void CloseIdleConnections()
     {
-        CloseReadSessions();
         using var pooled = new SqliteConnection(connectionString);
         SqliteConnection.ClearPool(pooled);
         if (readOnlyReason is not null)
@@ -176,34 +132,8 @@ public sealed class Database(string path) : IDisposable
         }
     }
 
-    private void CloseIdleSessions()
-    {
-        while (idleSessions.TryTake(out var session))
-        {
-            Interlocked.Decrement(ref idleCount);
-            session.Close();
-        }
-    }
-
-    private void GiveBack(ReadSession session)
-    {
-        if (Volatile.Read(ref disposed) || session.Generation != Volatile.Read(ref sessionGeneration)
-            || Interlocked.Increment(ref idleCount) > MaxIdleSessions)
-        {
-            Interlocked.Decrement(ref idleCount);
-            session.Close();
-            return;
-        }
-        idleSessions.Add(session);
-        // Closed or disposed while this was being given back: do not leave it idle.
-        if (Volatile.Read(ref disposed) || session.Generation != Volatile.Read(ref sessionGeneration))
-            CloseIdleSessions();
-    }
-
     public void Dispose()
     {
-        Volatile.Write(ref disposed, true);
-        CloseReadSessions();
         startedOn?.Dispose();
     }
 }

@@ -1,3 +1,5 @@
+using Dapper;
+
 namespace Verdicts.Web.Data;
 
 public static class HealthCheck
@@ -7,8 +9,6 @@ public static class HealthCheck
         if ((database.FileProblem() ?? database.ReadOnlyReason) is { } problem)
             return Results.Text($"unavailable: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM tools";
-        return Results.Text($"ok: {command.ExecuteScalar()} tools\n");
+        return Results.Text($"ok: {connection.ExecuteScalar<long>("SELECT count(*) FROM tools")} tools\n");
     });
 }

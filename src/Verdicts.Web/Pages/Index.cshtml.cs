@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Shared;
@@ -32,17 +33,17 @@ public sealed class IndexModel(Database database, VoteTallies tallies, IOptions<
 
     public void OnGet()
     {
-        using var db = database.Read();
-        var comparisons = db.Query<ComparisonCard>(ComparisonCards + """
+        using var connection = database.Open();
+        var comparisons = connection.Query<ComparisonCard>(ComparisonCards + """
              WHERE c.featured = 1 OR c.slug IN (SELECT slug FROM comparisons ORDER BY published DESC, slug LIMIT 6)
              ORDER BY c.published DESC, c.slug
-            """, new { question = ComparisonQuestion.Default });
+            """, new { question = ComparisonQuestion.Default }).AsList();
         Featured = comparisons.Where(c => c.Featured == 1).Take(4).ToList();
         Latest = comparisons.Where(c => !Featured.Contains(c)).Take(6).ToList();
-        Categories = db.Query<Category>(
-            "SELECT category_slug AS Slug, min(category) AS Name, count(*) AS Tools FROM tools GROUP BY category_slug ORDER BY Name, Slug");
-        FirstTools = ToolCard.FirstOfEachCategory(db, tallies, options.Value.HomeToolsPerCategory).ToLookup(t => t.CategorySlug, StringComparer.Ordinal);
-        Picker = ComparePicker.Load(db, options.Value.CompareListLimit);
+        Categories = connection.Query<Category>(
+            "SELECT category_slug AS Slug, min(category) AS Name, count(*) AS Tools FROM tools GROUP BY category_slug ORDER BY Name, Slug").AsList();
+        FirstTools = ToolCard.FirstOfEachCategory(connection, tallies, options.Value.HomeToolsPerCategory).ToLookup(t => t.CategorySlug, StringComparer.Ordinal);
+        Picker = ComparePicker.Load(connection, options.Value.CompareListLimit);
         TagCache(FirstTools.SelectMany(tools => tools).Select(t => t.Slug));
         Meta = new PageMeta("Verdicts: side-by-side verdicts on AI tools for developers",
             "Compare AI tools side by side: a four-lens reviewer panel, community ship/skip votes and plain pricing.", "/");

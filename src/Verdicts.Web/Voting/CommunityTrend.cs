@@ -1,4 +1,6 @@
 using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Voting;
@@ -16,14 +18,14 @@ public sealed record CommunityTrend(IReadOnlyList<CommunityTrend.Day> Days)
         public int? Percent => Figures.ShipPercent(Ship, Skip);
     }
 
-    public static CommunityTrend Load(ReadSession db, VoteTallies tallies, string slug, DateOnly today)
+    public static CommunityTrend Load(SqliteConnection connection, VoteTallies tallies, string slug, DateOnly today)
     {
         var first = Iso.Day(today.AddDays(-(Length - 1)));
         // The entry is read first: days before its open day were final when it was made, so the query finds them all.
         var open = tallies.EntryOf(slug);
-        var rows = db.Query<(string Day, long Ship, long Skip)>(
+        var rows = connection.Query<(string Day, long Ship, long Skip)>(
             "SELECT day, ship, skip FROM vote_days WHERE tool_slug = @slug AND day < @openDay ORDER BY day",
-            new { slug, openDay = open?.OpenDay ?? tallies.OpenDay });
+            new { slug, openDay = open?.OpenDay ?? tallies.OpenDay }).AsList();
         if (open is not null && (open.OpenShip != 0 || open.OpenSkip != 0))
             rows.Add((open.OpenDay, open.OpenShip, open.OpenSkip));
         long ship = rows.Where(r => string.CompareOrdinal(r.Day, first) < 0).Sum(r => r.Ship);

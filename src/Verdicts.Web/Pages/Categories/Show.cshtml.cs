@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
@@ -17,8 +18,8 @@ public sealed class ShowModel(Database database, VoteTallies tallies, IOptions<V
     {
         if (slug is null || Paging.Requested(Request) is not { } number)
             return NotFound();
-        using var db = database.Read();
-        var category = db.QueryFirstOrDefault<(string Name, long Tools)>(
+        using var connection = database.Open();
+        var category = connection.QueryFirstOrDefault<(string Name, long Tools)>(
             "SELECT min(category), count(*) FROM tools WHERE category_slug = @slug GROUP BY category_slug", new { slug });
         if (category.Name is null)
             return NotFound();
@@ -26,7 +27,7 @@ public sealed class ShowModel(Database database, VoteTallies tallies, IOptions<V
         if (!Paging.Exists)
             return NotFound();
         Category = category.Name;
-        Tools = ToolCard.InCategory(db, tallies, slug, Paging.Offset, Paging.Size);
+        Tools = ToolCard.InCategory(connection, tallies, slug, Paging.Offset, Paging.Size);
         Meta = new PageMeta($"{Category}{(number > 1 ? $", page {number}" : "")}: AI tools compared · Verdicts",
             $"{category.Tools} {Category} tools with panel verdicts, community votes and entry prices.", Paging.Link(number));
         TagCache(Tools.Select(t => t.Slug));

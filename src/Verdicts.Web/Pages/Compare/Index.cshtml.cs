@@ -1,5 +1,7 @@
+using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Shared;
@@ -22,17 +24,17 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
     public IActionResult OnGet(string? a, string? b, string? c, string? d)
     {
         var picked = new[] { a, b, c, d }.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim()).ToList();
-        using var db = database.Read();
+        using var connection = database.Open();
         Meta = new PageMeta("Compare AI tools · Verdicts", "Pick two tools to see them side by side.", "/compare") { NoIndex = picked.Count > 0 };
         if (picked.Count > 0)
         {
             // Looked up only once there are two picks to compare.
-            var slugs = picked.Count < 2 ? [] : picked.Select(p => p.Length > MaxPickLength ? null : Resolve(db, p)).ToList();
+            var slugs = picked.Count < 2 ? [] : picked.Select(p => p.Length > MaxPickLength ? null : Resolve(connection, p)).ToList();
             if (picked.Count < 2)
                 Problem = "Choose two different tools to compare.";
             else if (slugs.IndexOf(null) is var unknown and >= 0)
             {
-                Suggestions = Suggest(db, picked[unknown])
+                Suggestions = Suggest(connection, picked[unknown])
                     .Select(tool => (tool, QueryHelpers.AddQueryString("/compare",
                         picked.Select((p, i) => KeyValuePair.Create(((char)('a' + i)).ToString(), (string?)(i == unknown ? tool.Slug : p))))))
                     .ToList();
@@ -46,26 +48,26 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
                 return Redirect($"/compare/{string.Join("-vs-", slugs)}");
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
-        Picker = ComparePicker.Load(db, options.Value.CompareListLimit) with { Picked = (a?.Trim(), b?.Trim()) };
+        Picker = ComparePicker.Load(connection, options.Value.CompareListLimit) with { Picked = (a?.Trim(), b?.Trim()) };
         return Page();
     }
 
     /// <summary>Tools whose names hold every word of the pick, as prefixes: tools named exactly that first, then the best matches.</summary>
-    private static List<ComparePicker.Choice> Suggest(ReadSession db, string pick)
+    private static List<ComparePicker.Choice> Suggest(SqliteConnection connection, string pick)
     {
         if (SearchModel.ToFtsQuery(pick) is not { } words)
             return [];
         try
         {
-            return db.Query<ComparePicker.Choice>("""
+            return connection.Query<ComparePicker.Choice>("""
                 SELECT t.slug, t.name, t.category
                 FROM search_index s JOIN tools t ON t.slug = s.tool_slug
                 WHERE search_index MATCH @match AND s.kind = 'tool'
                 ORDER BY t.name = @pick COLLATE NOCASE DESC, bm25(search_index), t.name, t.slug
                 LIMIT @take
-                """, new { match = $"{{title}} : ({words})", pick, take = MaxSuggestions });
+                """, new { match = $"{{title}} : ({words})", pick, take = MaxSuggestions }).AsList();
         }
-        catch (Microsoft.Data.Sqlite.SqliteException)
+        catch (SqliteException)
         {
             // The query is built from words only; no suggestions beats a 500 if SQLite still refuses it.
             return [];
@@ -73,13 +75,13 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
     }
 
     /// <summary>The tool a pick names: its slug (what the lists send) or, typed, its name in any case.</summary>
-    private static string? Resolve(ReadSession db, string pick)
+    private static string? Resolve(SqliteConnection connection, string pick)
     {
-        var matches = db.Query<string>("""
+        var matches = connection.Query<string>("""
             SELECT slug FROM tools WHERE slug = @pick
             UNION ALL
             SELECT slug FROM (SELECT slug FROM tools WHERE name = @pick COLLATE NOCASE AND slug <> @pick LIMIT 2)
-            """, new { pick });
+            """, new { pick }).AsList();
         // An exact slug wins; a name shared by two tools names neither.
         return matches.Count == 1 || (matches.Count > 1 && matches[0] == pick) ? matches[0] : null;
     }

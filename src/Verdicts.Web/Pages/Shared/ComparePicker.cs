@@ -1,4 +1,5 @@
-using Verdicts.Web.Data;
+using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Verdicts.Web.Pages.Shared;
 
@@ -20,10 +21,10 @@ public sealed record ComparePicker(IReadOnlyList<ComparePicker.Choice>? Choices)
 
     public string? PickedFor(string field) => field == "a" ? Picked.A : Picked.B;
 
-    public static ComparePicker Load(ReadSession db, int listLimit)
+    public static ComparePicker Load(SqliteConnection connection, int listLimit)
     {
-        var choices = db.Query<Choice>("SELECT slug, name, category FROM tools ORDER BY category, name, slug LIMIT @take",
-            new { take = listLimit + 1 });
+        const string Sql = "SELECT slug, name, category FROM tools ORDER BY category, name, slug LIMIT @take";
+        var choices = connection.Query<Choice>(Sql, new { take = listLimit + 1 }).AsList();
         return new ComparePicker(choices.Count > listLimit ? null : choices);
     }
 }

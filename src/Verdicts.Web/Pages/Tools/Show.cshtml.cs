@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Shared;
@@ -29,24 +30,23 @@ public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvid
     {
         if (slug is null)
             return NotFound();
-        using var db = database.Read();
-        if (ToolCard.Load(db, tallies, [slug]).FirstOrDefault() is not { } tool)
+        using var connection = database.Open();
+        if (ToolColumns.Load(connection, tallies, [slug]).FirstOrDefault() is not { } column)
         {
             var current = ToolAliases.RenamedTo(database, slug);
             return current is null ? NotFound() : RedirectPermanent($"/tools/{current}");
         }
-        Tool = tool;
+        var tool = Tool = column.Tool;
         Tags = JsonSerializer.Deserialize<List<string>>(tool.Tags) ?? [];
-        Trend = CommunityTrend.Load(db, tallies, slug, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        Verdicts = VerdictRow.Load(db, [slug]);
-        Plans = db.Query<PlanRow>(
-            "SELECT tool_slug AS ToolSlug, name, price, notes FROM tool_plans WHERE tool_slug = @slug ORDER BY position", new { slug });
-        Comparisons = db.Query<IndexModel.ComparisonCard>(IndexModel.ComparisonCards + """
+        Trend = CommunityTrend.Load(connection, tallies, slug, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        Verdicts = column.Verdicts;
+        Plans = column.Plans;
+        Comparisons = connection.Query<IndexModel.ComparisonCard>(IndexModel.ComparisonCards + """
              WHERE c.slug IN (SELECT comparison_slug FROM comparison_tools WHERE tool_slug = @slug)
              ORDER BY c.published DESC, c.slug
-            """, new { slug, question = ComparisonQuestion.Default });
+            """, new { slug, question = ComparisonQuestion.Default }).AsList();
         // Alternatives: the same category, most often compared with this tool first.
-        Alternatives = db.Query<AlternativeRow>("""
+        Alternatives = connection.Query<AlternativeRow>("""
             SELECT t.slug, t.name, t.tagline,
                    (SELECT count(*) FROM comparison_tools mine JOIN comparison_tools theirs ON theirs.comparison_slug = mine.comparison_slug
                     WHERE mine.tool_slug = @slug AND theirs.tool_slug = t.slug) AS Together
@@ -54,7 +54,7 @@ public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvid
             WHERE t.category_slug = @category AND t.slug <> @slug
             ORDER BY Together DESC, t.name
             LIMIT 6
-            """, new { slug, category = tool.CategorySlug });
+            """, new { slug, category = tool.CategorySlug }).AsList();
 
         Meta = new PageMeta($"{tool.Name}: panel verdict, community vote and pricing · Verdicts", $"{tool.Name}: {tool.Tagline}", $"/tools/{tool.Slug}")
         {
