@@ -12,21 +12,19 @@ namespace Verdicts.Web.Content;
 /// file as the resolver accepts it (<see cref="BeginFullImport"/>); later ones are given the previous snapshot and
 /// rewrite only what changed (a tool is rewritten with its verdicts, since its panel figures come from them).
 /// Subscribers and other visitor data are never touched, nor are votes: votes cast under a slug that a tool now lists
-/// in its <c>aliases</c> (a rename) are moved by the vote writer, the one owner of vote rows, told of the aliases by
-/// <see cref="AliasesImported"/>.
+/// in its <c>aliases</c> (a rename) are moved by the vote writer, the one owner of vote rows, which reads the aliases
+/// from <c>tool_aliases</c> when it starts and whenever <see cref="Imported"/> is raised.
 /// </summary>
 public sealed class ContentImporter(Database database)
 {
     // A field, not a captured parameter, so that a FullImport can reach it.
     private readonly Database database = database;
 
-    /// <summary>Raised after each import commits (and before its content is served), with every alias and its tool.</summary>
-    public event Action<IReadOnlyDictionary<string, string>>? AliasesImported;
+    /// <summary>Raised after each import commits, before its content is served.</summary>
+    public event Action? Imported;
 
     /// <summary>Starts replacing every content row; nothing changes until <see cref="FullImport.Commit"/>.</summary>
     public FullImport BeginFullImport(DateTimeOffset now) => new(this, now);
-
-    private void Imported(Dictionary<string, string> aliases) => AliasesImported?.Invoke(aliases);
 
     /// <param name="sourceOf">The text of a file whose current version is accepted, to keep as its last good version (null if unknown).</param>
     public void Import(ContentSnapshot previous, ContentSnapshot next, IReadOnlyList<ContentError> extraErrors, DateTimeOffset now,
@@ -66,10 +64,9 @@ public sealed class ContentImporter(Database database)
         }
 
         write.Files(previous, next, now, sourceOf);
-        var aliases = write.Aliases();
         write.ErrorsAndReload(next, extraErrors, now);
         transaction.Commit();
-        Imported(aliases);
+        Imported?.Invoke();
     }
 
     /// <summary>
@@ -163,11 +160,10 @@ public sealed class ContentImporter(Database database)
                 var gone = connection.Query<string>("SELECT path FROM content_files", transaction: transaction).Where(p => !paths.Contains(p)).ToList();
                 connection.Execute("DELETE FROM content_files WHERE path = @p", gone.Select(p => new { p }), transaction);
             }
-            var aliases = write.Aliases();
             write.ErrorsAndReload(next, extraErrors, now);
             transaction.Commit();
             BackToWal();
-            importer.Imported(aliases);
+            importer.Imported?.Invoke();
         }
 
         /// <summary>A tool written in this import: its row, the search row it last used (its verdicts take the rows after
@@ -336,11 +332,6 @@ public sealed class ContentImporter(Database database)
             insertSearchRow.Run(lastSearchRow + 1, verdict.ToolSlug, "quote", toolName, "", verdict.Body.TextUtf8);
             return lastSearchRow + 1;
         }
-
-        /// <summary>Every alias of a published tool, and its tool, as this import leaves them.</summary>
-        public Dictionary<string, string> Aliases() =>
-            connection.Query<(string Alias, string Tool)>("SELECT alias, tool_slug FROM tool_aliases", transaction: transaction)
-                .ToDictionary(a => a.Alias, a => a.Tool, StringComparer.Ordinal);
 
         /// <summary>The tool's panel figures, counted from the verdicts written for it.</summary>
         public void PanelFigures(string slug) => updatePanel.Run(slug);
