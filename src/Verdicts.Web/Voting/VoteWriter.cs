@@ -74,8 +74,9 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    // Former slug to tool, as the writer last read them from tool_aliases. Only the writer's thread uses it.
-    private IReadOnlyDictionary<string, string> aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+    // Former slug to tool, as the writer last read them from tool_aliases. Replaced whole by the writer's thread; read
+    // elsewhere only to see whether an import changed them.
+    private volatile IReadOnlyDictionary<string, string> aliases = new Dictionary<string, string>(StringComparer.Ordinal);
 
     // The aliases' votes could not be moved with their batch: they are moved with the next batch that commits. Only the
     // writer's thread uses it.
@@ -177,11 +178,19 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         var pending = new Pending(followAliases: true);
         try
         {
+            // Nothing to do when the aliases are the ones the writer already follows and none holds votes.
+            Dictionary<string, string> current;
+            using (var connection = database.Open())
+                current = ReadAliases(connection, null);
+            var known = aliases;
+            if (current.Count == known.Count && current.All(a => known.TryGetValue(a.Key, out var tool) && tool == a.Value)
+                && !current.Keys.Any(tallies.Has))
+                return;
             if (!queue.Writer.TryWrite(pending))
                 throw new VotesUnavailableException("the vote writer is not running");
             await pending.Task.WaitAsync(WaitLimit);
         }
-        catch (Exception ex) when (ex is VotesUnavailableException or TimeoutException)
+        catch (Exception ex) when (ex is VotesUnavailableException or TimeoutException or SqliteException)
         {
             logger.LogWarning("Could not move the votes of renamed tools yet: {Reason}", ex.Message);
         }
@@ -209,6 +218,9 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                 batch.Clear();
                 while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
                     batch.Add(next);
+                // Aliases an earlier batch failed to follow are followed ahead of this batch's votes.
+                if (followAliasesLater)
+                    batch.Insert(0, new Pending(followAliases: true));
                 try
                 {
                     if (statements is null && failed)
@@ -228,7 +240,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                         Committed?.Invoke(changed);
                     foreach (var pending in batch)
                         pending.TrySetResult(pending.IsVote ? tallies.Of(pending.Tool) : Tally.None);
-                    failed = false;
+                    failed = followAliasesLater = false;
                 }
                 catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
                 {
@@ -237,9 +249,9 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                     {
                         if (pending.Recount is { } tools)
                             recountLater.UnionWith(tools);
-                        followAliasesLater |= pending.FollowAliases;
                         pending.TrySetException(new VotesUnavailableException("the database is not taking votes right now", ex));
                     }
+                    followAliasesLater = batch.Exists(p => p.FollowAliases);
                     statements?.Discard();
                     statements = null;
                     failed = true;
@@ -289,11 +301,6 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                 foreach (var (tool, entry) in Recount(sql.Connection, transaction, recountLater, day))
                     changed[tool] = entry;
             }
-            if (followAliasesLater)
-            {
-                foreach (var (tool, entry) in Recount(sql.Connection, transaction, MoveVotesOfAliases(sql.Connection, transaction, following = ReadAliases(sql.Connection, transaction), changed), day))
-                    changed[tool] = entry;
-            }
             foreach (var pending in batch)
             {
                 if (!pending.IsVote)
@@ -318,7 +325,6 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
 
         aliases = following;
         recountLater.Clear();
-        followAliasesLater = false;
         if (closesDay)
         {
             unwritten.Clear();
@@ -337,7 +343,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     }
 
     /// <summary>Every alias of a published tool, and its tool, as the content's last import left them.</summary>
-    private static Dictionary<string, string> ReadAliases(SqliteConnection connection, SqliteTransaction transaction) =>
+    private static Dictionary<string, string> ReadAliases(SqliteConnection connection, SqliteTransaction? transaction) =>
         connection.Query<(string Alias, string Tool)>("SELECT alias, tool_slug FROM tool_aliases", transaction: transaction)
             .ToDictionary(a => a.Alias, a => a.Tool, StringComparer.Ordinal);
 
