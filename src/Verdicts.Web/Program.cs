@@ -23,10 +23,8 @@ builder.AddSiteLogging();
 builder.Services.AddVerdictsOptions(repositoryRoot);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddDatabase();
-// The vote writer starts before the content reloader: the content's first import tells it the aliases whose votes it
-// moves before the site serves (VoteWriter.AdoptAliases).
-builder.Services.AddVoting();
 builder.Services.AddContent();
+builder.Services.AddVoting();
 builder.Services.AddNewsletter();
 
 // `import` and `send-newsletter` use none of the web services below; registering and building them was about a

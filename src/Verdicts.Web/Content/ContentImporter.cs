@@ -12,16 +12,16 @@ namespace Verdicts.Web.Content;
 /// what changed is rewritten (a tool with its verdicts, since its panel figures come from them); given none (the first
 /// load of a run, when the database may hold anything), every content row is replaced.
 /// Subscribers and other visitor data are never touched, nor are votes: votes cast under a slug that a tool now lists
-/// in its <c>aliases</c> (a rename) are moved by the vote writer, the one owner of vote rows, told of the aliases by
-/// <see cref="AliasesImported"/>.
+/// in its <c>aliases</c> (a rename) are moved by the vote writer, the one owner of vote rows, which reads the aliases
+/// from <c>tool_aliases</c> when it starts and whenever <see cref="Imported"/> is raised.
 /// </summary>
 public sealed class ContentImporter(Database database)
 {
     // Each tool owns a block of search rowids, so its rows can be replaced without scanning the whole index.
     private const long SearchRowsPerTool = 1 << 16;
 
-    /// <summary>Raised after each import commits (and before its content is served), with every alias and its tool.</summary>
-    public event Action<IReadOnlyDictionary<string, string>>? AliasesImported;
+    /// <summary>Raised after each import commits, before its content is served.</summary>
+    public event Action? Imported;
 
     /// <param name="previous">What the database holds, or null when that is not known: every content row is then replaced.</param>
     /// <param name="sourceOf">The text of a file whose current version is accepted, to keep as its last good version
@@ -48,8 +48,7 @@ public sealed class ContentImporter(Database database)
             TryBackToWal(connection);
             throw;
         }
-        AliasesImported?.Invoke(connection.Query<(string Alias, string Tool)>("SELECT alias, tool_slug FROM tool_aliases")
-            .ToDictionary(a => a.Alias, a => a.Tool, StringComparer.Ordinal));
+        Imported?.Invoke();
     }
 
     /// <summary>The last good text the database keeps for a file, read before a first load replaces the content rows.</summary>

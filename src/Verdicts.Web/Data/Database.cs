@@ -39,17 +39,6 @@ public sealed class Database(string path) : IDisposable
 
     public string Path { get; } = path;
 
-    // SQLite's default (serialized) mode takes the connection's mutex on every call, each column read included, a
-    // visible share of an uncached comparison page's CPU (bench/README.md). Multi-thread mode
-    // drops the mutex. It is safe for us because, as ADO.NET requires anyway, no connection or command is ever used by
-    // two threads at once. It must be set before SQLite's first use; if something opened a connection earlier in the
-    // process (a test, say), SQLite refuses and stays serialized, which is slower but just as correct.
-    static Database()
-    {
-        SQLitePCL.Batteries_V2.Init();
-        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
-    }
-
     /// <summary>
     /// Creates the file if there is none (a first start), and from then on keeps hold of it, so <see cref="FileProblem"/>
     /// can tell when it is deleted or replaced. A missing file whose side files are still there was deleted, not never

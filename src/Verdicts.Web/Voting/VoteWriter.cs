@@ -16,27 +16,27 @@ public sealed class VotesUnavailableException(string message, Exception? inner =
 /// <see cref="VoteTallies"/>, after each commit, and writes the days they close to <c>vote_days</c>.
 /// </summary>
 /// <remarks>
-/// It alone changes vote rows, too: moving a renamed tool's votes to it (<see cref="AdoptAliases"/>) and withdrawing
-/// a flood (<see cref="WithdrawAsync"/>) run in turn with the votes. A vote queued under a slug that has since become
-/// an alias is written under its tool, so no vote lands under the old slug once its votes have moved.
+/// It alone changes vote rows, too: moving a renamed tool's votes to it (<see cref="FollowAliasesAsync"/>) and
+/// withdrawing a flood (<see cref="WithdrawAsync"/>) run in turn with the votes. Which votes move is read from the
+/// content's <c>tool_aliases</c> table, when the writer starts and after every import, so it does not matter whether
+/// the writer or the content starts first. A vote queued under a slug that has since become an alias is written under
+/// its tool, so no vote lands under the old slug once its votes have moved.
 /// </remarks>
 public sealed class VoteWriter(Database database, VoteTallies tallies, ContentImporter importer, TimeProvider time, IHostApplicationLifetime lifetime,
     ILogger<VoteWriter> logger)
     : IHostedService
 {
     private const int MaxBatch = 512;
-    // About a hundred pages of WAL: a vote adds a row at the end of the votes table, so a batch writes a page or two.
-    internal const int CheckpointEveryVotes = 500;
-    // SQLite's own checkpoint, inside a commit, once the log reaches 2 000 pages (8 MB). It copies only what the ones
-    // above have not, and restarts the log, which they cannot do while commits keep coming (see WalCheckpointer).
+    // SQLite's own checkpoint, inside a commit, once the log reaches 2 000 pages (8 MB). It copies only what the
+    // periodic ones (WalCheckpointer) have not, and restarts the log, which they cannot do while commits keep coming.
     private const int AutomaticCheckpointPages = 2000;
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// A vote waiting to be committed; or (with <see cref="Recount"/>) tools whose tallies must be counted again; or
-    /// (with <see cref="Aliases"/>) the content's aliases, whose votes move to their tools; or (with <see cref="Withdrawal"/>)
-    /// votes to delete.
+    /// (with <see cref="FollowAliases"/>) a request to move the votes of the content's aliases to their tools; or (with
+    /// <see cref="Withdrawal"/>) votes to delete.
     /// </summary>
     private sealed class Pending : TaskCompletionSource<Tally>
     {
@@ -44,9 +44,9 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
             : base(TaskCreationOptions.RunContinuationsAsynchronously) =>
             (Tool, Voter, Choice, NewVoter, At, Network) = (tool, voter, choice, newVoter, at, network);
 
-        public Pending(IReadOnlyCollection<string>? recount = null, IReadOnlyDictionary<string, string>? aliases = null, VoteFilter? withdrawal = null)
+        public Pending(IReadOnlyCollection<string>? recount = null, bool followAliases = false, VoteFilter? withdrawal = null)
             : base(TaskCreationOptions.RunContinuationsAsynchronously) =>
-            (Tool, Voter, At, Recount, Aliases, Withdrawal) = ("", "", "", recount, aliases, withdrawal);
+            (Tool, Voter, At, Recount, FollowAliases, Withdrawal) = ("", "", "", recount, followAliases, withdrawal);
 
         /// <summary>The tool named by the request; the writer replaces an alias with its tool.</summary>
         public string Tool { get; set; }
@@ -56,13 +56,13 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         public string At { get; }
         public string? Network { get; }
         public IReadOnlyCollection<string>? Recount { get; }
-        public IReadOnlyDictionary<string, string>? Aliases { get; }
+        public bool FollowAliases { get; }
         public VoteFilter? Withdrawal { get; }
 
         /// <summary>How many votes a withdrawal deleted.</summary>
         public long Deleted { get; set; }
 
-        public bool IsVote => Recount is null && Aliases is null && Withdrawal is null;
+        public bool IsVote => Recount is null && !FollowAliases && Withdrawal is null;
     }
 
     /// <summary>The votes a withdrawal deletes: cast in [From, ToExclusive) (ISO 8601 UTC), of one tool and/or from one network.</summary>
@@ -74,12 +74,13 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    private readonly WalCheckpointer checkpointer = new(database, logger);
-
-    // Former slug to tool, as of the last import the writer took in. Replaced whole by the writer's thread; read elsewhere
-    // only to see whether an import changed it.
+    // Former slug to tool, as the writer last read them from tool_aliases. Replaced whole by the writer's thread; read
+    // elsewhere only to see whether an import changed them.
     private volatile IReadOnlyDictionary<string, string> aliases = new Dictionary<string, string>(StringComparer.Ordinal);
-    private int votesSinceCheckpoint;
+
+    // The aliases' votes could not be moved with their batch: they are moved with the next batch that commits. Only the
+    // writer's thread uses it.
+    private bool followAliasesLater;
 
     // Tools whose open-day change differs from their vote_days row for the open day. Only the writer's thread uses it.
     private readonly HashSet<string> unwritten = new(StringComparer.Ordinal);
@@ -140,7 +141,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         return pending.Deleted;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Tools whose open-day change was never written, or whose provisional row (written when the site last stopped,
         // or by the triggers that kept the days before) may no longer match.
@@ -160,41 +161,48 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
             if (!writing.Wait(StopLimit))
                 logger.LogWarning("The vote writer did not finish within {Seconds} s of the site stopping", StopLimit.TotalSeconds);
         });
-        // Started before the content (Program.cs), so the first import's aliases have their votes before the site serves.
-        importer.AliasesImported += AdoptAliases;
-        return Task.CompletedTask;
+        // Told first, then caught up with the aliases already in the database (an import before this start, or a rename
+        // made while the site was stopped): the writer and the content may start in either order.
+        importer.Imported += FollowAliasesAfterImport;
+        await FollowAliasesAsync();
     }
 
     /// <summary>
-    /// After an import committed: from now on votes under an alias are written under its tool, and the votes already
-    /// under it move there (a visitor who voted under both keeps the later vote), all in the writer's turn, so none
-    /// can land under the alias after its votes moved. Waits, on the reload thread, until that is done.
+    /// From now on votes under an alias in <c>tool_aliases</c> are written under its tool, and the votes already under
+    /// it move there (a visitor who voted under both keeps the later vote), all in the writer's turn, so none can land
+    /// under the alias after its votes moved. Idempotent. If the database is not taking writes, the aliases are followed
+    /// with the next batch that commits.
     /// </summary>
-    private void AdoptAliases(IReadOnlyDictionary<string, string> imported)
+    private async Task FollowAliasesAsync()
     {
-        // Nothing to do when the aliases are the ones the writer already follows and none holds votes.
-        var known = aliases;
-        if (imported.Count == known.Count && imported.All(a => known.TryGetValue(a.Key, out var tool) && tool == a.Value)
-            && !imported.Keys.Any(tallies.Has))
-            return;
-        var pending = new Pending(aliases: imported);
+        var pending = new Pending(followAliases: true);
         try
         {
+            // Nothing to do when the aliases are the ones the writer already follows and none holds votes.
+            Dictionary<string, string> current;
+            using (var connection = database.Open())
+                current = ReadAliases(connection, null);
+            var known = aliases;
+            if (current.Count == known.Count && current.All(a => known.TryGetValue(a.Key, out var tool) && tool == a.Value)
+                && !current.Keys.Any(tallies.Has))
+                return;
             if (!queue.Writer.TryWrite(pending))
                 throw new VotesUnavailableException("the vote writer is not running");
-            if (!pending.Task.Wait(WaitLimit))
-                logger.LogWarning("Moving the votes of renamed tools took longer than {Seconds} s", WaitLimit.TotalSeconds);
+            await pending.Task.WaitAsync(WaitLimit);
         }
-        catch (Exception ex) when (ex is VotesUnavailableException || ex.InnerException is VotesUnavailableException)
+        catch (Exception ex) when (ex is VotesUnavailableException or TimeoutException or SqliteException)
         {
-            // The next import that commits tries again: the old slugs still hold votes.
-            logger.LogWarning("Could not move the votes of renamed tools: {Reason}", (ex.InnerException ?? ex).Message);
+            logger.LogWarning("Could not move the votes of renamed tools yet: {Reason}", ex.Message);
         }
     }
 
+    // Raised on the reload thread before the import's content is served: it waits, so a renamed tool is never shown
+    // without the votes of its former slug.
+    private void FollowAliasesAfterImport() => FollowAliasesAsync().GetAwaiter().GetResult();
+
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        importer.AliasesImported -= AdoptAliases;
+        importer.Imported -= FollowAliasesAfterImport;
         return Task.CompletedTask;
     }
 
@@ -210,6 +218,9 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                 batch.Clear();
                 while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
                     batch.Add(next);
+                // Aliases an earlier batch failed to follow are followed ahead of this batch's votes.
+                if (followAliasesLater)
+                    batch.Insert(0, new Pending(followAliases: true));
                 try
                 {
                     if (statements is null && failed)
@@ -229,7 +240,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                         Committed?.Invoke(changed);
                     foreach (var pending in batch)
                         pending.TrySetResult(pending.IsVote ? tallies.Of(pending.Tool) : Tally.None);
-                    failed = false;
+                    failed = followAliasesLater = false;
                 }
                 catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
                 {
@@ -240,21 +251,15 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                             recountLater.UnionWith(tools);
                         pending.TrySetException(new VotesUnavailableException("the database is not taking votes right now", ex));
                     }
+                    followAliasesLater = batch.Exists(p => p.FollowAliases);
                     statements?.Discard();
                     statements = null;
                     failed = true;
-                }
-                // After the requests were answered, and off this thread: see WalCheckpointer.
-                if (statements is not null && (votesSinceCheckpoint += batch.Count) >= CheckpointEveryVotes)
-                {
-                    votesSinceCheckpoint = 0;
-                    checkpointer.Request();
                 }
             }
         }
         finally
         {
-            checkpointer.Dispose();
             if (!failed)
                 WriteOpenDayOnStop(ref statements);
             statements?.Dispose();
@@ -301,7 +306,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                 if (!pending.IsVote)
                 {
                     var tools = pending.Recount
-                        ?? (pending.Aliases is { } imported ? MoveVotesOfAliases(sql.Connection, transaction, following = imported, changed)
+                        ?? (pending.FollowAliases ? MoveVotesOfAliases(sql.Connection, transaction, following = ReadAliases(sql.Connection, transaction), changed)
                             : Withdraw(sql.Connection, transaction, pending));
                     foreach (var (tool, entry) in Recount(sql.Connection, transaction, tools, day))
                         changed[tool] = entry;
@@ -336,6 +341,11 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         }
         return changed.Keys;
     }
+
+    /// <summary>Every alias of a published tool, and its tool, as the content's last import left them.</summary>
+    private static Dictionary<string, string> ReadAliases(SqliteConnection connection, SqliteTransaction? transaction) =>
+        connection.Query<(string Alias, string Tool)>("SELECT alias, tool_slug FROM tool_aliases", transaction: transaction)
+            .ToDictionary(a => a.Alias, a => a.Tool, StringComparer.Ordinal);
 
     /// <summary>
     /// Moves the votes under each alias to its tool. A visitor who voted under both keeps the later vote: the earlier is

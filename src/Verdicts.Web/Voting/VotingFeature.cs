@@ -9,6 +9,7 @@ public static class VotingFeature
             DateOnly.FromDateTime(sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime)));
         services.AddSingleton<Visitors>();
         services.AddSingleton<VoteWriter>();
-        return services.AddHostedService(sp => sp.GetRequiredService<VoteWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<VoteWriter>());
+        return services.AddHostedService<WalCheckpointer>();
     }
 }

@@ -3,7 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Verdicts.Tests.Infrastructure;
+using Verdicts.Web.Content;
+using Verdicts.Web.Data;
 using Verdicts.Web.Voting;
 
 namespace Verdicts.Tests.Voting;
@@ -115,6 +119,54 @@ public sealed class RenamedToolVotesTests
         Assert.Equal(kept, VotesOn(after, "alpha-one"));
         Assert.Empty(VotesOn(after, "alpha"));
         await AssertShownWithVotes(after, "alpha-one", kept);
+    }
+
+    [Fact]
+    public async Task Votes_under_an_alias_move_to_its_tool_when_the_content_was_loaded_before_the_vote_writer_started()
+    {
+        using var content = TestContent.Sample();
+        List<CastVote> cast = [new("v1", "alpha", "ship", Day), new("v2", "alpha", "skip", Day.AddHours(1)), new("v3", "alpha", "ship", Day.AddHours(2))];
+        await using (var before = new VerdictsApp(content))
+            await Insert(before, cast);
+
+        content.Delete("tools/alpha.md").Tool("alpha-one", "Alpha One", extra: "aliases: [alpha]\n");
+        await using var site = new VerdictsApp(content);
+        // The vote writer is started only once the content's first import has committed, aliases included.
+        await using var app = site.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
+        {
+            // AddVoting registers the writer, then starts it as a hosted service.
+            var startsWriter = services[services.IndexOf(services.Single(d => d.ServiceType == typeof(VoteWriter))) + 1];
+            Assert.Equal(typeof(IHostedService), startsWriter.ServiceType);
+            services.Remove(startsWriter);
+            services.AddHostedService(sp => new AfterFirstLoad(sp.GetRequiredService<ContentReloader>(), sp.GetRequiredService<VoteWriter>()));
+        }));
+        var reloader = app.Services.GetRequiredService<ContentReloader>();
+
+        Assert.True(reloader.Generation > 0);
+        var kept = Kept(cast, "alpha", "alpha-one");
+        using (var connection = app.Services.GetRequiredService<Database>().Open())
+        {
+            Assert.Equal(kept, connection.Query<(string, string)>("SELECT voter, choice FROM votes WHERE tool_slug = 'alpha-one' ORDER BY voter").ToList());
+            Assert.Equal(0, connection.ExecuteScalar<long>("SELECT count(*) FROM votes WHERE tool_slug = 'alpha'"));
+        }
+        var ship = kept.Count(v => v.Choice == "ship");
+        var tallies = app.Services.GetRequiredService<VoteTallies>();
+        Assert.Equal(new Tally(ship, kept.Count - ship), tallies.Of("alpha-one"));
+        Assert.Equal(Tally.None, tallies.Of("alpha"));
+        var page = await app.CreateClient().GetPage("/tools/alpha-one");
+        Assert.Equal(kept.Count.ToString(CultureInfo.InvariantCulture), page.Metric("community-votes", "alpha-one"));
+    }
+
+    /// <summary>Starts the vote writer once the content's first import has been served.</summary>
+    private sealed class AfterFirstLoad(ContentReloader reloader, VoteWriter writer) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await VerdictsApp.Eventually(() => Task.FromResult(reloader.Generation > 0), "the content's first import is served");
+            await writer.StartAsync(cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => writer.StopAsync(cancellationToken);
     }
 
     [Fact]
