@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Verdicts.Web.Data;
@@ -100,12 +101,10 @@ public sealed class Database(string path) : IDisposable
         if (readOnlyReason is { } reason)
             throw new SqliteException(reason, SQLitePCL.raw.SQLITE_READONLY);
         var connection = Open();
-        using var pragma = connection.CreateCommand();
         // A locked database fails in seconds (the caller answers 503) rather than piling requests up.
         // NORMAL in WAL mode keeps every committed transaction when the process is killed; only power loss can undo one.
         // SQLite cuts the log's file back only on a connection that has the limit set, so every writer sets it.
-        pragma.CommandText = $"PRAGMA busy_timeout = {WriteBusyTimeoutMs}; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = {LogFileLimitBytes};";
-        pragma.ExecuteNonQuery();
+        connection.Execute($"PRAGMA busy_timeout = {WriteBusyTimeoutMs}; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = {LogFileLimitBytes};");
         return connection;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
 
@@ -79,65 +80,62 @@ public sealed class VoteTallies
     internal void Remove(string slug) => entries.TryRemove(slug, out _);
 
     /// <summary>Counts every tool's votes, and sums its final days, in one read snapshot.</summary>
-    /// <remarks>
-    /// Read with plain data readers rather than Dapper: every import prepares the database and so loads this, and
-    /// Dapper's first use of a row type compiles a parser for it, which cost the cold import a twentieth of its time.
-    /// </remarks>
     public static VoteTallies Load(Database database, DateOnly today)
     {
+        const string openDaySql = "SELECT day FROM vote_days_open";
+        const string daysSql = """
+            SELECT tool_slug AS Tool, sum(iif(day < @openDay, ship, 0)) AS FinalShip, sum(iif(day < @openDay, skip, 0)) AS FinalSkip,
+                   max(day >= @openDay) AS Provisional
+            FROM vote_days GROUP BY tool_slug
+            """;
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction(deferred: true);
-        string? stored;
-        using (var command = Command(connection, transaction, "SELECT day FROM vote_days_open"))
-            stored = command.ExecuteScalar() as string;
+        var stored = connection.QueryFirstOrDefault<string>(openDaySql, transaction: transaction);
         var openDay = stored ?? Iso.Day(today);
 
         var entries = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
-        foreach (var (tool, ship, skip) in Count(connection, transaction, null))
-            entries[tool] = new Entry(ship, skip, openDay, ship, skip);
+        foreach (var count in Count(connection, transaction, null))
+            entries[count.Tool] = new Entry(count.Ship, count.Skip, openDay, count.Ship, count.Skip);
         var provisional = new List<string>();
-        using (var days = Command(connection, transaction, """
-            SELECT tool_slug, sum(iif(day < $openDay, ship, 0)), sum(iif(day < $openDay, skip, 0)), max(day >= $openDay)
-            FROM vote_days GROUP BY tool_slug
-            """))
+        foreach (var day in connection.Query<DaySums>(daysSql, new { openDay }, transaction))
         {
-            days.Parameters.AddWithValue("$openDay", openDay);
-            using var row = days.ExecuteReader();
-            while (row.Read())
-            {
-                var tool = row.GetString(0);
-                var (nowShip, nowSkip) = entries.TryGetValue(tool, out var counted) ? (counted.Ship, counted.Skip) : (0L, 0L);
-                entries[tool] = new Entry(nowShip, nowSkip, openDay, nowShip - row.GetInt64(1), nowSkip - row.GetInt64(2));
-                if (row.GetInt64(3) == 1)
-                    provisional.Add(tool);
-            }
+            var (nowShip, nowSkip) = entries.TryGetValue(day.Tool, out var counted) ? (counted.Ship, counted.Skip) : (0L, 0L);
+            entries[day.Tool] = new Entry(nowShip, nowSkip, openDay, nowShip - day.FinalShip, nowSkip - day.FinalSkip);
+            if (day.Provisional)
+                provisional.Add(day.Tool);
         }
         return new VoteTallies(entries, openDay, stored is not null, provisional);
     }
 
+    // Rows with settable properties rather than positional records: SQLite gives a computed column no type when the
+    // result is empty, and Dapper matches a record's constructor by the columns' types.
+    private sealed record DaySums
+    {
+        public required string Tool { get; init; }
+        public long FinalShip { get; init; }
+        public long FinalSkip { get; init; }
+        public bool Provisional { get; init; }
+    }
+
+    internal sealed record ToolCount
+    {
+        public required string Tool { get; init; }
+        public long Ship { get; init; }
+        public long Skip { get; init; }
+    }
+
     /// <summary>Current ship and skip counts from the votes table, of the given tools or (null) of every tool.</summary>
-    internal static List<(string Tool, long Ship, long Skip)> Count(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<string>? tools)
+    internal static List<ToolCount> Count(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<string>? tools)
     {
         // The votes are keyed by visitor, so either way this reads the whole table; it runs at start and after an admin
         // or an import moves or withdraws votes, never for a vote.
-        using var command = Command(connection, transaction,
-            "SELECT tool_slug, sum(choice = 'ship'), sum(choice = 'skip') FROM votes"
-            + (tools is null ? "" : " WHERE tool_slug IN (SELECT value FROM json_each($tools))")
-            + " GROUP BY tool_slug");
-        if (tools is not null)
-            command.Parameters.AddWithValue("$tools", SlugList.Json(tools));
-        var counts = new List<(string, long, long)>();
-        using var row = command.ExecuteReader();
-        while (row.Read())
-            counts.Add((row.GetString(0), row.GetInt64(1), row.GetInt64(2)));
-        return counts;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
+        const string everyTool = "SELECT tool_slug AS Tool, sum(choice = 'ship') AS Ship, sum(choice = 'skip') AS Skip FROM votes GROUP BY tool_slug";
+        const string someTools = """
+            SELECT tool_slug AS Tool, sum(choice = 'ship') AS Ship, sum(choice = 'skip') AS Skip FROM votes
+            WHERE tool_slug IN (SELECT value FROM json_each(@tools)) GROUP BY tool_slug
+            """;
+        return tools is null
+            ? connection.Query<ToolCount>(everyTool, transaction: transaction).AsList()
+            : connection.Query<ToolCount>(someTools, new { tools = SlugList.Json(tools) }, transaction).AsList();
     }
 }

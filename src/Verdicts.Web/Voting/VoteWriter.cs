@@ -401,8 +401,9 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                 yield return (tool, null);
                 continue;
             }
+            var (ship, skip) = now is null ? (0L, 0L) : (now.Ship, now.Skip);
             var before = final.GetValueOrDefault(tool);
-            yield return (tool, new VoteTallies.Entry(now.Ship, now.Skip, day, now.Ship - before.Ship, now.Skip - before.Skip));
+            yield return (tool, new VoteTallies.Entry(ship, skip, day, ship - before.Ship, skip - before.Skip));
         }
     }
 

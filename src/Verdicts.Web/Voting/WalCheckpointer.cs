@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
 
@@ -30,9 +31,7 @@ public sealed class WalCheckpointer(Database database, TimeProvider time, ILogge
                 try
                 {
                     using var connection = database.OpenForWriting();
-                    using var command = connection.CreateCommand();
-                    command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                    command.ExecuteNonQuery();
+                    connection.Execute("PRAGMA wal_checkpoint(PASSIVE);");
                     failing = false;
                 }
                 catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
