@@ -16,6 +16,12 @@ public sealed class VerdictsOptions : IValidatableObject
     [Required]
     public string DatabasePath { get; set; } = "data/verdicts.db";
 
+    /// <summary>
+    /// A PostgreSQL connection string (Npgsql's form): when set, what visitors and admins write is kept there, shared by
+    /// every node, and only the content read models stay in <see cref="DatabasePath"/>. Empty: everything in SQLite.
+    /// </summary>
+    public string Postgres { get; set; } = "";
+
     /// <summary>Seconds between full rescans of the content folder, whatever the file watcher reports.</summary>
     [Range(0.1, 3600)]
     public double RescanSeconds { get; set; } = 2;

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Verdicts.Web.Data;
 
 /// <summary>Opens connections to the site's SQLite file, each set up the same way.</summary>
-public sealed class Database(string path) : IDisposable
+public sealed partial class Database(string path) : IDisposable
 {
     // Sessions kept for reuse, about one per thread that reads at once; any beyond this are closed when given back.
     private const int MaxIdleSessions = 32;
@@ -205,5 +205,6 @@ public sealed class Database(string path) : IDisposable
         Volatile.Write(ref disposed, true);
         CloseReadSessions();
         startedOn?.Dispose();
+        postgres?.Dispose();
     }
 }

@@ -68,7 +68,7 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
                 failed++;
                 continue;
             }
-            using var connection = database.OpenForWriting();
+            using var connection = database.OpenWrites();
             await connection.ExecuteAsync("""
                 INSERT INTO newsletter_deliveries (week, subscriber_id, sent_at) VALUES (@week, @id, @now) ON CONFLICT DO NOTHING
                 """, new { week, id, now = Iso.Instant(time.GetUtcNow()) });
