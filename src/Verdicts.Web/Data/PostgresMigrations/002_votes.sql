@@ -18,6 +18,6 @@ CREATE TABLE vote_days (
 );
 
 CREATE TABLE vote_days_open (
-    only INTEGER PRIMARY KEY CHECK (only = 1),
+    "only" INTEGER PRIMARY KEY CHECK ("only" = 1),
     day TEXT NOT NULL
 );
