@@ -85,7 +85,22 @@ public sealed class VerdictsOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         TrustedProxies.Where(p => !string.IsNullOrWhiteSpace(p) && !IPAddress.TryParse(p, out _))
-            .Select(p => new ValidationResult($"Verdicts:TrustedProxies: \"{p}\" is not an IP address.", [nameof(TrustedProxies)]));
+            .Select(p => new ValidationResult($"Verdicts:TrustedProxies: \"{p}\" is not an IP address.", [nameof(TrustedProxies)]))
+            .Concat(PostgresProblem() is { } problem ? [new ValidationResult($"Verdicts:Postgres: {problem}", [nameof(Postgres)])] : []);
+
+    private string? PostgresProblem()
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(Postgres);
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+        {
+            // The message names the key, never the value: the string may hold a password.
+            return $"not a PostgreSQL connection string, such as Host=db.example;Database=verdicts;Username=verdicts ({ex.Message.Split('\n')[0]})";
+        }
+    }
 
     /// <summary>
     /// The folder relative paths are resolved against: the nearest folder above the app holding Verdicts.sln

@@ -17,6 +17,18 @@ public sealed class PostgresTests
         return settings;
     }
 
+    [Theory]
+    [InlineData("Host=db.example;Password=hunter2;Nonsense=1")]
+    [InlineData("Host=db.example;Password=hunter2;Port=eighty")]
+    public async Task A_setting_that_is_not_a_connection_string_stops_the_start_without_showing_it(string postgres)
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:Postgres"] = postgres });
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.CreateClient());
+        Assert.Contains("Verdicts:Postgres", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_admin_cookie_made_by_one_node_is_accepted_by_another_on_the_same_database()
     {
