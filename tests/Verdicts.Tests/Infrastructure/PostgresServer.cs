@@ -100,6 +100,14 @@ public sealed class PostgresServer : IDisposable
         Timeout = 5,
     }.ToString();
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> byFolder = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The database of a test's scratch folder, made on first use: sites started again on one folder find their
+    /// written data again, as they find their SQLite file.
+    /// </summary>
+    public string DatabaseFor(string folder) => byFolder.GetOrAdd(folder, _ => new Lazy<string>(CreateDatabase)).Value;
+
     /// <summary>A new, empty database; returns its connection string.</summary>
     public string CreateDatabase()
     {

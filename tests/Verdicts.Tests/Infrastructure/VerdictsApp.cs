@@ -18,11 +18,11 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
     public string DatabasePath { get; } = Path.Combine(content.Scratch, "verdicts.db");
 
     /// <summary>
-    /// The PostgreSQL database the site writes to: the one its settings name, else a fresh one when the whole suite runs
-    /// on PostgreSQL (<see cref="PostgresServer.EverySite"/>); null on SQLite alone.
+    /// The PostgreSQL database the site writes to: the one its settings name, else its content's own when the whole suite
+    /// runs on PostgreSQL (<see cref="PostgresServer.EverySite"/>); null on SQLite alone.
     /// </summary>
     public string? Postgres { get; } = settings?.GetValueOrDefault("Verdicts:Postgres")
-        ?? (PostgresServer.EverySite ? PostgresServer.Shared.CreateDatabase() : null);
+        ?? (PostgresServer.EverySite ? PostgresServer.Shared.DatabaseFor(content.Scratch) : null);
 
     public Database Database => Services.GetRequiredService<Database>();
 
