@@ -16,6 +16,12 @@ public sealed class VerdictsOptions : IValidatableObject
     [Required]
     public string DatabasePath { get; set; } = "data/verdicts.db";
 
+    /// <summary>
+    /// A PostgreSQL connection string (Npgsql's form): when set, what visitors and admins write is kept there, shared by
+    /// every node, and only the content read models stay in <see cref="DatabasePath"/>. Empty: everything in SQLite.
+    /// </summary>
+    public string Postgres { get; set; } = "";
+
     /// <summary>Seconds between full rescans of the content folder, whatever the file watcher reports.</summary>
     [Range(0.1, 3600)]
     public double RescanSeconds { get; set; } = 2;
@@ -86,7 +92,22 @@ public sealed class VerdictsOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         TrustedProxies.Where(p => !string.IsNullOrWhiteSpace(p) && !IPAddress.TryParse(p, out _))
-            .Select(p => new ValidationResult($"Verdicts:TrustedProxies: \"{p}\" is not an IP address.", [nameof(TrustedProxies)]));
+            .Select(p => new ValidationResult($"Verdicts:TrustedProxies: \"{p}\" is not an IP address.", [nameof(TrustedProxies)]))
+            .Concat(PostgresProblem() is { } problem ? [new ValidationResult($"Verdicts:Postgres: {problem}", [nameof(Postgres)])] : []);
+
+    private string? PostgresProblem()
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(Postgres);
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+        {
+            // The message names the key, never the value: the string may hold a password.
+            return $"not a PostgreSQL connection string, such as Host=db.example;Database=verdicts;Username=verdicts ({ex.Message.Split('\n')[0]})";
+        }
+    }
 
     /// <summary>
     /// The folder relative paths are resolved against: the nearest folder above the app holding Verdicts.sln

@@ -5,7 +5,7 @@ using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
 using Verdicts.Web.Security;
@@ -42,7 +42,7 @@ public sealed class AdminSessions(Database database, AdminAccounts accounts, Tim
             INSERT INTO admin_sessions (id_hash, admin, password_fingerprint, started_at, ends_at)
             VALUES (@idHash, @admin, @fingerprint, @now, @endsAt);
             """;
-        using (var connection = database.OpenForWriting())
+        using (var connection = database.OpenWrites())
         {
             await connection.ExecuteAsync(Sql, new
             {
@@ -75,7 +75,7 @@ public sealed class AdminSessions(Database database, AdminAccounts accounts, Tim
             SELECT admin, password_fingerprint AS PasswordFingerprint, ends_at AS EndsAt FROM admin_sessions WHERE id_hash = @idHash
             """;
         Session? session;
-        using (var connection = database.Open())
+        using (var connection = database.ReadWrites())
             session = await connection.QuerySingleOrDefaultAsync<Session>(Sql, new { idHash = Sha256(id) });
         if (session is null || !string.Equals(session.Admin, name, StringComparison.Ordinal))
             return "the session has ended";
@@ -89,7 +89,7 @@ public sealed class AdminSessions(Database database, AdminAccounts accounts, Tim
             {
                 await EndAsync(id);
             }
-            catch (SqliteException ex)
+            catch (DbException ex)
             {
                 // The session is refused all the same; its row fails the same check next time.
                 logger.LogWarning(ex, "Could not delete a refused admin session");
@@ -101,7 +101,7 @@ public sealed class AdminSessions(Database database, AdminAccounts accounts, Tim
     private async Task EndAsync(string id)
     {
         const string Sql = "DELETE FROM admin_sessions WHERE id_hash = @idHash";
-        using var connection = database.OpenForWriting();
+        using var connection = database.OpenWrites();
         await connection.ExecuteAsync(Sql, new { idHash = Sha256(id) });
     }
 

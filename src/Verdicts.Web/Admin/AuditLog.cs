@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Admin;
@@ -22,19 +22,19 @@ public sealed class AuditLog(Database database, TimeProvider time, ILogger<Audit
 
     public void Record(string admin, string action, string path, string? before = null, string? after = null, string? detail = null)
     {
-        using var connection = database.OpenForWriting();
+        using var connection = database.OpenWrites();
         Insert(connection, null, admin, action, path, before, after, detail);
         Log(admin, action, path, before, after, detail);
     }
 
     /// <summary>Adds the row within the caller's transaction, to be <see cref="Log">logged</see> once that commits.</summary>
-    public void Add(SqliteTransaction transaction, string admin, string action, string path, string? before, string? after, string? detail) =>
+    public void Add(DbTransaction transaction, string admin, string action, string path, string? before, string? after, string? detail) =>
         Insert(transaction.Connection!, transaction, admin, action, path, before, after, detail);
 
     public void Log(string admin, string action, string path, string? before, string? after, string? detail) =>
         logger.LogInformation("Admin {Admin} {Action} {Path} ({Before} -> {After}) {Detail}", admin, action, path, before ?? "-", after ?? "-", detail ?? "");
 
-    private void Insert(SqliteConnection connection, SqliteTransaction? transaction, string admin, string action, string path, string? before, string? after, string? detail) =>
+    private void Insert(DbConnection connection, DbTransaction? transaction, string admin, string action, string path, string? before, string? after, string? detail) =>
         connection.Execute("""
             INSERT INTO audit (at, admin, action, path, sha256_before, sha256_after, detail)
             VALUES (@at, @admin, @action, @path, @before, @after, @detail)
@@ -43,7 +43,7 @@ public sealed class AuditLog(Database database, TimeProvider time, ILogger<Audit
 
     public IReadOnlyList<Entry> Latest(int count)
     {
-        using var connection = database.Open();
+        using var connection = database.ReadWrites();
         return connection.Query<Entry>("""
             SELECT id, at, admin, action, path, sha256_before AS Sha256Before, sha256_after AS Sha256After, detail
             FROM audit ORDER BY id DESC LIMIT @count

@@ -1,4 +1,5 @@
 using Dapper;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Verdicts.Web.Content;
 using Verdicts.Web.Data;
@@ -37,12 +38,15 @@ public sealed class ContentChange : IDisposable
 {
     private const string Retry = "Nothing was changed; try again in a few seconds.";
 
+    // An arbitrary constant, the advisory lock that makes admin changes take turns on PostgreSQL.
+    private const long PostgresWriteLock = 0x5665_7264_6963_7443;
+
     private readonly ContentFiles files;
     private readonly AuditLog audit;
     private readonly ILogger logger;
     private readonly string admin;
-    private readonly SqliteConnection connection;
-    private readonly SqliteTransaction transaction;
+    private readonly DbConnection connection;
+    private readonly DbTransaction transaction;
     private readonly Stack<Action> undo = new();
     private readonly List<(string Action, string Path, string? Before, string? After, string? Detail)> rows = [];
     private readonly HashSet<string> paths = new(StringComparer.Ordinal);
@@ -52,7 +56,7 @@ public sealed class ContentChange : IDisposable
     private bool folderMoved;
     private bool committed;
 
-    private ContentChange(ContentFiles files, AuditLog audit, ILogger logger, string admin, SqliteConnection connection, SqliteTransaction transaction, IDisposable? cloneHold)
+    private ContentChange(ContentFiles files, AuditLog audit, ILogger logger, string admin, DbConnection connection, DbTransaction transaction, IDisposable? cloneHold)
     {
         this.cloneHold = cloneHold;
         this.files = files;
@@ -66,12 +70,15 @@ public sealed class ContentChange : IDisposable
     /// <exception cref="ContentChangeFailedException">The database is locked by another writer (after a few seconds' wait) or takes no writes.</exception>
     internal static ContentChange Begin(ContentFiles files, Database database, AuditLog audit, ILogger logger, string admin)
     {
-        SqliteConnection? connection = null;
+        DbConnection? connection = null;
         try
         {
-            connection = database.OpenForWriting();
-            // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken now, not at the first write.
+            connection = database.OpenWrites();
+            // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken now, not at the first write. PostgreSQL
+            // takes no such lock, so a transaction-scoped advisory lock stands in for it (let go at commit or rollback).
             var transaction = connection.BeginTransaction();
+            if (database.OnPostgres)
+                connection.Execute("SELECT pg_advisory_xact_lock(@key)", new { key = PostgresWriteLock }, transaction);
             IDisposable? cloneHold = null;
             try
             {
@@ -86,11 +93,11 @@ public sealed class ContentChange : IDisposable
             }
             return new ContentChange(files, audit, logger, admin, connection, transaction, cloneHold);
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
             connection?.Dispose();
             logger.LogWarning("Admin {Admin}'s change was refused: the database takes no writes ({Reason})", admin, ex.Message);
-            throw new ContentChangeFailedException(ex.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED
+            throw new ContentChangeFailedException(ex is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED }
                 ? "The database is busy with another writer. " + Retry
                 : "The database takes no changes just now. " + Retry, ex);
         }
@@ -222,7 +229,7 @@ public sealed class ContentChange : IDisposable
         {
             transaction.Dispose();
         }
-        catch (SqliteException)
+        catch (DbException)
         {
             // The rollback failed with the commit: closing the connection ends the transaction all the same.
         }
@@ -258,7 +265,7 @@ public sealed class ContentChange : IDisposable
         {
             step();
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException)
         {
             logger.LogWarning(ex, "Admin {Admin}'s change could not be made and recorded; it is undone", admin);
             throw new ContentChangeFailedException("The change could not be written and recorded in the audit log, so it was undone. " + Retry, ex);

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Verdicts.Web.Data;
 
 /// <summary>Opens connections to the site's SQLite file, each set up the same way.</summary>
-public sealed class Database(string path) : IDisposable
+public sealed partial class Database(string path) : IDisposable
 {
     // Opened once the file exists (EnsureFile) and kept open: the file the site started on, to notice when the path
     // no longer leads to it. Closed only on disposal, when no connection is in a transaction: on Linux, closing any
@@ -123,5 +123,6 @@ public sealed class Database(string path) : IDisposable
     public void Dispose()
     {
         startedOn?.Dispose();
+        postgres?.Dispose();
     }
 }

@@ -7,13 +7,23 @@ namespace Verdicts.Web.Data;
 public static class DatabaseStartup
 {
     public static IServiceCollection AddDatabase(this IServiceCollection services) =>
-        services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<VerdictsOptions>>().Value.DatabasePath));
+        services.AddDataProtectionKeys().AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<VerdictsOptions>>().Value;
+            var database = new Database(options.DatabasePath);
+            if (options.Postgres.Length > 0)
+                database.UsePostgres(options.Postgres);
+            return database;
+        });
 
     // Migrations, then the generated keys: made now, not on the first vote or sign-up, where a write inside a request would
     // wait on a locked database while holding the thread; and by the import, so a database it prepares can be deployed read-only.
     public static void PrepareDatabase(this IServiceProvider services)
     {
-        Migrations.ApplyOrServeReadOnly(services.GetRequiredService<Database>(), services.GetRequiredService<ILogger<Database>>());
+        var database = services.GetRequiredService<Database>();
+        Migrations.ApplyOrServeReadOnly(database, services.GetRequiredService<ILogger<Database>>());
+        if (database.Postgres is { } postgres)
+            Migrations.ApplyPostgres(postgres);
         services.GetRequiredService<VoteTallies>();
         services.GetRequiredService<Visitors>();
         services.GetRequiredService<Subscriptions>();

@@ -56,14 +56,47 @@ public static class Migrations
         }
     }
 
-    public static IReadOnlyList<(int Number, string Sql)> Scripts()
+    // An arbitrary constant: the advisory lock every node takes to migrate, so one at a time does.
+    private const long PostgresLock = 0x5665_7264_6963_7473;
+
+    /// <summary>
+    /// Applies the scripts in Data/PostgresMigrations that PostgreSQL has not seen, each in its own transaction, under an
+    /// advisory lock: nodes starting together wait for each other, and the second finds nothing left to do.
+    /// </summary>
+    public static int ApplyPostgres(Npgsql.NpgsqlDataSource postgres)
+    {
+        using var connection = postgres.OpenConnection();
+        connection.Execute("SELECT pg_advisory_lock(@key)", new { key = PostgresLock });
+        try
+        {
+            connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+            var version = connection.ExecuteScalar<long?>("SELECT max(number) FROM schema_migrations") ?? 0;
+            var applied = 0;
+            foreach (var (number, sql) in Scripts("PostgresMigrations").Where(s => s.Number > version))
+            {
+                using var transaction = connection.BeginTransaction();
+                connection.Execute(sql, transaction: transaction);
+                connection.Execute("INSERT INTO schema_migrations (number) VALUES (@number)", new { number }, transaction);
+                transaction.Commit();
+                applied++;
+            }
+            return applied;
+        }
+        finally
+        {
+            connection.Execute("SELECT pg_advisory_unlock(@key)", new { key = PostgresLock });
+        }
+    }
+
+    public static IReadOnlyList<(int Number, string Sql)> Scripts(string folder = "Migrations")
     {
         var assembly = Assembly.GetExecutingAssembly();
+        var marker = $".{folder}.";
         return assembly.GetManifestResourceNames()
-            .Where(n => n.EndsWith(".sql", StringComparison.Ordinal) && n.Contains(".Migrations.", StringComparison.Ordinal))
+            .Where(n => n.EndsWith(".sql", StringComparison.Ordinal) && n.Contains(marker, StringComparison.Ordinal))
             .Select(n =>
             {
-                var file = n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..];
+                var file = n[(n.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
                 using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
                 return (Number: int.Parse(file[..file.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture), Sql: reader.ReadToEnd());
             })

@@ -17,17 +17,17 @@ public static class Secrets
     public static byte[] GetOrCreate(Database database, string name)
     {
         // Read first: on a read-only database the key already exists and nothing needs writing.
-        using (var reader = database.Open())
+        using (var reader = database.ReadWrites())
         {
             if (reader.QuerySingleOrDefault<string>("SELECT value FROM secrets WHERE name = @name", new { name }) is { } existing)
                 return Convert.FromBase64String(existing);
         }
-        using var connection = database.OpenForWriting();
+        using var connection = database.OpenWrites();
         if (MadeWith.TryGetValue(name, out var rows) && connection.ExecuteScalar<long>(rows.Count) is var count and > 0
             && connection.QuerySingleOrDefault<string>("SELECT value FROM secrets WHERE name = @name", new { name }) is null)
-            throw new InvalidOperationException($"The database {database.Path} holds {count} {rows.What} depend on the key '{name}', but the key is gone. "
+            throw new InvalidOperationException($"The database {(database.OnPostgres ? "in PostgreSQL" : database.Path)} holds {count} {rows.What} depend on the key '{name}', but the key is gone. "
                 + "Refusing to make a new one, which would silently break them: restore the secrets row from a backup of the database.");
-        connection.Execute("INSERT OR IGNORE INTO secrets (name, value) VALUES (@name, @value)",
+        connection.Execute("INSERT INTO secrets (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING",
             new { name, value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
         return Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = @name", new { name }));
     }

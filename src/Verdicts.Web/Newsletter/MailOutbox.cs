@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Newsletter;
@@ -52,7 +52,7 @@ public sealed class MailOutbox(Database database, Subscriptions subscriptions, M
                 {
                 }
             }
-            catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
+            catch (Exception ex) when (ex is DbException or IOException or InvalidOperationException)
             {
                 logger.LogWarning("Could not work through the mail outbox, trying again later: {Reason}", ex.Message);
             }
@@ -75,7 +75,7 @@ public sealed class MailOutbox(Database database, Subscriptions subscriptions, M
             return 0;
         var now = Iso.Instant(time.GetUtcNow());
         List<DueMessage> due;
-        using (var connection = database.Open())
+        using (var connection = database.ReadWrites())
         {
             const string select = """
                 SELECT o.id, o.attempts, o.subscriber_id AS SubscriberId, s.email, s.state, s.confirm_expires_at AS ConfirmExpiresAt
@@ -119,7 +119,7 @@ public sealed class MailOutbox(Database database, Subscriptions subscriptions, M
     private async Task RecordAsync(long id, long attemptsBefore, string? outcome, string? error, DateTimeOffset now)
     {
         var attempts = outcome == "not due" ? attemptsBefore : attemptsBefore + 1;
-        using var connection = database.OpenForWriting();
+        using var connection = database.OpenWrites();
         const string record = """
             UPDATE mail_outbox SET attempts = @attempts, outcome = @outcome, last_error = @error,
                 done_at = CASE WHEN @outcome IS NULL THEN NULL ELSE @now END, due_at = @due
@@ -139,7 +139,7 @@ public sealed class MailOutbox(Database database, Subscriptions subscriptions, M
     /// <summary>Finished rows are kept only as long as the per-recipient limit looks back, so the table stays small.</summary>
     private async Task ForgetOldAsync()
     {
-        using var connection = database.OpenForWriting();
+        using var connection = database.OpenWrites();
         const string forget = "DELETE FROM mail_outbox WHERE outcome IS NOT NULL AND queued_at <= @dayAgo";
         await connection.ExecuteAsync(forget, new { dayAgo = Iso.Instant(time.GetUtcNow().AddDays(-1)) });
     }

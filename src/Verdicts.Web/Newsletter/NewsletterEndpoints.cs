@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Verdicts.Web.Pages;
 using Verdicts.Web.Security;
 using Verdicts.Web.Slices;
@@ -38,7 +38,7 @@ public static class NewsletterEndpoints
             if (await subscriptions.SubscribeAsync(email))
                 outbox.Wake();
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
             logger.LogWarning("Could not record a sign-up: {Reason}", ex.Message);
             return Notice(context, "Please try again in a few seconds",

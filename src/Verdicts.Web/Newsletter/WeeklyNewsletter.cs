@@ -45,6 +45,10 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
                 FROM comparisons c WHERE c.published >= @since AND c.published <= @today
                 ORDER BY c.published DESC, c.slug
                 """, new { since = Iso.Day(today.AddDays(-6)), today = Iso.Day(today) })).ToList();
+        }
+        // The comparisons are content, read here; subscribers and deliveries are written data, in PostgreSQL if set.
+        using (var connection = database.ReadWrites())
+        {
             sentBefore = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM newsletter_deliveries WHERE week = @week", new { week });
             recipients = entries.Count == 0 ? [] : (await connection.QueryAsync<(long, string)>("""
                 SELECT id, email FROM subscribers s
@@ -68,7 +72,7 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
                 failed++;
                 continue;
             }
-            using var connection = database.OpenForWriting();
+            using var connection = database.OpenWrites();
             await connection.ExecuteAsync("""
                 INSERT INTO newsletter_deliveries (week, subscriber_id, sent_at) VALUES (@week, @id, @now) ON CONFLICT DO NOTHING
                 """, new { week, id, now = Iso.Instant(time.GetUtcNow()) });

@@ -10,7 +10,7 @@ public sealed class ErrorModel(Verdicts.Web.Data.Database database) : SitePageMo
 {
     private bool HandlesAnError => HttpContext.Features.Get<IExceptionHandlerFeature>() is not null;
 
-    /// <summary>The database could not be reached for now (locked, full, read-only, missing): worth retrying, not a bug.</summary>
+    /// <summary>The database could not be reached for now (locked, full, read-only, missing, PostgreSQL down): worth retrying, not a bug.</summary>
     public bool DatabaseUnavailable { get; private set; }
 
     // The exception handler re-executes this page with the failed request's method, whatever it was.
@@ -25,11 +25,7 @@ public sealed class ErrorModel(Verdicts.Web.Data.Database database) : SitePageMo
         // Asked for directly, there is no error to be sorry about: the address is simply not a page.
         if (!HandlesAnError)
             return NotFound();
-        // Any database error once the file was deleted or replaced (a query on a foreign file fails in its own ways).
-        DatabaseUnavailable = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is Microsoft.Data.Sqlite.SqliteException error
-            && (error.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_CANTOPEN
-                or SQLitePCL.raw.SQLITE_READONLY or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR
-                || database.FileProblem() is not null);
+        DatabaseUnavailable = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && database.IsUnavailable(error);
         Response.StatusCode = DatabaseUnavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (DatabaseUnavailable)
             Response.Headers.RetryAfter = "30";

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Verdicts.Web.Newsletter;
 
 namespace Verdicts.Web.Pages;
@@ -59,7 +59,7 @@ public sealed class UnsubscribeModel(Subscriptions subscriptions, IAntiforgery a
         {
             Outcome = await subscriptions.UnsubscribeAsync(token) ? State.Done : State.Invalid;
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
             logger.LogWarning("Could not unsubscribe: {Reason}", ex.Message);
             Outcome = State.Busy;

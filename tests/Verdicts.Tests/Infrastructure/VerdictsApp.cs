@@ -17,6 +17,13 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
 
     public string DatabasePath { get; } = Path.Combine(content.Scratch, "verdicts.db");
 
+    /// <summary>
+    /// The PostgreSQL database the site writes to: the one its settings name, else its content's own when the whole suite
+    /// runs on PostgreSQL (<see cref="PostgresServer.EverySite"/>); null on SQLite alone.
+    /// </summary>
+    public string? Postgres { get; } = settings?.GetValueOrDefault("Verdicts:Postgres")
+        ?? (PostgresServer.EverySite ? PostgresServer.Shared.DatabaseFor(content.Scratch) : null);
+
     public Database Database => Services.GetRequiredService<Database>();
 
     /// <summary>The site's clock, in place of the system's, when set.</summary>
@@ -42,6 +49,8 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
         builder.UseSetting("Verdicts:MailPickupPath", MailFolder);
         // Mail is built only from the configured address; tests that need another (or none) say so in their settings.
         builder.UseSetting("Verdicts:SiteUrl", "http://localhost");
+        if (Postgres is not null)
+            builder.UseSetting("Verdicts:Postgres", Postgres);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
@@ -64,7 +73,7 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
     {
         await Eventually(() =>
         {
-            using var connection = Database.Open();
+            using var connection = Database.ReadWrites();
             return Task.FromResult(Dapper.SqlMapper.ExecuteScalar<long>(connection,
                 "SELECT count(*) FROM mail_outbox WHERE outcome IS NULL AND attempts = 0") == 0);
         }, "the outbox has tried every queued message");

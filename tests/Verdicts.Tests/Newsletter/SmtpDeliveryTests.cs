@@ -184,7 +184,7 @@ public sealed class SmtpDeliveryTests
 
     private static OutboxRow Outbox(VerdictsApp app)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.QuerySingle<OutboxRow>("SELECT attempts, outcome, last_error AS LastError FROM mail_outbox");
     }
 
@@ -200,7 +200,7 @@ public sealed class SmtpDeliveryTests
 
     private static string? State(VerdictsApp app, string email)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.QuerySingleOrDefault<string>("SELECT state FROM subscribers WHERE email = @email", new { email });
     }
 
@@ -327,7 +327,7 @@ public sealed class SmtpDeliveryTests
         }
         await VerdictsApp.Eventually(async () =>
         {
-            using var connection = app.Database.Open();
+            using var connection = app.Database.ReadWrites();
             return await connection.ExecuteScalarAsync<long>("SELECT attempts FROM mail_outbox o JOIN subscribers s ON s.id = o.subscriber_id WHERE s.email = 'other@example.com'") == 1;
         }, "the other address's message has been tried");
         Assert.Equal(MailOutbox.MaxAttempts + 1, gate.Connections);

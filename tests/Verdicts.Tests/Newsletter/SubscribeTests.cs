@@ -22,14 +22,14 @@ public sealed class SubscribeTests
 
     private static (string State, long Count) Subscriber(VerdictsApp app, string email)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return (connection.QuerySingleOrDefault<string>("SELECT state FROM subscribers WHERE email = @email", new { email }) ?? "none",
             connection.QuerySingle<long>("SELECT count(*) FROM subscribers"));
     }
 
     private static long Count(VerdictsApp app, string sql)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.ExecuteScalar<long>(sql);
     }
 
@@ -347,7 +347,7 @@ public sealed class SubscribeTests
         var link = LinkIn((await app.DeliveredMail())[0], "/subscribe/confirm?token=");
         var client = app.CreateClient();
         var form = Assert.Single((await client.GetPage(link)).QuerySelectorAll("main form[method=post]"));
-        using (var connection = app.Database.Open())
+        using (var connection = app.Database.ReadWrites())
             connection.Execute("UPDATE subscribers SET confirm_expires_at = '2000-01-01T00:00:00Z'");
 
         await client.GetPage(link, HttpStatusCode.BadRequest);

@@ -29,7 +29,7 @@ public sealed class WeeklyNewsletterTests
 
     private static Dictionary<string, long> AddSubscribers(VerdictsApp app)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         var ids = new Dictionary<string, long>();
         foreach (var (email, state) in new[] { ("one@example.com", "confirmed"), ("two@example.com", "confirmed"), ("waiting@example.com", "pending"), ("gone@example.com", "unsubscribed") })
         {
@@ -77,7 +77,7 @@ public sealed class WeeklyNewsletterTests
         var link = (mail.First(m => m.To.Mailboxes.Single().Address == "one@example.com").TextBody ?? "").Split('\n')
             .Single(l => l.Contains("/unsubscribe?token=", StringComparison.Ordinal)).Trim();
         await SubscribeTests.PressTheButton(app.CreateClient(), link[(link.IndexOf(SiteUrl, StringComparison.Ordinal) + SiteUrl.Length)..]);
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         Assert.Equal("unsubscribed", connection.QuerySingle<string>("SELECT state FROM subscribers WHERE email = 'one@example.com'"));
     }
 
@@ -96,7 +96,7 @@ public sealed class WeeklyNewsletterTests
 
     private static Task<(int ExitCode, string Output, string Errors)> RunSendNewsletter(VerdictsApp app, params string[] settings) =>
         SiteCommand.RunAsync("send-newsletter", [$"--Verdicts:ContentPath={app.Content.Root}", $"--Verdicts:DatabasePath={app.DatabasePath}",
-            $"--Verdicts:MailPickupPath={app.MailFolder}", "--Serilog:MinimumLevel:Default=Warning", .. settings]);
+            $"--Verdicts:MailPickupPath={app.MailFolder}", $"--Verdicts:Postgres={app.Postgres}", "--Serilog:MinimumLevel:Default=Warning", .. settings]);
 
     [Fact]
     public async Task The_send_newsletter_command_mails_the_week_and_says_so_and_needs_the_site_address()

@@ -51,7 +51,7 @@ public sealed class BadHttpTests
 
         Assert.Equal(status, response.StatusCode);
         Assert.False(string.IsNullOrWhiteSpace(await response.Content.ReadAsStringAsync()));
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         Assert.Equal(0L, Dapper.SqlMapper.ExecuteScalar<long>(connection, "SELECT count(*) FROM subscribers"));
         Assert.Empty(await app.DeliveredMail());
     }

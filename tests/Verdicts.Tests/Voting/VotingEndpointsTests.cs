@@ -111,7 +111,7 @@ public sealed class VotingEndpointsTests
         // The cookie holds the id and the site's signature of it, after a dot.
         var id = response.Headers.GetValues("Set-Cookie").Single().Split(';')[0]["vid=".Length..].Split('.')[0];
 
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         var key = Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'"));
         // The id is 18 bytes: the Unix milliseconds it was made, in 6 bytes, then 12 random ones. The stored voter is
         // that time in hex (so new voters sort last) and the keyed hash of the whole id; the random part is not kept.
@@ -130,9 +130,10 @@ public sealed class VotingEndpointsTests
         using var content = TestContent.Sample();
         await using var app = new VerdictsApp(content);
         const string legacyId = "AAECAwQFBgcICQoLDA0ODw"; // 22 characters: 16 random bytes, as ids were first made
+        using (var keys = app.Database.ReadWrites())
         using (var connection = app.Database.Open())
         {
-            var key = Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'"));
+            var key = Convert.FromBase64String(keys.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'"));
             var voter = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(legacyId)));
             connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES ('alpha', @voter, 'ship', '2026-01-02T03:04:05.000Z')", new { voter });
         }

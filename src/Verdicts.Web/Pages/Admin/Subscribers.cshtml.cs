@@ -60,7 +60,7 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
     public async Task<IActionResult> OnGetCsvAsync()
     {
         DoNotCache();
-        using var connection = database.Open();
+        using var connection = database.ReadWrites();
         var csv = new StringBuilder("email,state,created_at,confirmed_at,unsubscribed_at\r\n");
         var rows = 0;
         foreach (var row in await connection.QueryAsync<Subscriber>(SelectSubscribers + " ORDER BY id"))
@@ -81,7 +81,7 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
         var email = Email?.Trim();
         if (string.IsNullOrEmpty(email) || email.Length > 254)
             return Refuse(StatusCodes.Status400BadRequest, "Give the address to remove.");
-        using var connection = database.Open();
+        using var connection = database.ReadWrites();
         Confirming = await connection.QuerySingleOrDefaultAsync<Subscriber>(SelectSubscribers + " WHERE email = @email", new { email });
         return Confirming is null ? Refuse(StatusCodes.Status404NotFound, "No subscriber has that address.") : Page();
     }
@@ -93,7 +93,7 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
             return Refuse(StatusCodes.Status400BadRequest, "Say which subscriber to remove.");
         var (admin, path) = (User.Identity!.Name!, "subscribers/" + id.ToString(CultureInfo.InvariantCulture));
         // The row goes only with its audit entry: a removal the audit cannot record is not made.
-        using (var connection = database.OpenForWriting())
+        using (var connection = database.OpenWrites())
         using (var transaction = connection.BeginTransaction())
         {
             if (await connection.ExecuteAsync("DELETE FROM subscribers WHERE id = @id", new { id }, transaction) == 0)
@@ -129,7 +129,7 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
     {
         DoNotCache();
         Meta = new PageMeta("Subscribers · Verdicts admin", "Newsletter subscribers.", Path) { NoIndex = true };
-        using var connection = database.Open();
+        using var connection = database.ReadWrites();
         Counts = await connection.QuerySingleAsync<(long, long, long)>("""
             SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'confirmed'), count(*) FILTER (WHERE state = 'unsubscribed')
             FROM subscribers

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Verdicts.Web.Newsletter;
 using static Verdicts.Web.Newsletter.Subscriptions;
 
@@ -45,7 +45,7 @@ public sealed class ConfirmModel(Subscriptions subscriptions, ILogger<ConfirmMod
         {
             Outcome = await subscriptions.ConfirmAsync(token);
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
             logger.LogWarning("Could not confirm a subscription: {Reason}", ex.Message);
             Busy = true;

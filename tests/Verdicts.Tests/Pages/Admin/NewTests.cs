@@ -15,7 +15,7 @@ public sealed class NewTests
 
     private static long AuditRows(VerdictsApp app)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.ExecuteScalar<long>("SELECT count(*) FROM audit");
     }
 

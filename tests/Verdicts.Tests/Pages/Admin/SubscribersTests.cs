@@ -17,7 +17,7 @@ public sealed class SubscribersTests
     /// <summary>Writes a subscriber straight into the database, including addresses the sign-up form would never accept.</summary>
     private static long Subscriber(VerdictsApp app, string email, string state, DateTime created)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.ExecuteScalar<long>("""
             INSERT INTO subscribers (email, state, created_at, confirmed_at, unsubscribed_at) VALUES (@email, @state, @created, @confirmed, @unsubscribed)
             RETURNING id
@@ -33,13 +33,13 @@ public sealed class SubscribersTests
 
     private static List<string> Emails(VerdictsApp app)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.Query<string>("SELECT email FROM subscribers ORDER BY id").ToList();
     }
 
     private static List<(string Admin, string Action, string Path, string? Detail)> Audit(VerdictsApp app)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.Query<(string, string, string, string?)>("SELECT admin, action, path, detail FROM audit ORDER BY id").ToList();
     }
 

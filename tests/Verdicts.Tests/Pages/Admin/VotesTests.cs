@@ -30,7 +30,7 @@ public sealed class VotesTests
 
     private static List<(string Admin, string Action, string Path, string? Detail)> Audit(VerdictsApp app)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.Query<(string, string, string, string?)>("SELECT admin, action, path, detail FROM audit ORDER BY id").ToList();
     }
 

@@ -19,7 +19,7 @@ public sealed class EditTests
 
     private static List<(string Action, string Path, string? Before, string? After)> Audit(VerdictsApp app)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.Query<(string, string, string?, string?)>("SELECT action, path, sha256_before, sha256_after FROM audit ORDER BY id").ToList();
     }
 

@@ -1,0 +1,117 @@
+using System.Net;
+using Dapper;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Npgsql;
+using Verdicts.Tests.Infrastructure;
+using Verdicts.Tests.Newsletter;
+
+namespace Verdicts.Tests.Data;
+
+/// <summary>Sites whose written data is in PostgreSQL (Verdicts:Postgres): what several nodes share, and what happens when it is gone.</summary>
+public sealed class PostgresTests
+{
+    private static Dictionary<string, string?> Settings(string postgres)
+    {
+        var settings = AdminSession.AdminSettings();
+        settings["Verdicts:Postgres"] = postgres;
+        return settings;
+    }
+
+    [Theory]
+    [InlineData("Host=db.example;Password=hunter2;Nonsense=1")]
+    [InlineData("Host=db.example;Password=hunter2;Port=eighty")]
+    public async Task A_setting_that_is_not_a_connection_string_stops_the_start_without_showing_it(string postgres)
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content, new Dictionary<string, string?> { ["Verdicts:Postgres"] = postgres });
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.CreateClient());
+        Assert.Contains("Verdicts:Postgres", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_admin_cookie_made_by_one_node_is_accepted_by_another_on_the_same_database()
+    {
+        var postgres = PostgresServer.Shared.CreateDatabase();
+        using var contentA = TestContent.Sample();
+        using var contentB = TestContent.Sample();
+        // One configuration for both nodes, as in a deployment (the admin's hash included: a session is bound to it).
+        var settings = Settings(postgres);
+        await using var nodeA = new VerdictsApp(contentA, settings);
+        await using var nodeB = new VerdictsApp(contentB, settings);
+
+        // One browser: its cookies go to whichever node answers.
+        var cookies = new CookieContainer();
+        using var throughA = nodeA.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(cookies));
+        using var throughB = nodeB.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(cookies));
+        var login = await throughA.FormOn("/admin/login", "form.login-form");
+        using (var signIn = await throughA.PostForm(login, values: [("Name", AdminSession.Name), ("Password", AdminSession.Password)]))
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+
+        // B reads the cookie A made, and the antiforgery token of a form A served is accepted by B.
+        await throughB.GetPage("/admin");
+        var logout = await throughA.FormOn("/admin", "form.logout-form");
+        using (var signOut = await throughB.PostForm(logout))
+            Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        using (var afterwards = await throughA.Get("/admin"))
+            Assert.Equal(HttpStatusCode.Redirect, afterwards.StatusCode);
+
+        using var connection = new NpgsqlConnection(postgres);
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM admin_sessions"));
+        Assert.True(await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM data_protection_keys") >= 1, "no key in the shared key ring");
+    }
+
+    [Fact]
+    public async Task Two_nodes_starting_at_once_apply_each_migration_once()
+    {
+        var postgres = PostgresServer.Shared.CreateDatabase();
+        using var contentA = TestContent.Sample();
+        using var contentB = TestContent.Sample();
+        await using var nodeA = new VerdictsApp(contentA, Settings(postgres));
+        await using var nodeB = new VerdictsApp(contentB, Settings(postgres));
+
+        await Task.WhenAll(Task.Run(() => nodeA.Server), Task.Run(() => nodeB.Server));
+
+        var scripts = Directory.GetFiles(Path.Combine(Web.VerdictsOptions.FindRepositoryRoot(AppContext.BaseDirectory),
+            "src", "Verdicts.Web", "Data", "PostgresMigrations"), "*.sql").Length;
+        using var connection = new NpgsqlConnection(postgres);
+        Assert.Equal(scripts, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
+        foreach (var node in new[] { nodeA, nodeB })
+            await node.NoRedirects().GetPage("/compare/alpha-or-beta");
+    }
+
+    [Fact]
+    public async Task While_PostgreSQL_is_down_sign_ups_and_sign_ins_answer_503_pages_stay_up_and_it_recovers_by_itself()
+    {
+        PostgresServer.SkipIfMissing();
+        using var server = new PostgresServer(int.TryParse(Environment.GetEnvironmentVariable("VERDICTS_TEST_POSTGRES_SPARE_PORT"), out var port) ? port : null);
+        var postgres = server.CreateDatabase();
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content, Settings(postgres));
+        using var client = app.NoRedirects();
+        // Served once before the outage, as a running node has: the key ring for its forms is loaded.
+        await client.GetPage("/compare/alpha-or-beta");
+
+        server.Stop();
+        using (var signUp = await SubscribeTests.SubmitNewsletter(app, "reader@example.com", client: client))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, signUp.StatusCode);
+            Assert.True(signUp.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After on the refused sign-up");
+            Assert.Contains("Nothing was saved", await signUp.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var signIn = await AdminSession.TryLogIn(app.CreateClient(), AdminSession.Name, AdminSession.Password))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, signIn.StatusCode);
+            Assert.True(signIn.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After on the refused sign-in");
+        }
+        foreach (var page in new[] { "/", "/compare/alpha-or-beta", "/tools/alpha" })
+            await client.GetPage(page);
+
+        server.Start();
+        using (var signUp = await SubscribeTests.SubmitNewsletter(app, "reader@example.com", client: client))
+            Assert.Equal(HttpStatusCode.SeeOther, signUp.StatusCode);
+        await AdminSession.SignIn(app);
+        using var connection = new NpgsqlConnection(postgres);
+        Assert.Equal("pending", await connection.ExecuteScalarAsync<string>("SELECT state FROM subscribers WHERE email = 'reader@example.com'"));
+    }
+}
