@@ -8,10 +8,12 @@ public static class Secrets
 {
     // Rows made with a key: if any exist, the key was lost rather than never made, and a new one would silently break
     // them (every unsubscribe link already mailed; every visitor's votes, who would vote again as someone new).
-    private static readonly Dictionary<string, (string Count, string What)> MadeWith = new(StringComparer.Ordinal)
+    // Each is counted where its rows are kept: subscribers with the other written data (PostgreSQL when set), votes in
+    // the node's SQLite file (the vote writer does not write to PostgreSQL yet).
+    private static readonly Dictionary<string, (string Count, string What, Func<Database, System.Data.Common.DbConnection> Rows)> MadeWith = new(StringComparer.Ordinal)
     {
-        ["newsletter-key"] = ("SELECT count(*) FROM subscribers", "subscribers, whose mailed links"),
-        ["voter-key"] = ("SELECT count(*) FROM votes", "votes, whose voters"),
+        ["newsletter-key"] = ("SELECT count(*) FROM subscribers", "subscribers, whose mailed links", database => database.ReadWrites()),
+        ["voter-key"] = ("SELECT count(*) FROM votes", "votes, whose voters", database => database.Open()),
     };
 
     public static byte[] GetOrCreate(Database database, string name)
@@ -23,12 +25,18 @@ public static class Secrets
                 return Convert.FromBase64String(existing);
         }
         using var connection = database.OpenWrites();
-        if (MadeWith.TryGetValue(name, out var rows) && connection.ExecuteScalar<long>(rows.Count) is var count and > 0
+        if (MadeWith.TryGetValue(name, out var rows) && CountRows(database, rows.Rows, rows.Count) is var count and > 0
             && connection.QuerySingleOrDefault<string>("SELECT value FROM secrets WHERE name = @name", new { name }) is null)
-            throw new InvalidOperationException($"The database {(database.OnPostgres ? "in PostgreSQL" : database.Path)} holds {count} {rows.What} depend on the key '{name}', but the key is gone. "
+            throw new InvalidOperationException($"{count} {rows.What} depend on the key '{name}', but the key is gone from {(database.OnPostgres ? "the database in PostgreSQL" : database.Path)}. "
                 + "Refusing to make a new one, which would silently break them: restore the secrets row from a backup of the database.");
         connection.Execute("INSERT INTO secrets (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING",
             new { name, value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
         return Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = @name", new { name }));
+    }
+
+    private static long CountRows(Database database, Func<Database, System.Data.Common.DbConnection> open, string sql)
+    {
+        using var rows = open(database);
+        return rows.ExecuteScalar<long>(sql);
     }
 }

@@ -62,6 +62,29 @@ public sealed class PostgresTests
     }
 
     [Fact]
+    public async Task A_voter_key_gone_from_PostgreSQL_is_not_made_again_while_the_votes_made_with_it_remain()
+    {
+        // Votes are still kept in the node's SQLite file; the key that made their voters is in PostgreSQL.
+        var postgres = PostgresServer.Shared.CreateDatabase();
+        using var content = TestContent.Sample();
+        await using (var first = new VerdictsApp(content, Settings(postgres)))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await first.CreateClient().Get("/healthz")).StatusCode);
+            using var sqlite = first.Database.Open();
+            sqlite.Execute("INSERT INTO votes (voter, tool_slug, choice, voted_at) VALUES ('v1', 'alpha', 'ship', '2026-01-01T00:00:00Z')");
+        }
+        using (var connection = new NpgsqlConnection(postgres))
+            Assert.Equal(1, await connection.ExecuteAsync("DELETE FROM secrets WHERE name = 'voter-key'"));
+
+        await using var second = new VerdictsApp(content, Settings(postgres));
+        var refused = Assert.ThrowsAny<Exception>(() => second.CreateClient());
+        Assert.Contains("voter-key", refused.ToString(), StringComparison.Ordinal);
+        Assert.Contains("restore", refused.ToString(), StringComparison.Ordinal);
+        using var check = new NpgsqlConnection(postgres);
+        Assert.Equal(0L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM secrets WHERE name = 'voter-key'"));
+    }
+
+    [Fact]
     public async Task Two_nodes_starting_at_once_apply_each_migration_once()
     {
         var postgres = PostgresServer.Shared.CreateDatabase();
