@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Verdicts.Web.Content;
 
 /// <summary>
-/// Keeps the database in step with the content folder through one pipeline: scan, parse what changed, resolve every
-/// file, import what differs. The first load at start-up is the same pipeline with nothing known yet; a single edit is
+/// Keeps the database in step with the content folder through one pipeline: scan, parse what changed, resolve what
+/// the change touches, import what differs. The first load at start-up is the same pipeline with nothing known yet; a single edit is
 /// a scan that finds one changed file. <see cref="ContentWatcher"/> says when to run it.
 /// </summary>
 public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentImporter importer, ILogger<ContentReloader> logger, TimeProvider time)
@@ -153,8 +153,13 @@ public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentIm
         if (previous is not null && changed.Count == 0 && gone.Count == 0 && misplacedNow.SetEquals(misplaced))
             return false;
 
-        // Resolve every file against the others, then import what differs from what the database holds.
-        var next = ContentResolver.Resolve(files, previous is null ? StoredLastGood : path => LastGood(previous, path), previous);
+        // Resolve: every file on the first load; after that, only the files the change can touch. Then import what
+        // differs from what the database holds.
+        var changedPaths = changed.Select(c => c.Stamp.Path).Concat(gone).ToHashSet(StringComparer.Ordinal);
+        var next = previous is null
+            ? ContentResolver.Resolve(files, StoredLastGood)
+            : ContentResolver.ResolveEdit(previous, files, changedPaths,
+                changedPaths.Select(path => tracked.GetValueOrDefault(path).Parsed).OfType<ParsedFile>(), path => LastGood(previous, path));
         var sources = changed.Select(c => c.Parsed).ToDictionary(p => p.Path, StringComparer.Ordinal);
         importer.Import(previous, next, misplacedErrors, now, file => SourceOf(file, sources));
 

@@ -161,4 +161,81 @@ public sealed class ContentResolverTests
         Assert.Contains("reviewers/ida.md", error.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => resolution.Add(Tool("alpha")));
     }
+
+    [Fact]
+    public void Resolving_only_what_an_edit_touches_gives_what_resolving_every_file_gives()
+    {
+        // Random edits over a small set of names, so that slugs, aliases, drafts, broken files and missing tools collide
+        // often. The seeds are fixed: a failure names its seed and step, and reruns the same way.
+        for (var seed = 1; seed <= 300; seed++)
+        {
+            var random = new Random(seed);
+            var files = new Dictionary<string, ParsedFile>(StringComparer.Ordinal);
+            for (var i = 0; i < 12; i++)
+                Put(files, RandomFile(random));
+            // As served after the first reload: a first load knows no live tool, so it reports a clash as an alias or slug
+            // already used rather than as one a live tool holds; from the next resolve on, the live holder is named.
+            var first = ContentResolver.Resolve(files.Values, _ => null);
+            var live = ContentResolver.Resolve(files.Values, path => first.AcceptedAt(path, ContentParser.KindOf(path)!.Value), first);
+            for (var step = 0; step < 12; step++)
+            {
+                var changed = new HashSet<string>(StringComparer.Ordinal);
+                var replaced = new List<ParsedFile>();
+                for (var n = random.Next(1, 4); n > 0; n--)
+                {
+                    var file = RandomFile(random);
+                    if (changed.Add(file.Path) && files.TryGetValue(file.Path, out var old))
+                        replaced.Add(old);
+                    if (files.ContainsKey(file.Path) && random.Next(4) == 0)
+                        files.Remove(file.Path);
+                    else
+                        Put(files, file);
+                }
+                var before = live;
+                ContentDocument? LastGood(string path) => before.AcceptedAt(path, ContentParser.KindOf(path)!.Value);
+                var whole = ContentResolver.Resolve(files.Values, LastGood, before);
+                var edited = ContentResolver.ResolveEdit(before, [.. files.Values], changed, replaced, LastGood);
+
+                var where = $"seed {seed}, step {step}, changed {string.Join(", ", changed)}";
+                Assert.True(whole.Files.SequenceEqual(edited.Files), $"{where}: file states differ");
+                Assert.True(Errors(whole).SequenceEqual(Errors(edited)), $"{where}: errors differ; only in the whole resolve: {string.Join("; ", Errors(whole).Except(Errors(edited)))}; only in the edit: {string.Join("; ", Errors(edited).Except(Errors(whole)))}");
+                Assert.True(Accepted(whole).SequenceEqual(Accepted(edited)), $"{where}: accepted documents differ");
+                live = edited;
+            }
+        }
+    }
+
+    private static void Put(Dictionary<string, ParsedFile> files, ParsedFile file) => files[file.Path] = file;
+
+    private static ParsedFile RandomFile(Random random)
+    {
+        string[] tools = ["alpha", "beta", "gamma", "delta"];
+        string[] reviewers = ["ida", "jo"];
+        string Pick(string[] names) => names[random.Next(names.Length)];
+        switch (random.Next(4))
+        {
+            case 0:
+                var slug = Pick(tools);
+                return random.Next(6) switch
+                {
+                    0 => File($"tools/{slug}.md", "---\nname: Broken\n---\n"),
+                    1 => Tool(slug, "draft: true\n"),
+                    2 or 3 => Tool(slug, $"aliases: [{Pick(tools)}-old, {(random.Next(2) == 0 ? Pick(tools) : Pick(tools) + "-old")}]\n"),
+                    _ => Tool(slug, $"tagline: \"Version {random.Next(3)}\"\n".Replace("tagline", "vendor", StringComparison.Ordinal)),
+                };
+            case 1:
+                var reviewer = Pick(reviewers);
+                return random.Next(4) == 0 ? File($"reviewers/{reviewer}.md", "---\nname: R\n---\n") : File($"reviewers/{reviewer}.md", $"---\nname: R{random.Next(3)}\nlens: L\n---\n");
+            case 2:
+                return File($"verdicts/{Pick(tools)}/{Pick(reviewers)}.md", $"---\nverdict: {(random.Next(2) == 0 ? "ship" : "skip")}\n---\nQuote {random.Next(3)}\n");
+            default:
+                var named = random.Next(5) == 0 ? "ghost" : Pick(tools) + (random.Next(5) == 0 ? "-old" : "");
+                return File($"comparisons/c{random.Next(3)}.md", $"---\ntools: [{Pick(tools)}, {named}]\npublished: 2026-01-0{random.Next(1, 9)}\n---\n");
+        }
+    }
+
+    private static List<string> Errors(ContentSnapshot snapshot) => [.. snapshot.Errors.Select(e => e.ToString()).Order(StringComparer.Ordinal)];
+
+    private static List<string> Accepted(ContentSnapshot snapshot) =>
+        [.. snapshot.Documents.Select(d => $"{d.Kind} {d.Slug} {d.Path} {d.Sha256}").Order(StringComparer.Ordinal)];
 }
