@@ -16,20 +16,24 @@ public sealed class VotingTests(BrowserSite site) : IClassFixture<BrowserSite>
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Ship it" }).ClickAsync();
 
-        await Assertions.Expect(card.Locator(".vote-status")).ToHaveTextAsync("Your vote: ship Delta.");
+        await Assertions.Expect(card.Locator(".vote-status")).ToHaveTextAsync("You voted ship on Delta. You can change or withdraw your vote.");
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page reloaded");
-        Assert.Equal("100% ship · 1 vote", await card.Locator(".tally-text").InnerTextAsync());
-        Assert.Equal("100", await page.Locator(".tool-col [data-metric='community-ship'][data-tool='delta']").GetAttributeAsync("data-value"));
+        // One vote is too few for a share (issue 30): the counts, an empty share and an empty bar that says why.
+        Assert.Equal("1 ship · 0 skip, too few votes for a share", await card.Locator(".tally-text").InnerTextAsync());
+        Assert.Equal("", await page.Locator(".tool-col [data-metric='community-ship'][data-tool='delta']").GetAttributeAsync("data-value"));
         Assert.Equal("1", await page.Locator(".tool-col [data-metric='community-votes'][data-tool='delta']").GetAttributeAsync("data-value"));
-        Assert.Equal("100", await page.Locator(".panel-verdict [data-tool='delta'] svg.bar-community .bar-fill").GetAttributeAsync("width"));
+        Assert.Equal(0, await page.Locator(".panel-verdict [data-tool='delta'] svg.bar-community .bar-fill").CountAsync());
+        Assert.Equal("Community: too few votes on Delta for a share",
+            await page.Locator(".panel-verdict [data-tool='delta'] svg.bar-community").GetAttributeAsync("aria-label"));
         Assert.Equal("true", await card.GetByRole(AriaRole.Button, new() { Name = "Ship it" }).GetAttributeAsync("aria-pressed"));
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Skip it" }).ClickAsync();
-        await Assertions.Expect(card.Locator(".tally-text")).ToHaveTextAsync("0% ship · 1 vote");
+        await Assertions.Expect(card.Locator(".tally-text")).ToHaveTextAsync("0 ship · 1 skip, too few votes for a share");
 
         // A fresh load of the (cached) page still shows this visitor's own choice, fetched separately.
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator(".vote-card[data-tool='delta'] button[value='skip']")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(page.Locator(".vote-card[data-tool='delta'] .vote-status")).ToHaveTextAsync("You voted skip on Delta. You can change or withdraw your vote.");
         await BrowserSite.AssertNoAxeViolations(page);
     }
 
@@ -41,10 +45,11 @@ public sealed class VotingTests(BrowserSite site) : IClassFixture<BrowserSite>
         var form = page.Locator("form.vote-form");
         await form.GetByRole(AriaRole.Button, new() { Name = "Skip it" }).ClickAsync();
 
-        await BrowserSite.WaitForPage(page, "**/tools/gamma?voted=gamma%3Askip");
-        Assert.Equal("Your vote: skip Gamma.", await page.Locator(".vote-status").InnerTextAsync());
+        await BrowserSite.WaitForPage(page, "**/tools/gamma?voted=gamma%3Askip#vote-gamma");
+        Assert.Equal("You voted skip on Gamma. You can change or withdraw your vote.", await page.Locator(".vote-status").InnerTextAsync());
         Assert.Equal("true", await page.Locator("form.vote-form button[value='skip']").GetAttributeAsync("aria-pressed"));
-        Assert.Equal("0", await page.Locator("[data-metric='community-ship'][data-tool='gamma']").First.GetAttributeAsync("data-value"));
+        Assert.Equal("", await page.Locator("[data-metric='community-ship'][data-tool='gamma']").First.GetAttributeAsync("data-value"));
+        Assert.Equal("1", await page.Locator("[data-metric='community-votes'][data-tool='gamma']").First.GetAttributeAsync("data-value"));
     }
 
     [Fact]

@@ -22,22 +22,17 @@
     }
   }
 
-  function votes(count) {
-    return count === 1 ? "1 vote" : count + " votes";
-  }
-
-  function showTally(tool, community) {
-    var total = community.ship + community.skip;
+  // The words come with the vote's answer (Voting/CommunityShare.cs words them), so the page and the script agree.
+  function showTally(tool, community, shown) {
     var percent = community.percent;
-    var shown = percent === null ? "—" : percent + "%";
     var sel = '[data-tool="' + tool + '"]';
     each('[data-metric="community-ship"]' + sel, function (el) {
       el.setAttribute("data-value", percent === null ? "" : String(percent));
-      setLeadText(el, shown);
+      setLeadText(el, shown.headline);
     });
     each('[data-metric="community-votes"]' + sel, function (el) {
-      el.setAttribute("data-value", String(total));
-      el.textContent = total === 0 ? "no votes yet" : votes(total);
+      el.setAttribute("data-value", String(community.n));
+      el.textContent = el.classList.contains("mini-note") ? "(" + shown.note + ")" : shown.note;
     });
     each('[data-metric="community-ship-count"]' + sel, function (el) {
       el.setAttribute("data-value", String(community.ship));
@@ -47,8 +42,11 @@
       el.setAttribute("data-value", String(community.skip));
       el.textContent = community.skip + " skip";
     });
+    each('[data-metric="community-share-only"]' + sel, function (el) {
+      el.textContent = shown.shareOnly;
+    });
     each(".tally" + sel + " .tally-text", function (el) {
-      el.textContent = total === 0 ? "No votes yet" : shown + " ship · " + votes(total);
+      el.textContent = shown.summary;
     });
     each(sel + " svg.bar-community", function (svg) {
       var fill = svg.querySelector(".bar-fill");
@@ -64,10 +62,19 @@
         }
         fill.setAttribute("width", String(percent));
       }
-      var label = svg.getAttribute("aria-label") || "";
-      var name = label.replace(/^Community: (?:\d+% ship for |no votes on )/, "").replace(/ yet$/, "");
-      svg.setAttribute("aria-label", percent === null ? "Community: no votes on " + name + " yet" : "Community: " + percent + "% ship for " + name);
+      svg.setAttribute("aria-label", shown.barLabel);
     });
+  }
+
+  function nameOf(form) {
+    return ((form.querySelector("legend") || {}).textContent || "").replace(/^Your verdict on /, "");
+  }
+
+  // The same words the page has after a vote without JavaScript (Pages/Shared/Fragments.cs).
+  function choiceStatus(form, choice) {
+    return choice === null
+      ? "Your vote was withdrawn."
+      : "You voted " + choice + " on " + nameOf(form) + ". You can change or withdraw your vote.";
   }
 
   function showChoice(form, choice) {
@@ -84,9 +91,6 @@
       }
       event.preventDefault();
       var status = form.querySelector(".vote-status");
-      var tool = form.getAttribute("data-tool");
-      var name = (form.querySelector("legend") || {}).textContent || "";
-      name = name.replace(/^Your verdict on /, "");
       var body = new URLSearchParams();
       body.set("choice", button.value);
       var buttons = form.querySelectorAll("button");
@@ -106,11 +110,9 @@
         }
         return response.json();
       }).then(function (result) {
-        showTally(result.tool, result.community);
+        showTally(result.tool, result.community, result.shown);
         showChoice(form, result.choice);
-        status.textContent = result.choice === null
-          ? "Your vote was withdrawn."
-          : "Your vote: " + result.choice + " " + name + ".";
+        status.textContent = choiceStatus(form, result.choice);
       }).catch(function (error) {
         status.textContent = "Your vote was not saved: " + error.message;
       }).then(function () {
@@ -128,6 +130,7 @@
         var choice = mine[form.getAttribute("data-tool")];
         if (choice) {
           showChoice(form, choice);
+          form.querySelector(".vote-status").textContent = choiceStatus(form, choice);
         }
       });
     })

@@ -16,7 +16,7 @@ public static class ApiEndpoints
     public sealed record Plan(string Name, string Price, string? Notes);
 
     public sealed record ToolJson(string Slug, string Name, string Category, string CategorySlug, string Tagline, string Url,
-        Pricing Pricing, Tally Panel, Tally Community);
+        Pricing Pricing, Tally Panel, CommunityJson Community);
 
     public sealed record ComparisonJson(string Slug, string Title, string Question, string Published, string Url, IReadOnlyList<ToolJson> Tools);
 
@@ -59,6 +59,6 @@ public static class ApiEndpoints
             return new ToolJson(t.Slug, t.Name, t.Category, t.CategorySlug, t.Tagline, $"/tools/{t.Slug}",
                 new Pricing(t.EntryPrice, [.. column.Plans.Select(p => new Plan(p.Name, p.Price, p.Notes))]),
                 new Tally(t.PanelShip, t.PanelSkip, t.PanelPercent),
-                new Tally(t.CommunityShip, t.CommunitySkip, t.CommunityPercent));
+                t.Community.ToJson());
         })];
 }

@@ -25,7 +25,10 @@ public sealed record ToolCard
     public long CommunitySkip { get; init; }
 
     public int? PanelPercent => Figures.ShipPercent(PanelShip, PanelSkip);
-    public int? CommunityPercent => Figures.ShipPercent(CommunityShip, CommunitySkip);
+    public CommunityShare Community => new(CommunityShip, CommunitySkip);
+
+    /// <summary>The community's ship share as the pages show it: null below <see cref="CommunityShare.FewestForShare"/> votes.</summary>
+    public int? CommunityPercent => Community.Percent;
     public long CommunityVotes => CommunityShip + CommunitySkip;
     public long PanelVerdicts => PanelShip + PanelSkip;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
@@ -15,17 +14,35 @@ public sealed record CommunityTrend(IReadOnlyList<CommunityTrend.Day> Days)
 
     public sealed record Day(string Date, long Ship, long Skip)
     {
+        /// <summary>The raw share, for the chart's points and its machine-readable data-value; the words use <see cref="Share"/>.</summary>
         public int? Percent => Figures.ShipPercent(Ship, Skip);
+
+        public long Votes => Ship + Skip;
+
+        public CommunityShare Share => new(Ship, Skip);
     }
 
-    public static CommunityTrend Load(SqliteConnection connection, VoteTallies tallies, string slug, DateOnly today)
+    public static CommunityTrend Load(SqliteConnection connection, VoteTallies tallies, string slug, DateOnly today) =>
+        LoadMany(connection, tallies, [slug], today)[slug];
+
+    /// <summary>The trends of several tools (a comparison page's) from one query by key.</summary>
+    public static Dictionary<string, CommunityTrend> LoadMany(SqliteConnection connection, VoteTallies tallies, IReadOnlyList<string> slugs,
+        DateOnly today, SqliteTransaction? transaction = null)
+    {
+        const string Sql = "SELECT tool_slug AS Tool, day, ship, skip FROM vote_days WHERE tool_slug IN @slugs ORDER BY day";
+        // The entries are read first: days before an entry's open day were final when it was made, so the query finds them all.
+        var open = slugs.Distinct(StringComparer.Ordinal).ToDictionary(s => s, tallies.EntryOf, StringComparer.Ordinal);
+        var rows = connection.Query<(string Tool, string Day, long Ship, long Skip)>(Sql, new { slugs = open.Keys }, transaction)
+            .ToLookup(r => r.Tool, StringComparer.Ordinal);
+        return open.ToDictionary(o => o.Key, o => Of([.. rows[o.Key].Select(r => (r.Day, r.Ship, r.Skip))], o.Value, tallies.OpenDay, today),
+            StringComparer.Ordinal);
+    }
+
+    private static CommunityTrend Of(List<(string Day, long Ship, long Skip)> rows, VoteTallies.Entry? open, string openDay, DateOnly today)
     {
         var first = Iso.Day(today.AddDays(-(Length - 1)));
-        // The entry is read first: days before its open day were final when it was made, so the query finds them all.
-        var open = tallies.EntryOf(slug);
-        var rows = connection.Query<(string Day, long Ship, long Skip)>(
-            "SELECT day, ship, skip FROM vote_days WHERE tool_slug = @slug AND day < @openDay ORDER BY day",
-            new { slug, openDay = open?.OpenDay ?? tallies.OpenDay }).AsList();
+        var before = open?.OpenDay ?? openDay;
+        rows = [.. rows.Where(r => string.CompareOrdinal(r.Day, before) < 0)];
         if (open is not null && (open.OpenShip != 0 || open.OpenSkip != 0))
             rows.Add((open.OpenDay, open.OpenShip, open.OpenSkip));
         long ship = rows.Where(r => string.CompareOrdinal(r.Day, first) < 0).Sum(r => r.Ship);
@@ -45,18 +62,21 @@ public sealed record CommunityTrend(IReadOnlyList<CommunityTrend.Day> Days)
         return new CommunityTrend(days);
     }
 
-    /// <summary>SVG polyline points (x 0..290, y 0..100 with 100% at the top) for the days that had votes.</summary>
-    public string Points => string.Join(' ', Days.Select((d, i) => (d, i)).Where(p => p.d.Percent is not null)
-        .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.i * 10},{100 - p.d.Percent!.Value}")));
-
+    /// <summary>The chart's description in one sentence: how the figure moved over the days shown.</summary>
     public string Summary
     {
         get
         {
-            var known = Days.Where(d => d.Percent is not null).ToList();
+            var known = Days.Where(d => d.Votes > 0).ToList();
             return known.Count == 0
-                ? "No community votes in the last 30 days."
-                : $"Community ship share over the last 30 days: {known[0].Percent}% on {known[0].Date}, {known[^1].Percent}% on {known[^1].Date}.";
+                ? $"No community votes in the last {Length} days."
+                : known.Count == 1 ? $"On {known[0].Date}: {known[0].Share.Summary}."
+                : known.Count == Length && known[0].Share == known[^1].Share
+                ? $"Unchanged over the last {Length} days: {known[^1].Share.Summary}."
+                : $"On {known[0].Date}: {known[0].Share.Summary}. On {known[^1].Date}: {known[^1].Share.Summary}.";
         }
     }
+
+    /// <summary>The days on which the tally changed (the first day shown too, when it started with votes), for the chart's table.</summary>
+    public IEnumerable<Day> Changes => Days.Where((d, i) => i == 0 ? d.Votes > 0 : d.Share != Days[i - 1].Share);
 }

@@ -13,9 +13,10 @@ namespace Verdicts.Web.Voting;
 /// <summary>Ship/skip votes: one per visitor per tool, changeable and withdrawable, acknowledged only once committed.</summary>
 public static class VotingEndpoints
 {
-    public sealed record VoteJson(string Tool, string? Choice, CommunityJson Community);
+    /// <summary>A vote's answer: the tally after it, and the words the page shows for it (so the script words nothing itself).</summary>
+    public sealed record VoteJson(string Tool, string? Choice, CommunityJson Community, CommunityWords Shown);
 
-    public sealed record CommunityJson(long Ship, long Skip, int? Percent);
+    public sealed record CommunityWords(string Summary, string Headline, string Note, string ShareOnly, string BarLabel);
 
     private const string VotePrefix = "/tools/";
     private const string VoteSuffix = "/vote";
@@ -127,8 +128,10 @@ public static class VotingEndpoints
         if (WantsJson(context.Request))
         {
             // Serialized up front (with the site's JSON options) so the answer goes out in one write with a Content-Length.
-            var answer = JsonSerializer.SerializeToUtf8Bytes(
-                new VoteJson(slug, choice == "clear" ? null : choice, new CommunityJson(tally.Ship, tally.Skip, tally.Percent)), json);
+            var community = new CommunityShare(tally.Ship, tally.Skip);
+            var answer = JsonSerializer.SerializeToUtf8Bytes(new VoteJson(slug, choice == "clear" ? null : choice, community.ToJson(),
+                new CommunityWords(community.Summary, community.Headline, community.Note, community.ShareOnly,
+                community.BarLabel(content.Snapshot.Tools.TryGetValue(slug, out var tool) ? tool.Name : slug))), json);
             response.ContentType = "application/json; charset=utf-8";
             response.ContentLength = answer.Length;
             await response.Body.WriteAsync(answer);
@@ -174,14 +177,20 @@ public static class VotingEndpoints
         return false;
     }
 
-    /// <summary>The page to go back to, telling it (through the address, not a cookie) what this visitor just chose.</summary>
+    /// <summary>
+    /// The page to go back to, telling it (through the address, not a cookie) what this visitor just chose, at the tool's
+    /// vote form (<see cref="Pages.Shared.Fragments.AnchorOf"/>) rather than the top of the page.
+    /// </summary>
     public static string WithVoted(string path, string slug, string choice)
     {
+        if (path.IndexOf('#', StringComparison.Ordinal) is >= 0 and var fragment)
+            path = path[..fragment];
         var queryStart = path.IndexOf('?', StringComparison.Ordinal);
         var basePath = queryStart < 0 ? path : path[..queryStart];
         var query = queryStart < 0 ? [] : QueryHelpers.ParseQuery(path[queryStart..]);
         var kept = query.Where(q => q.Key != "voted").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)));
         // Percent-encoded (escapes already there are kept): a header value holds ASCII only, and Kestrel refuses anything else.
-        return QueryHelpers.AddQueryString(new PathString(basePath).ToUriComponent(), kept.Append(new("voted", $"{slug}:{choice}")));
+        return QueryHelpers.AddQueryString(new PathString(basePath).ToUriComponent(), kept.Append(new("voted", $"{slug}:{choice}")))
+            + "#" + Uri.EscapeDataString(Pages.Shared.Fragments.AnchorOf(slug));
     }
 }

@@ -30,7 +30,7 @@ public sealed class VotingEndpointsTests
         using var response = await client.Submit(form, "ship");
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal("/compare/alpha-or-beta?voted=alpha:ship", Uri.UnescapeDataString(response.Headers.Location!.OriginalString));
+        Assert.Equal("/compare/alpha-or-beta?voted=alpha:ship#vote-alpha", Uri.UnescapeDataString(response.Headers.Location!.OriginalString));
         var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
         Assert.StartsWith("vid=", cookie, StringComparison.Ordinal);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
@@ -38,11 +38,13 @@ public sealed class VotingEndpointsTests
         Assert.Equal([("alpha", "ship")], Rows(app));
 
         var page = await client.GetPage(response.Headers.Location.OriginalString);
-        Assert.Equal(Html.Percent(1, 1), page.Metric("community-ship", "alpha"));
+        // One vote is too few for a share (issue 30).
+        Assert.Equal("", page.Metric("community-ship", "alpha"));
+        Assert.Equal("1 ship · 0 skip, too few votes for a share", page.QuerySelector(".vote-card[data-tool='alpha'] .tally-text").Text());
         Assert.Equal("1", page.Metric("community-votes", "alpha"));
         var alpha = page.QuerySelector(".community form[data-tool='alpha']")!;
         Assert.Equal("true", alpha.QuerySelector("button[value='ship']")?.GetAttribute("aria-pressed"));
-        Assert.Equal("Your vote: ship Alpha.", alpha.QuerySelector(".vote-status").Text());
+        Assert.Equal("You voted ship on Alpha. You can change or withdraw your vote.", alpha.QuerySelector(".vote-status").Text());
         Assert.Equal("false", page.QuerySelector(".community form[data-tool='beta'] button[value='ship']")?.GetAttribute("aria-pressed"));
     }
 
@@ -62,7 +64,7 @@ public sealed class VotingEndpointsTests
 
         using var cleared = await client.Submit(form, "clear", r => r.Headers.Add("Cookie", cookie));
         Assert.Equal(HttpStatusCode.SeeOther, cleared.StatusCode);
-        Assert.Equal("/tools/beta?voted=beta:clear", Uri.UnescapeDataString(cleared.Headers.Location!.OriginalString));
+        Assert.Equal("/tools/beta?voted=beta:clear#vote-beta", Uri.UnescapeDataString(cleared.Headers.Location!.OriginalString));
         Assert.Empty(Rows(app));
         Assert.Equal(new Tally(0, 0), app.Tallies.Of("beta"));
     }
@@ -83,8 +85,10 @@ public sealed class VotingEndpointsTests
         Assert.Equal("alpha", json.RootElement.GetProperty("tool").GetString());
         Assert.Equal("ship", json.RootElement.GetProperty("choice").GetString());
         var community = json.RootElement.GetProperty("community");
-        Assert.Equal((2, 2, int.Parse(Html.Percent(2, 4), System.Globalization.CultureInfo.InvariantCulture)),
-            (community.GetProperty("ship").GetInt32(), community.GetProperty("skip").GetInt32(), community.GetProperty("percent").GetInt32()));
+        // Four votes: the counts, with no share yet (issue 30), and the page's words for them.
+        Assert.Equal((2, 2, 4, JsonValueKind.Null),
+            (community.GetProperty("ship").GetInt32(), community.GetProperty("skip").GetInt32(), community.GetProperty("n").GetInt32(), community.GetProperty("percent").ValueKind));
+        Assert.Equal("2 ship · 2 skip, too few votes for a share", json.RootElement.GetProperty("shown").GetProperty("summary").GetString());
     }
 
     [Fact]
@@ -182,7 +186,7 @@ public sealed class VotingEndpointsTests
         Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("vid=", StringComparison.Ordinal));
         var location = response.Headers.Location!.OriginalString;
         Assert.All(location, c => Assert.True(c < 128, $"'{c}' in {location} is not ASCII"));
-        Assert.Equal("/caf%C3%A9?x=%C3%A9&voted=alpha%3Aship", location);
+        Assert.Equal("/caf%C3%A9?x=%C3%A9&voted=alpha%3Aship#vote-alpha", location);
         site.Terminate();
         Assert.True(site.WaitForExit(TimeSpan.FromSeconds(30)), "the site did not stop");
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(content.Scratch, "verdicts.db")};Pooling=false");

@@ -57,6 +57,7 @@ public sealed class ComparisonPage
     public IReadOnlyList<ScorecardRow> Scorecard { get; private set; } = [];
     public string Title { get; private set; } = "";
     public string Question { get; private set; } = ComparisonQuestion.Default;
+    public IReadOnlyDictionary<string, CommunityTrend> Trends { get; private set; } = new Dictionary<string, CommunityTrend>();
 
     public string SplitSummary
     {
@@ -120,6 +121,8 @@ public sealed class ComparisonPage
         if (columns.Count < 2)
             return Results.NotFound();
         Tools = [.. columns.Select(c => c.Tool)];
+        Trends = CommunityTrend.LoadMany(connection, tallies, [.. Tools.Select(t => t.Slug)],
+            DateOnly.FromDateTime(context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
         Plans = columns.SelectMany(c => c.Plans).ToLookup(p => p.ToolSlug, StringComparer.Ordinal);
         // Reviewers in scorecard order; a stable sort keeps each reviewer's verdicts in column order.
         var verdicts = columns.SelectMany(c => c.Verdicts)

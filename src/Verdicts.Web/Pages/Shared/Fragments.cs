@@ -24,24 +24,23 @@ public static class Fragments
     public static IHtmlContent PanelBar(ToolCard tool) => Bar(tool.PanelPercent,
         tool.PanelPercent is { } p ? $"Panel: {p}% ship for {tool.Name}" : $"Panel: no verdicts on {tool.Name} yet", "panel");
 
-    public static IHtmlContent CommunityBar(ToolCard tool) => Bar(tool.CommunityPercent,
-        tool.CommunityPercent is { } p ? $"Community: {p}% ship for {tool.Name}" : $"Community: no votes on {tool.Name} yet", "community");
+    public static IHtmlContent CommunityBar(ToolCard tool) => Bar(tool.CommunityPercent, tool.Community.BarLabel(tool.Name), "community");
 
     /// <summary>
     /// The ship/skip form for one tool. No antiforgery token: it would make the page uncacheable; cross-site posts
     /// are refused by the origin check instead. <paramref name="voted"/> is this visitor's choice after a no-JavaScript vote.
+    /// Its id is the anchor a no-JavaScript vote returns to (<see cref="Voting.VotingEndpoints.WithVoted"/>).
     /// </summary>
     public static IHtmlContent VoteForm(string slug, string name, string returnPath, string? voted)
     {
         var status = voted switch
         {
-            "ship" => $"Your vote: ship {name}.",
-            "skip" => $"Your vote: skip {name}.",
+            "ship" or "skip" => $"You voted {voted} on {name}. You can change or withdraw your vote.",
             "clear" => "Your vote was withdrawn.",
             _ => "",
         };
         var html = new HtmlContentBuilder(24);
-        html.AppendHtml("<form class=\"vote-form\" method=\"post\" action=\"/tools/").Append(slug).AppendHtml("/vote\" data-tool=\"").Append(slug).AppendHtml("\">")
+        html.AppendHtml("<form class=\"vote-form\" id=\"").Append(AnchorOf(slug)).AppendHtml("\" method=\"post\" action=\"/tools/").Append(slug).AppendHtml("/vote\" data-tool=\"").Append(slug).AppendHtml("\">")
             .AppendHtml("<input type=\"hidden\" name=\"return\" value=\"").Append(returnPath).AppendHtml("\">")
             .AppendHtml("<fieldset><legend>Your verdict on ").Append(name).AppendHtml("</legend>")
             .AppendHtml("<button type=\"submit\" name=\"choice\" value=\"ship\" class=\"vote vote-ship\" aria-pressed=\"").AppendHtml(voted == "ship" ? "true" : "false").AppendHtml("\">Ship it</button> ")
@@ -50,6 +49,9 @@ public static class Fragments
             .AppendHtml("<p class=\"vote-status\" role=\"status\">").Append(status).AppendHtml("</p></form>");
         return html;
     }
+
+    /// <summary>The id of a tool's vote form on a page, and so the anchor a vote without JavaScript returns to.</summary>
+    public static string AnchorOf(string slug) => "vote-" + slug;
 
     /// <summary>The vote form for a tool on the page this request is for, showing the visitor's choice after a no-JavaScript vote.</summary>
     public static IHtmlContent VoteForm(HttpRequest request, string slug, string name) => VoteForm(slug, name, request.Path, VotedFor(request, slug));

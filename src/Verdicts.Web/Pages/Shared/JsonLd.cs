@@ -40,7 +40,8 @@ public static class JsonLd
             json.WriteEndObject();
         }
         json.WriteEndArray();
-        if (tool.CommunityPercent is { } percent)
+        // The raw share with its count: a rating's consumers weigh it by ratingCount themselves.
+        if (Figures.ShipPercent(tool.CommunityShip, tool.CommunitySkip) is { } percent)
         {
             json.WriteStartObject("aggregateRating");
             json.WriteString("@type", "AggregateRating");

@@ -34,7 +34,9 @@ public sealed class ComparisonPageTests
         Assert.Equal(Html.Percent(2, 3), columns[0].Metric("panel-ship", "alpha"));
         Assert.Equal(Html.Shown(2, 3), columns[0].QuerySelector("[data-metric='panel-ship']")!.Text());
         Assert.Equal(Html.Percent(1, 3), columns[1].Metric("panel-ship", "beta"));
-        Assert.Equal(Html.Percent(2, 3), columns[0].Metric("community-ship", "alpha"));
+        // Three votes are too few for a share (issue 30): the counts instead.
+        Assert.Equal("", columns[0].Metric("community-ship", "alpha"));
+        Assert.StartsWith("2 ship · 1 skip", columns[0].QuerySelector("[data-metric='community-ship']").Text(), StringComparison.Ordinal);
         Assert.Equal("3", columns[0].Metric("community-votes", "alpha"));
         Assert.Equal("", columns[1].Metric("community-ship", "beta"));
         Assert.StartsWith("—", columns[1].QuerySelector("[data-metric='community-ship']").Text(), StringComparison.Ordinal);
@@ -58,8 +60,9 @@ public sealed class ComparisonPageTests
         var betaBars = section.QuerySelectorAll("[data-tool='beta'] svg.bar");
         Assert.Equal(2, betaBars.Length);
         Assert.Equal(Html.Percent(1, 3), betaBars[0].QuerySelector(".bar-fill")?.GetAttribute("width"));
-        Assert.Equal(Html.Percent(1, 4), betaBars[1].QuerySelector(".bar-fill")?.GetAttribute("width"));
-        Assert.Contains($"{Html.Percent(1, 4)}% ship", betaBars[1].GetAttribute("aria-label"), StringComparison.Ordinal);
+        // Four votes are too few for a share (issue 30): the community bar stays empty and says why.
+        Assert.Null(betaBars[1].QuerySelector(".bar-fill"));
+        Assert.Equal("Community: too few votes on Beta for a share", betaBars[1].GetAttribute("aria-label"));
     }
 
     [Fact]
