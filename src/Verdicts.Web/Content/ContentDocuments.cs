@@ -76,6 +76,14 @@ public sealed record ToolDocument(
 {
     public override ContentKind Kind => ContentKind.Tool;
 
+    public Data.ToolSpecs? Specs { get; init; }
+
+    /// <summary>Absolute http(s) URLs the facts were checked against.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
+    /// <summary>The day the facts were last checked, <c>YYYY-MM-DD</c>.</summary>
+    public string? Checked { get; init; }
+
     public string DescriptionHtml => Body.Html;
 
     public string DescriptionText => Body.Text;
@@ -108,6 +116,9 @@ public sealed record ComparisonDocument(
     bool Featured, bool Draft, MarkdownBody Body) : ContentDocument(Path, Slug, Sha256, Body)
 {
     public override ContentKind Kind => ContentKind.Comparison;
+
+    /// <summary>The short editorial answer (<c>bottom_line</c>), rendered and sanitized like every body.</summary>
+    public MarkdownBody? BottomLine { get; init; }
 
     public string IntroHtml => Body.Html;
 }

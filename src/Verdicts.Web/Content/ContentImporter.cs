@@ -108,14 +108,15 @@ public sealed class ContentImporter(Database database)
             .ToList();
         const string insertTool = """
             INSERT INTO tools (slug, name, category, category_slug, tagline, vendor, website, license, tags, released,
-                               entry_price, description_html, description_text, panel_ship, panel_skip, path)
+                               entry_price, description_html, description_text, panel_ship, panel_skip, path, specs, sources, checked)
             VALUES (@Slug, @Name, @Category, @CategorySlug, @Tagline, @Vendor, @Website, @License, @Tags, @Released,
-                    @EntryPrice, @Html, @Text, @Ship, @Skip, @Path)
+                    @EntryPrice, @Html, @Text, @Ship, @Skip, @Path, @Specs, @Sources, @Checked)
             """;
         connection.Execute(insertTool, published.Select(p => new ToolRow(p.Tool.Slug, p.Tool.Name, p.Tool.Category, p.Tool.CategorySlug,
             p.Tool.Tagline, p.Tool.Vendor, p.Tool.Website, p.Tool.License, JsonSerializer.Serialize(p.Tool.Tags), p.Tool.Released,
             p.Tool.EntryPrice, p.Tool.Body.Html, p.Tool.Body.Text, p.Verdicts.Count(v => v.Verdict == "ship"),
-            p.Verdicts.Count(v => v.Verdict == "skip"), p.Tool.Path)), transaction);
+            p.Verdicts.Count(v => v.Verdict == "skip"), p.Tool.Path, p.Tool.Specs is null ? null : JsonSerializer.Serialize(p.Tool.Specs, ToolColumnsJson.Default.ToolSpecs),
+            JsonSerializer.Serialize(p.Tool.Sources), p.Tool.Checked)), transaction);
         const string insertPlan = "INSERT INTO tool_plans (tool_slug, position, name, price, notes) VALUES (@tool, @position, @Name, @Price, @Notes)";
         connection.Execute(insertPlan, published.SelectMany(p => p.Tool.Plans.Select((plan, position) =>
             new { tool = p.Tool.Slug, position, plan.Name, plan.Price, plan.Notes })), transaction);
@@ -145,12 +146,13 @@ public sealed class ContentImporter(Database database)
 
         var publishedComparisons = comparisons.Select(slug => next.Comparisons.GetValueOrDefault(slug)).OfType<ComparisonDocument>().Where(c => !c.Draft).ToList();
         const string insertComparison = """
-            INSERT INTO comparisons (slug, title, question, intro_html, published, featured, tool_set, path)
-            VALUES (@Slug, @Title, @Question, @Html, @Published, @Featured, @ToolSet, @Path)
+            INSERT INTO comparisons (slug, title, question, intro_html, published, featured, tool_set, path, bottom_line_html)
+            VALUES (@Slug, @Title, @Question, @Html, @Published, @Featured, @ToolSet, @Path, @BottomLineHtml)
             """;
         connection.Execute(insertComparison, publishedComparisons.Select(c => new
         {
             c.Slug, c.Title, c.Question, c.Body.Html, c.Published, Featured = c.Featured ? 1L : 0L, ToolSet = ToolSet(c.Tools.Select(t => t.Slug)), c.Path,
+            BottomLineHtml = c.BottomLine?.Html,
         }), transaction);
         const string insertComparisonTool = "INSERT INTO comparison_tools (comparison_slug, position, tool_slug) VALUES (@comparison, @position, @tool)";
         connection.Execute(insertComparisonTool, publishedComparisons.SelectMany(c => c.Tools.Select((t, position) =>
@@ -161,7 +163,8 @@ public sealed class ContentImporter(Database database)
     }
 
     private sealed record ToolRow(string Slug, string Name, string Category, string CategorySlug, string Tagline, string? Vendor,
-        string? Website, string? License, string Tags, string? Released, string EntryPrice, string Html, string Text, long Ship, long Skip, string Path);
+        string? Website, string? License, string Tags, string? Released, string EntryPrice, string Html, string Text, long Ship, long Skip, string Path,
+        string? Specs, string Sources, string? Checked);
 
     /// <summary>Keys added, removed or whose accepted version differs.</summary>
     private static IEnumerable<string> Changed<T>(IReadOnlyDictionary<string, T> before, IReadOnlyDictionary<string, T> after)

@@ -258,7 +258,8 @@ public static partial class ContentParser
 
     private static ToolDocument? ReadTool(string path, string slug, string sha, FieldReader fields, string body, List<ContentError> errors)
     {
-        fields.AllowOnly("name", "category", "tagline", "pricing", "vendor", "website", "license", "tags", "released", "aliases", "draft");
+        fields.AllowOnly("name", "category", "tagline", "pricing", "vendor", "website", "license", "tags", "released", "aliases", "draft",
+            "specs", "sources", "checked");
         var name = fields.Text("name", required: true, maxLength: 100);
         var category = fields.Text("category", required: true, maxLength: 60);
         var tagline = fields.Text("tagline", required: true, maxLength: 140);
@@ -269,6 +270,9 @@ public static partial class ContentParser
         var released = fields.Date("released");
         var aliases = fields.TextList("aliases").Select(a => new PositionedSlug(a.Value, a.Line, a.Column)).ToList();
         var draft = fields.Bool("draft");
+        var specs = fields.Map("specs") is { } specsMap ? ReadSpecs(fields.Nested(specsMap, "specs")) : null;
+        var sources = fields.UrlList("sources");
+        var isChecked = fields.Date("checked");
         foreach (var alias in aliases.Where(a => !IsValidSlug(a.Slug)))
             errors.Add(new(path, alias.Line, alias.Column, $"alias '{alias.Slug}' is not a valid slug"));
         foreach (var alias in aliases.Where(a => a.Slug == slug))
@@ -300,7 +304,24 @@ public static partial class ContentParser
             return null;
         }
         return new ToolDocument(path, slug, sha, name!, category!, categorySlug, tagline!, vendor, website, license,
-            tags, released, entry!, plans, aliases, draft, new MarkdownBody(body, withText: true));
+            tags, released, entry!, plans, aliases, draft, new MarkdownBody(body, withText: true))
+        {
+            Specs = specs, Sources = sources, Checked = isChecked,
+        };
+    }
+
+    private static Data.ToolSpecs ReadSpecs(FieldReader specs)
+    {
+        specs.AllowOnly("parameters", "parameters_billions", "context_tokens", "inputs", "open_weights", "memory_gb_q4");
+        return new Data.ToolSpecs
+        {
+            Parameters = specs.Text("parameters", maxLength: 40),
+            ParametersBillions = specs.PositiveNumber("parameters_billions"),
+            ContextTokens = specs.PositiveInteger("context_tokens"),
+            Inputs = specs.Node("inputs") is null ? null : specs.ListOf("inputs", Data.ToolSpecs.InputKinds),
+            OpenWeights = specs.OptionalBool("open_weights"),
+            MemoryGbQ4 = specs.PositiveNumber("memory_gb_q4"),
+        };
     }
 
     private static ReviewerDocument? ReadReviewer(string path, string slug, string sha, FieldReader fields, string body)
@@ -328,19 +349,23 @@ public static partial class ContentParser
 
     private static ComparisonDocument? ReadComparison(string path, string slug, string sha, FieldReader fields, string body, List<ContentError> errors)
     {
-        fields.AllowOnly("tools", "published", "title", "question", "featured", "draft");
+        fields.AllowOnly("tools", "published", "title", "question", "featured", "draft", "bottom_line");
         var tools = fields.TextList("tools", required: true).Select(t => new PositionedSlug(t.Value, t.Line, t.Column)).ToList();
         var published = fields.Date("published", required: true);
         var title = fields.Text("title", maxLength: 160);
         var question = fields.Text("question", maxLength: 200);
         var featured = fields.Bool("featured");
         var draft = fields.Bool("draft");
+        var bottomLine = fields.Text("bottom_line", maxLength: 600);
         if (fields.Node("tools") is YamlList toolsNode && tools.Count is < 2 or > 4)
             fields.Error(toolsNode, $"'tools' lists {tools.Count} tools; a comparison needs 2 to 4");
         foreach (var repeated in tools.GroupBy(t => t.Slug, StringComparer.OrdinalIgnoreCase).SelectMany(g => g.Skip(1)))
             errors.Add(new(path, repeated.Line, repeated.Column, $"tool '{repeated.Slug}' is listed more than once"));
         return published is null || errors.Count > 0
             ? null
-            : new ComparisonDocument(path, slug, sha, tools, published, title, question, featured, draft, new MarkdownBody(body, withText: false));
+            : new ComparisonDocument(path, slug, sha, tools, published, title, question, featured, draft, new MarkdownBody(body, withText: false))
+            {
+                BottomLine = bottomLine is null ? null : new MarkdownBody(bottomLine, withText: false),
+            };
     }
 }

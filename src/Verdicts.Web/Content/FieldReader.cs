@@ -58,17 +58,43 @@ internal sealed class FieldReader(string path, YamlMap map, List<ContentError> e
         return null;
     }
 
-    public bool Bool(string key)
+    public bool Bool(string key) => OptionalBool(key) ?? false;
+
+    /// <summary>True, false, or null when the key is absent (or wrong, with an error): "not stated" differs from false.</summary>
+    public bool? OptionalBool(string key)
     {
         var node = map[key];
         if (node is null)
-            return false;
+            return null;
         if (node is YamlText { IsPlain: true, Value: "true" })
             return true;
         if (node is YamlText { IsPlain: true, Value: "false" })
             return false;
         Error(node, $"'{prefix}{key}' must be true or false");
-        return false;
+        return null;
+    }
+
+    /// <summary>A number greater than zero, written with a dot for decimals whatever the culture.</summary>
+    public double? PositiveNumber(string key)
+    {
+        var node = map[key];
+        if (node is null)
+            return null;
+        if (node is YamlText { IsPlain: true } text
+            && double.TryParse(text.Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            && double.IsFinite(value) && value > 0)
+            return value;
+        Error(node, $"'{prefix}{key}' must be a number greater than zero, such as 3 or 2.5");
+        return null;
+    }
+
+    public long? PositiveInteger(string key)
+    {
+        var value = Integer(key);
+        if (value is null or > 0)
+            return value;
+        Error(map[key]!, $"'{prefix}{key}' must be a whole number greater than zero");
+        return null;
     }
 
     public long? Integer(string key)
@@ -108,6 +134,36 @@ internal sealed class FieldReader(string path, YamlMap map, List<ContentError> e
             return uri.AbsoluteUri;
         Error(map[key]!, $"'{prefix}{key}' must be an absolute http or https URL");
         return null;
+    }
+
+    /// <summary>A list whose items must each be one of <paramref name="allowed"/>, each error at its item.</summary>
+    public IReadOnlyList<string> ListOf(string key, params string[] allowed)
+    {
+        var items = new List<string>();
+        foreach (var item in TextList(key))
+        {
+            if (!allowed.Contains(item.Value, StringComparer.Ordinal))
+                Error(item, $"each item of '{prefix}{key}' must be one of {string.Join(", ", allowed)}, not '{item.Value}'");
+            else if (items.Contains(item.Value, StringComparer.Ordinal))
+                Error(item, $"'{item.Value}' is listed more than once in '{prefix}{key}'");
+            else
+                items.Add(item.Value);
+        }
+        return items;
+    }
+
+    /// <summary>A list of absolute http or https URLs, each error at its item.</summary>
+    public IReadOnlyList<string> UrlList(string key)
+    {
+        var urls = new List<string>();
+        foreach (var item in TextList(key))
+        {
+            if (Uri.TryCreate(item.Value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+                urls.Add(uri.AbsoluteUri);
+            else
+                Error(item, $"each item of '{prefix}{key}' must be an absolute http or https URL");
+        }
+        return urls;
     }
 
     public IReadOnlyList<YamlText> TextList(string key, bool required = false)

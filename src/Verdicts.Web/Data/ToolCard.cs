@@ -19,6 +19,10 @@ public sealed record ToolCard
     public string? License { get; init; }
     public string? Released { get; init; }
     public required string Tags { get; init; }
+    /// <summary>The model's facts, from its column only (the listings do not read them); null when the file states none.</summary>
+    public ToolSpecs? Specs { get; init; }
+    public IReadOnlyList<string>? Sources { get; init; }
+    public string? Checked { get; init; }
     public long PanelShip { get; init; }
     public long PanelSkip { get; init; }
     public long CommunityShip { get; init; }

@@ -23,7 +23,7 @@ public static class ToolColumns
                    'Tool', json_object('Slug', t.slug, 'Name', t.name, 'Category', t.category, 'CategorySlug', t.category_slug,
                        'Tagline', t.tagline, 'EntryPrice', t.entry_price, 'DescriptionHtml', t.description_html, 'Vendor', t.vendor,
                        'Website', t.website, 'License', t.license, 'Released', t.released, 'Tags', t.tags,
-                       'PanelShip', t.panel_ship, 'PanelSkip', t.panel_skip),
+                       'PanelShip', t.panel_ship, 'PanelSkip', t.panel_skip, 'Specs', json(t.specs), 'Sources', json(t.sources), 'Checked', t.checked),
                    'Plans', json((SELECT json_group_array(json_object('ToolSlug', p.tool_slug, 'Name', p.name, 'Price', p.price, 'Notes', p.notes) ORDER BY p.position)
                        FROM tool_plans p WHERE p.tool_slug = t.slug)),
                    'Verdicts', json((SELECT json_group_array(json_object('ToolSlug', v.tool_slug, 'Verdict', v.verdict, 'QuoteHtml', v.quote_html,

@@ -76,7 +76,7 @@ public sealed class ContentParserTests
     public void An_unknown_key_is_an_error_at_its_own_line_and_column()
     {
         var error = SingleError("tools/alpha.md", "---\nname: A\ncategory: C\ntagline: T\n  \nnmae: typo\npricing:\n  entry: Free\n---\n");
-        Assert.Equal("tools/alpha.md:6:1: error: unknown key 'nmae' (allowed here: name, category, tagline, pricing, vendor, website, license, tags, released, aliases, draft)", error.ToString());
+        Assert.Equal("tools/alpha.md:6:1: error: unknown key 'nmae' (allowed here: name, category, tagline, pricing, vendor, website, license, tags, released, aliases, draft, specs, sources, checked)", error.ToString());
     }
 
     [Fact]
@@ -279,7 +279,7 @@ public sealed class ContentParserTests
             var other = Assert.IsType<ToolDocument>(otherFile.Document);
             Assert.Equal(lf.DescriptionHtml, other.DescriptionHtml);
             Assert.Equal(lfFile.Source, otherFile.Source);
-            Assert.Equal(lf with { Sha256 = "", Tags = [], Plans = [], Aliases = [] }, other with { Sha256 = "", Tags = [], Plans = [], Aliases = [] });
+            Assert.Equal(lf with { Sha256 = "", Tags = [], Plans = [], Aliases = [], Sources = [] }, other with { Sha256 = "", Tags = [], Plans = [], Aliases = [], Sources = [] });
             Assert.Equal(lf.Tags, other.Tags);
         }
     }

@@ -32,6 +32,7 @@ public sealed class ComparisonPage
         public string? Question { get; init; }
         public required string IntroHtml { get; init; }
         public required string Published { get; init; }
+        public string? BottomLineHtml { get; init; }
     }
 
     /// <summary>One reviewer's row of the scorecard: a verdict (or none) per compared tool, in column order.</summary>
@@ -81,7 +82,7 @@ public sealed class ComparisonPage
         // A curated comparison with its tools' columns, one row per tool in column order (one row of NULL columns if none
         // is published): one statement, so one snapshot of the database without a transaction around it.
         const string CuratedSql = """
-            SELECT c.slug, c.title, c.question, c.intro_html AS IntroHtml, c.published, tc.json
+            SELECT c.slug, c.title, c.question, c.intro_html AS IntroHtml, c.published, c.bottom_line_html AS BottomLineHtml, tc.json
               FROM comparisons c
               LEFT JOIN comparison_tools ct ON ct.comparison_slug = c.slug
               LEFT JOIN tool_columns tc ON tc.slug = ct.tool_slug
