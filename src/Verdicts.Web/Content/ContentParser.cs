@@ -212,7 +212,7 @@ public static partial class ContentParser
     /// U+FFFE and U+FFFF outright, so one of them in a comparison made the feed fail, and HTML counts all of them as
     /// parse errors. Refused here, no output ever has to deal with them.
     /// </summary>
-    private static bool CannotBeCarried(Rune c) =>
+    internal static bool CannotBeCarried(Rune c) =>
         c.Value is >= 0x80 and <= 0x9F or >= 0xFDD0 and <= 0xFDEF || (c.Value & 0xFFFE) == 0xFFFE;
 
     private static (int Line, int Column) LineAndColumn(ReadOnlySpan<byte> before)

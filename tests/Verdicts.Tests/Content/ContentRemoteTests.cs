@@ -98,7 +98,7 @@ public sealed class ContentRemoteTests
         await using var app = Site(content, remote);
         var client = await AdminSession.SignIn(app);
 
-        using (var created = await client.Submit(await client.FormOn("/admin/new", "form.admin-form"), "Create", null, ("Kind", "tool"), ("Name", "Delta")))
+        using (var created = await client.Submit(await client.FormOn("/admin/new", "form.admin-form"), "Create", null, ("Kind", "tool"), ("Name", "Delta"), ("Category", "Developer Tools"), ("Tagline", "A new tool"), ("Price", "Free")))
             Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         var confirm = (await client.GetPage("/admin/content/tools/gamma.md?handler=Delete")).QuerySelector("form[action*='handler=Delete']")!;
         using (var deleted = await client.Submit(confirm, "Yes, delete the file"))

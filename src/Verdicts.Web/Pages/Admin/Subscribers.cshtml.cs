@@ -65,8 +65,7 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
         var rows = 0;
         foreach (var row in await connection.QueryAsync<Subscriber>(SelectSubscribers + " ORDER BY id"))
         {
-            csv.AppendJoin(',', CsvField(row.Email), CsvField(row.State), CsvField(row.CreatedAt), CsvField(row.ConfirmedAt), CsvField(row.UnsubscribedAt))
-                .Append("\r\n");
+            csv.Append(Csv.Line(row.Email, row.State, row.CreatedAt, row.ConfirmedAt, row.UnsubscribedAt));
             rows++;
         }
         // A copy of every address left the site: worth a line in the audit, never the addresses themselves.
@@ -103,19 +102,6 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
         }
         audit.Log(admin, "remove-subscriber", path, null, null, "removed on request");
         return RedirectToPage("/Admin/Subscribers", new { removed = id });
-    }
-
-    /// <summary>
-    /// One CSV field (RFC 4180), safe to open in a spreadsheet: a value that a spreadsheet would run as a formula
-    /// gets a leading apostrophe, and a value holding a comma, quote or line break is quoted.
-    /// </summary>
-    public static string CsvField(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-            return "";
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-            value = "'" + value;
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
     private PageResult Refuse(int status, string problem)

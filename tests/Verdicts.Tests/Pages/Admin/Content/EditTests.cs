@@ -93,7 +93,7 @@ public sealed class EditTests
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.Get("/tools/gamma")).StatusCode);
 
         var form = (await client.GetPage("/admin/new")).QuerySelector("form.admin-form")!;
-        using var created = await client.Submit(form, "Create", null, ("Kind", "tool"), ("Name", "Nova Coder 2"));
+        using var created = await client.Submit(form, "Create", null, ("Kind", "tool"), ("Name", "Nova Coder 2"), ("Category", "Developer Tools"), ("Tagline", "A new tool"), ("Price", "Free"));
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         Assert.Equal("draft", (await client.GetPage("/admin/content")).QuerySelector("li[data-path='tools/nova-coder-2.md']")?.GetAttribute("data-state"));
     }
@@ -233,7 +233,7 @@ public sealed class EditTests
         [
             client.Submit(delete, "Yes, delete the file"),
             client.Submit(rename, "Rename", null, ("NewSlug", "alpha-prime")),
-            client.Submit(create, "Create", null, ("Kind", "tool"), ("Name", "Nova Coder")),
+            client.Submit(create, "Create", null, ("Kind", "tool"), ("Name", "Nova Coder"), ("Category", "Developer Tools"), ("Tagline", "A new tool"), ("Price", "Free")),
         ];
 
         using (var holder = HoldWriteLock(app))
@@ -397,14 +397,14 @@ public sealed class EditTests
         await using var _ = app;
         var form = (await client.GetPage("/admin/new")).QuerySelector("form.admin-form")!;
 
-        using var created = await client.Submit(form, "Create", null, ("Kind", "tool"), ("Name", "Nova Coder 2"));
+        using var created = await client.Submit(form, "Create", null, ("Kind", "tool"), ("Name", "Nova Coder 2"), ("Category", "Developer Tools"), ("Tagline", "A new tool"), ("Price", "Free"));
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         Assert.Equal("/admin/content/tools/nova-coder-2.md?done=created", created.Headers.Location?.OriginalString);
         var page = await client.GetPage(created.Headers.Location!.OriginalString);
         Assert.Empty(page.QuerySelectorAll(".error-line"));
         Assert.Equal("draft", (await client.GetPage("/admin/content")).QuerySelector("li[data-path='tools/nova-coder-2.md']")?.GetAttribute("data-state"));
 
-        using var again = await client.Submit(form, "Create", null, ("Kind", "tool"), ("Name", "Nova Coder 2"));
+        using var again = await client.Submit(form, "Create", null, ("Kind", "tool"), ("Name", "Nova Coder 2"), ("Category", "Developer Tools"), ("Tagline", "A new tool"), ("Price", "Free"));
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         using var unusable = await client.Submit(form, "Create", null, ("Kind", "tool"), ("Name", "!!!"));
         Assert.Equal(HttpStatusCode.BadRequest, unusable.StatusCode);
