@@ -12,7 +12,7 @@
   var status = document.createElement("p");
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
-  document.body.appendChild(status);
+  (document.querySelector("main") || document.body).appendChild(status);
 
   inputs.forEach(function (input, index) {
     var list = document.createElement("ul");

@@ -105,6 +105,9 @@ public sealed class ComparisonPage
         else
         {
             var requested = slug.Split("-vs-");
+            // An address with no slug in it at all has nothing to correct: the site's page for addresses it does not know.
+            if (!requested.Any(ContentParser.IsValidSlug))
+                return Results.NotFound();
             // The slugs resolved, the curated page looked for and the columns read all see the database as the first read found it.
             using var snapshot = connection.BeginTransaction(deferred: true);
             var looked = Resolve(connection, snapshot, requested);
