@@ -15,3 +15,7 @@ INSERT INTO tool_pairs (a, b, together)
 SELECT x.tool_slug, y.tool_slug, count(*)
   FROM comparison_tools x JOIN comparison_tools y ON y.comparison_slug = x.comparison_slug AND x.tool_slug < y.tool_slug
  GROUP BY x.tool_slug, y.tool_slug;
+
+-- Tools by name whatever the case, for the compare form's type-ahead (/api/tool-names): names starting with what was
+-- typed are a range of this index, as quick at 10 000 tools as at ten.
+CREATE INDEX tools_by_name ON tools (name COLLATE NOCASE);

@@ -61,29 +61,36 @@ public sealed record WrongTools(PageHead Head, string Heading, IReadOnlyList<str
         return SlicePage.Html(WrongToolsPage.Create(page));
     }
 
-    /// <summary>Tools whose names hold any word of the slug as a prefix, those holding the most words first.</summary>
+    /// <summary>
+    /// Tools whose slugs share the longest start with the unknown one ("gpt-4o-mni" finds "gpt-4o-mini"), at least three
+    /// characters of it. Each probe is a range of the slugs' index, and the longest start is found by halving, so an
+    /// address costs a few lookups whatever it holds and however many tools there are.
+    /// </summary>
     private static List<ComparePicker.Choice> Similar(SqliteConnection connection, SqliteTransaction snapshot, string slug)
     {
-        if (SearchModel.ToFtsQuery(slug.Replace('-', ' ')) is not { } words)
-            return [];
         const string Sql = """
-            SELECT t.slug, t.name, t.category
-            FROM search_index s JOIN tools t ON t.slug = s.tool_slug
-            WHERE search_index MATCH @match AND s.kind = 'tool'
-            ORDER BY bm25(search_index), t.name, t.slug
-            LIMIT @take
+            SELECT slug, name, category FROM tools WHERE slug >= @start AND slug < @past ORDER BY slug LIMIT @take
             """;
-        try
+        List<ComparePicker.Choice> Starting(int length)
         {
-            // The terms are quoted prefixes without spaces, so joining them with OR matches a name holding any of them.
-            return connection.Query<ComparePicker.Choice>(Sql,
-                new { match = $"{{title}} : ({string.Join(" OR ", words.Split(' '))})", take = MaxSuggestions }, snapshot).AsList();
+            var start = slug[..length];
+            return connection.Query<ComparePicker.Choice>(Sql, new { start, past = start + "\U0010FFFF", take = MaxSuggestions }, snapshot).AsList();
         }
-        catch (SqliteException)
-        {
-            // The query is built from words only; no suggestions beats a 500 if SQLite still refuses it.
+        slug = slug.ToLowerInvariant();
+        const int Shortest = 3;
+        if (slug.Length < Shortest || Starting(Shortest) is not { Count: > 0 } found)
             return [];
+        // found holds the tools for the longest start known to match (low); high is the shortest known not to.
+        var (low, high) = (Shortest, Math.Min(slug.Length, MaxShownSlug) + 1);
+        while (high - low > 1)
+        {
+            var middle = (low + high) / 2;
+            if (Starting(middle) is { Count: > 0 } longer)
+                (low, found) = (middle, longer);
+            else
+                high = middle;
         }
+        return found;
     }
 
     private static string Shown(string slug) => slug.Length <= MaxShownSlug ? slug : slug[..MaxShownSlug] + "…";

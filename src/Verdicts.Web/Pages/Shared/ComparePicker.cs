@@ -42,9 +42,10 @@ public sealed record ComparePicker(IReadOnlyList<ComparePicker.Choice>? Choices)
     }
 
     /// <summary>
-    /// <c>GET /api/tool-names?q=</c>: a few tools whose names hold every typed word as a prefix, a name typed whole
-    /// first. Read through the search index, so it costs the same at 10 000 tools; cached like a page (the output cache
-    /// varies by <c>q</c> and is evicted on reload) and by the browser for a few minutes.
+    /// <c>GET /api/tool-names?q=</c>: a few tools whose names start with what was typed (a range of an index), then, if
+    /// there are fewer, tools with a word of the name starting so (the search index, first matches, unranked: ranking
+    /// every match cost seconds at 10 000 tools). Cached like a page (the output cache varies by <c>q</c> and is
+    /// evicted on reload) and by the browser for a few minutes.
     /// </summary>
     public static async Task<IResult> NamesAsync(string? q, Database database, HttpContext context)
     {
@@ -52,24 +53,34 @@ public sealed record ComparePicker(IReadOnlyList<ComparePicker.Choice>? Choices)
         var typed = (q ?? "").Trim();
         if (typed.Length > MaxNameQueryLength)
             typed = typed[..MaxNameQueryLength];
-        if (SearchModel.ToFtsQuery(typed) is not { } words)
+        if (typed.Length == 0)
             return Results.Ok(Array.Empty<Choice>());
-        const string Sql = """
+        const string StartingSql = """
+            SELECT slug, name, category FROM tools
+             WHERE name COLLATE NOCASE >= @typed AND name COLLATE NOCASE < @past
+             ORDER BY name COLLATE NOCASE
+             LIMIT @take
+            """;
+        using var connection = database.Open();
+        // Past every name that starts with the typed text: the largest code point, after it.
+        var names = (await connection.QueryAsync<Choice>(StartingSql, new { typed, past = typed + "\U0010FFFF", take = MaxNames })).AsList();
+        if (names.Count == MaxNames || SearchModel.ToFtsQuery(typed) is not { } words)
+            return Results.Ok(names);
+        const string WordSql = """
             SELECT t.slug, t.name, t.category
-            FROM search_index s JOIN tools t ON t.slug = s.tool_slug
-            WHERE search_index MATCH @match AND s.kind = 'tool'
-            ORDER BY t.name = @typed COLLATE NOCASE DESC, bm25(search_index), t.name, t.slug
-            LIMIT @take
+              FROM search_index s JOIN tools t ON t.slug = s.tool_slug
+             WHERE search_index MATCH @match AND s.kind = 'tool'
+             LIMIT @take
             """;
         try
         {
-            using var connection = database.Open();
-            return Results.Ok(await connection.QueryAsync<Choice>(Sql, new { match = $"{{title}} : ({words})", typed, take = MaxNames }));
+            var more = await connection.QueryAsync<Choice>(WordSql, new { match = $"{{title}} : ({words})", take = MaxNames });
+            return Results.Ok(names.Concat(more).DistinctBy(c => c.Slug).Take(MaxNames));
         }
         catch (SqliteException)
         {
-            // The query is built from words only; no names beats a 500 if SQLite still refuses it.
-            return Results.Ok(Array.Empty<Choice>());
+            // The query is built from words only; fewer names beats a 500 if SQLite still refuses it.
+            return Results.Ok(names);
         }
     }
 }
