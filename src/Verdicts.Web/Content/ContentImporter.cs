@@ -157,6 +157,8 @@ public sealed class ContentImporter(Database database)
         const string insertComparisonTool = "INSERT INTO comparison_tools (comparison_slug, position, tool_slug) VALUES (@comparison, @position, @tool)";
         connection.Execute(insertComparisonTool, publishedComparisons.SelectMany(c => c.Tools.Select((t, position) =>
             new { comparison = c.Slug, position, tool = t.Slug })), transaction);
+        if (previous is null || tools.Count > 0 || comparisons.Count > 0)
+            ToolPairs.Rebuild(connection, transaction);
 
         Files(connection, transaction, previous, next, now, sourceOf);
         ErrorsAndReload(connection, transaction, next, extraErrors, now);

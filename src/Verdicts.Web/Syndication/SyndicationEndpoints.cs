@@ -69,8 +69,12 @@ public static class SyndicationEndpoints
     private static async Task<IResult> SitemapAsync(Database database, IOptions<VerdictsOptions> options)
     {
         using var connection = database.Open();
+        // Besides the curated comparisons: each pair of tools a curated comparison puts side by side, where no curated page is
+        // that pair, as the generated page the alternatives link to, at its canonical address (slugs sorted, as in tool_pairs).
         var paths = (await connection.QueryAsync<string>("""
             SELECT '/compare/' || slug FROM comparisons
+            UNION ALL SELECT '/compare/' || p.a || '-vs-' || p.b FROM tool_pairs p
+             WHERE NOT EXISTS (SELECT 1 FROM comparisons c WHERE c.tool_set = p.a || ' ' || p.b)
             UNION ALL SELECT '/tools/' || slug FROM tools
             UNION ALL SELECT DISTINCT '/categories/' || category_slug FROM tools
             UNION ALL SELECT '/reviewers/' || slug FROM reviewers

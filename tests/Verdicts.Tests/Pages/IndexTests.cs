@@ -29,7 +29,7 @@ public sealed class IndexTests
         var client = app.NoRedirects();
         var form = (await client.GetPage("/")).QuerySelector("form.compare-form")!;
         Assert.Equal(("get", "/compare"), (form.GetAttribute("method"), form.GetAttribute("action")));
-        Assert.Equal(["a", "b"], form.QuerySelectorAll("select").Select(s => s.GetAttribute("name")));
+        Assert.Equal(["a", "b", "c", "d"], form.QuerySelectorAll("select").Select(s => s.GetAttribute("name")));
         Assert.Contains("gamma", form.QuerySelectorAll("select[name=a] option").Select(o => o.GetAttribute("value")));
 
         using var picked = await client.Get("/compare?a=gamma&b=alpha");
@@ -85,7 +85,7 @@ public sealed class IndexTests
         {
             var form = (await client.GetPage(path)).QuerySelector("form.compare-form")!;
             Assert.Empty(form.QuerySelectorAll("select"));
-            Assert.Equal(["a", "b"], form.QuerySelectorAll("input[type=text]").Select(i => i.GetAttribute("name")));
+            Assert.Equal(["a", "b", "c", "d"], form.QuerySelectorAll("input[type=text]").Select(i => i.GetAttribute("name")));
         }
 
         // A name in any case, or a slug, picks the tool.
@@ -98,7 +98,7 @@ public sealed class IndexTests
         var unknown = await app.CreateClient().GetPage("/compare?a=Alpha&b=Omega", HttpStatusCode.BadRequest);
         Assert.Equal("One of those tools is not on Verdicts: nothing is called “Omega”. Use the name its page shows.", unknown.QuerySelector("[role=alert]").Text());
         // What was typed comes back, to correct rather than retype.
-        Assert.Equal(["Alpha", "Omega"], unknown.QuerySelectorAll("form.compare-form input[type=text]").Select(i => i.GetAttribute("value")));
+        Assert.Equal(["Alpha", "Omega", null, null], unknown.QuerySelectorAll("form.compare-form input[type=text]").Select(i => i.GetAttribute("value")));
         // No tool's name holds the word, so nothing is suggested.
         Assert.Null(unknown.QuerySelector(".suggestions"));
     }

@@ -9,9 +9,12 @@ namespace Verdicts.Web.Pages.Compare;
 
 public static class ComparisonEndpoints
 {
-    public static void MapComparisons(this IEndpointRouteBuilder app) =>
+    public static void MapComparisons(this IEndpointRouteBuilder app)
+    {
         app.MapMethods("/compare/{slug}", [HttpMethods.Get, HttpMethods.Head], (string slug, HttpContext context, Database database, VoteTallies tallies) =>
             ComparisonPage.Render(database, slug, context, tallies));
+        app.MapGet("/api/tool-names", ComparePicker.NamesAsync);
+    }
 }
 
 /// <summary>
@@ -57,6 +60,8 @@ public sealed class ComparisonPage
     public ILookup<string, PlanRow> Plans { get; private set; } = Enumerable.Empty<PlanRow>().ToLookup(p => p.ToolSlug);
     public IReadOnlyList<ScorecardRow> Scorecard { get; private set; } = [];
     public string Title { get; private set; } = "";
+    /// <summary>Other comparisons with these tools (ComparisonAlternatives.cs), shown with the controls that change the tools.</summary>
+    public IReadOnlyList<ComparisonAlternatives.Alternative> Alternatives { get; private set; } = [];
     public string Question { get; private set; } = ComparisonQuestion.Default;
     public IReadOnlyDictionary<string, CommunityTrend> Trends { get; private set; } = new Dictionary<string, CommunityTrend>();
 
@@ -102,13 +107,15 @@ public sealed class ComparisonPage
         else
         {
             var requested = slug.Split("-vs-");
-            if (requested.Length is < 2 or > 4 || !requested.All(ContentParser.IsValidSlug))
+            // An address with no slug in it at all has nothing to correct: the site's page for addresses it does not know.
+            if (!requested.Any(ContentParser.IsValidSlug))
                 return Results.NotFound();
             // The slugs resolved, the curated page looked for and the columns read all see the database as the first read found it.
             using var snapshot = connection.BeginTransaction(deferred: true);
-            var resolved = Resolve(connection, snapshot, requested);
-            if (resolved is null || resolved.Distinct(StringComparer.Ordinal).Count() != resolved.Count)
-                return Results.NotFound();
+            var looked = Resolve(connection, snapshot, requested);
+            if (requested.Length is < 2 or > ComparePicker.MaxTools || looked.Contains(null) || looked.Distinct(StringComparer.Ordinal).Count() != looked.Count)
+                return WrongTools.Answer(connection, snapshot, requested, looked, context);
+            var resolved = looked.OfType<string>().ToList();
             var curatedSlug = connection.QueryFirstOrDefault<string>(
                 "SELECT slug FROM comparisons WHERE tool_set = @set ORDER BY published DESC, slug LIMIT 1",
                 new { set = ContentImporter.ToolSet(resolved) }, snapshot);
@@ -135,9 +142,11 @@ public sealed class ComparisonPage
                 Tools.Select(t => g.FirstOrDefault(v => v.ToolSlug == t.Slug)).ToList()))
             .ToList();
 
+        Alternatives = ComparisonAlternatives.For(connection, [.. Tools.Select(t => t.Slug)]);
         Title = ComparisonTitle.Of(Curated?.Title, Tools.Select(t => t.Name));
         Question = Curated?.Question ?? ComparisonQuestion.Default;
-        var path = $"/compare/{Curated?.Slug ?? string.Join("-vs-", Tools.Select(t => t.Slug))}";
+        // One address per set of tools, whatever the order the visitor chose for the columns.
+        var path = $"/compare/{Curated?.Slug ?? string.Join("-vs-", Tools.Select(t => t.Slug).Order(StringComparer.Ordinal))}";
         Meta = new PageMeta($"{Title}: {Question.TrimEnd('?')}? · Verdicts",
             $"{Title}: panel verdict, pricing read, reviewer split and community vote, side by side.", path)
         {
@@ -147,9 +156,14 @@ public sealed class ComparisonPage
         return SlicePage.Html(Comparison.Create(this));
     }
 
-    /// <summary>Current slugs for the requested ones (following former slugs), or null when any is unknown or a draft.</summary>
-    private static List<string>? Resolve(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction snapshot, string[] requested)
+    /// <summary>
+    /// The current slug for each requested one (following former slugs), null where it names no published tool; only the
+    /// first few are looked up, which is all an address that names too many needs.
+    /// </summary>
+    private static List<string?> Resolve(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction snapshot, string[] requested)
     {
+        var asked = requested.Take(WrongTools.MaxLookedUp).ToList();
+        requested = [.. asked.Where(ContentParser.IsValidSlug)];
         const string Sql = """
             SELECT slug AS Requested, slug FROM tools WHERE slug IN @requested
             UNION ALL
@@ -157,7 +171,7 @@ public sealed class ComparisonPage
             """;
         var rows = connection.Query<(string Requested, string Slug)>(Sql, new { requested }, snapshot)
             .ToDictionary(r => r.Requested, r => r.Slug, StringComparer.Ordinal);
-        return requested.All(rows.ContainsKey) ? requested.Select(r => rows[r]).ToList() : null;
+        return [.. asked.Select(r => rows.GetValueOrDefault(r))];
     }
 
     private static string Words(int count) => count switch { 3 => "three", 4 => "four", _ => count.ToString(System.Globalization.CultureInfo.InvariantCulture) };

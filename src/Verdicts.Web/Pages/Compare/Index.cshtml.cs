@@ -8,7 +8,7 @@ using Verdicts.Web.Pages.Shared;
 
 namespace Verdicts.Web.Pages.Compare;
 
-/// <summary>Where the pick-two form lands: it sends the visitor on to the comparison page, or says what is wrong.</summary>
+/// <summary>Where the compare form (two to four tools) lands: it sends the visitor on to the comparison page, or says what is wrong.</summary>
 public sealed class IndexModel(Database database, IOptions<VerdictsOptions> options) : SitePageModel
 {
     private const int MaxPickLength = 200;
@@ -25,7 +25,7 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
     {
         var picked = new[] { a, b, c, d }.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim()).ToList();
         using var connection = database.Open();
-        Meta = new PageMeta("Compare AI tools · Verdicts", "Pick two tools to see them side by side.", "/compare") { NoIndex = picked.Count > 0 };
+        Meta = new PageMeta("Compare AI tools · Verdicts", "Pick two to four tools to see them side by side.", "/compare") { NoIndex = picked.Count > 0 };
         if (picked.Count > 0)
         {
             // Looked up only once there are two picks to compare.
@@ -48,7 +48,10 @@ public sealed class IndexModel(Database database, IOptions<VerdictsOptions> opti
                 return Redirect($"/compare/{string.Join("-vs-", slugs)}");
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
-        Picker = ComparePicker.Load(connection, options.Value.CompareListLimit) with { Picked = (a?.Trim(), b?.Trim()) };
+        Picker = ComparePicker.Load(connection, options.Value.CompareListLimit) with
+        {
+            Picked = new Dictionary<string, string?> { ["a"] = a?.Trim(), ["b"] = b?.Trim(), ["c"] = c?.Trim(), ["d"] = d?.Trim() },
+        };
         return Page();
     }
 
