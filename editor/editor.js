@@ -115,13 +115,17 @@ function start(textarea) {
   });
   view.dispatch(setDiagnostics(view.state, diagnostics));
 
+  // Without this script an error's position is plain text (a link would reload the file and lose the text the
+  // save refused); here it becomes a button that puts the cursor there.
   errors.forEach(item => {
-    const link = item.querySelector("a");
-    if (link) {
-      link.addEventListener("click", event => {
-        event.preventDefault();
-        goTo(Number(item.dataset.line), Number(item.dataset.column || 1));
-      });
+    const position = item.querySelector(".error-position");
+    if (position) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "error-jump";
+      button.textContent = position.textContent;
+      button.addEventListener("click", () => goTo(Number(item.dataset.line), Number(item.dataset.column || 1)));
+      position.replaceWith(button);
     }
   });
 

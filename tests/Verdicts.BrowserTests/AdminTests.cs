@@ -49,7 +49,7 @@ public sealed class AdminTests(BrowserSite site) : IClassFixture<BrowserSite>
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
         await Assertions.Expect(page.Locator(".error-line").First).ToContainTextAsync("unknown key 'categroy'");
-        await page.Locator(".error-line a").First.ClickAsync();
+        await page.Locator(".error-line button").First.ClickAsync();
         await Assertions.Expect(page.Locator("#cursor-position")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Line 3, "));
         await BrowserSite.AssertNoAxeViolations(page);
     }

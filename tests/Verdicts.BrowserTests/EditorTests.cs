@@ -105,7 +105,7 @@ public sealed class EditorTests(BrowserSite site) : IClassFixture<BrowserSite>
         // Move the cursor away first, so that the click is what brings it to the error.
         await page.GetByLabel(Label).PressAsync("Control+Home");
         await Assertions.Expect(page.Locator("#cursor-position")).ToHaveTextAsync("Line 1, column 1");
-        await page.Locator(".error-line a").First.ClickAsync();
+        await page.Locator(".error-line button").First.ClickAsync();
         await Assertions.Expect(page.Locator("#cursor-position")).ToHaveTextAsync($"Line {line}, column {column}");
         await Assertions.Expect(page.GetByLabel(Label)).ToBeFocusedAsync();
         await Assertions.Expect(page.Locator(".cm-activeLine")).ToHaveTextAsync(lines[line - 1]);

@@ -115,6 +115,9 @@ public sealed class EditorTests
         var error = Assert.Single(page.QuerySelectorAll(".error-line"));
         Assert.Equal(($"{line}", $"{column}"), (error.GetAttribute("data-line"), error.GetAttribute("data-column")));
         Assert.Equal("'order' must be a whole number", error.QuerySelector(".error-message")?.TextContent);
+        // Without the script the position is text: a link would reload the file from disk and drop the refused text.
+        Assert.Equal($"line {line}, column {column}", error.QuerySelector(".error-position")?.TextContent);
+        Assert.Null(error.QuerySelector("a"));
         var textarea = page.QuerySelector("textarea[name=Text]")!;
         Assert.Equal(($"{line}", $"{column}"), (textarea.GetAttribute("data-line"), textarea.GetAttribute("data-column")));
     }
