@@ -15,9 +15,8 @@ public sealed class AdminTests(BrowserSite site) : IClassFixture<BrowserSite>
         await BrowserSite.Screenshot(page, "admin-health");
 
         await page.GotoAsync("/admin/content/tools/beta.md");
-        var editor = page.GetByLabel("Contents (Markdown with YAML front matter)");
-        var text = await editor.InputValueAsync();
-        await editor.FillAsync(text.Replace("The second tool", "Edited from the browser", StringComparison.Ordinal));
+        var text = await EditorTests.FileOnPage(page);
+        await EditorTests.ReplaceText(page, text.Replace("The second tool", "Edited from the browser", StringComparison.Ordinal));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
         await Assertions.Expect(page.Locator(".preview .tagline")).ToHaveTextAsync("Edited from the browser");
@@ -45,13 +44,12 @@ public sealed class AdminTests(BrowserSite site) : IClassFixture<BrowserSite>
         var page = await site.NewPage();
         await BrowserSite.SignIn(page);
         await page.GotoAsync("/admin/content/tools/gamma.md");
-        var editor = page.GetByLabel("Contents (Markdown with YAML front matter)");
-        var text = await editor.InputValueAsync();
-        await editor.FillAsync(text.Replace("category:", "categroy:", StringComparison.Ordinal));
+        var text = await EditorTests.FileOnPage(page);
+        await EditorTests.ReplaceText(page, text.Replace("category:", "categroy:", StringComparison.Ordinal));
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
         await Assertions.Expect(page.Locator(".error-line").First).ToContainTextAsync("unknown key 'categroy'");
-        await page.Locator(".error-line a").First.ClickAsync();
+        await page.Locator(".error-line button").First.ClickAsync();
         await Assertions.Expect(page.Locator("#cursor-position")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Line 3, "));
         await BrowserSite.AssertNoAxeViolations(page);
     }

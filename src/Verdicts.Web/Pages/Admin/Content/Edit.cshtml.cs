@@ -36,7 +36,11 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
     /// <summary>Why nothing was changed, when the change could not be made and recorded.</summary>
     public string? Problem { get; private set; }
     public int Line { get; private set; } = 1;
+    public int Column { get; private set; } = 1;
     public ContentSnapshot Snapshot => files.Snapshot;
+
+    /// <summary>Lets the editor's script add its style element under this answer's Content-Security-Policy.</summary>
+    public string StyleNonce { get; private set; } = "";
 
     public IActionResult OnGet(string? path, int? line, string? done)
     {
@@ -81,7 +85,7 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
         if (Errors.Count > 0)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            Line = Errors[0].Line;
+            (Line, Column) = (Errors[0].Line, Errors[0].Column);
             return Page();
         }
         try
@@ -178,6 +182,7 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
     private IActionResult? Open(string? path)
     {
         DoNotCache();
+        StyleNonce = Security.SecurityHeaders.AllowStyleNonce(HttpContext);
         var (full, problem) = files.Resolve(path);
         if (problem is not null)
             return PlainBadRequest(problem);
