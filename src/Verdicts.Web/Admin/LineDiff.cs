@@ -20,7 +20,9 @@ public sealed record LineDiff(string? Unified, long Added, long Removed)
 
     public static LineDiff Between(string? before, string? after)
     {
-        var result = Differ.Instance.CreateLineDiffs(before ?? "", after ?? "", ignoreWhitespace: false);
+        // A final newline ends the last line rather than starting an empty one (DiffPlex would count one more line in
+        // a file than the file has, and a new file's diff would add it).
+        var result = Differ.Instance.CreateLineDiffs(WithoutFinalNewline(before), WithoutFinalNewline(after), ignoreWhitespace: false);
         var added = result.DiffBlocks.Sum(b => (long)b.InsertCountB);
         var removed = result.DiffBlocks.Sum(b => (long)b.DeleteCountA);
         if (added + removed == 0)
@@ -29,6 +31,8 @@ public sealed record LineDiff(string? Unified, long Added, long Removed)
         var tooLong = unified.Length > MaxChars || unified.AsSpan().Count('\n') > MaxLines;
         return new(tooLong ? null : unified, added, removed);
     }
+
+    private static string WithoutFinalNewline(string? text) => text is null ? "" : text.EndsWith('\n') ? text[..^1] : text;
 
     public bool Unchanged => Added == 0 && Removed == 0;
 
@@ -57,7 +61,7 @@ public sealed record LineDiff(string? Unified, long Added, long Removed)
             if (line.StartsWith("@@ ", StringComparison.Ordinal) && HunkStart(line) is var (oldStart, newStart))
             {
                 (before, after, inHunk) = (oldStart, newStart, true);
-                if (rows.Count > 0 || before > 1 || after > 1)
+                if (rows.Count > 0)
                     rows.Add(new Row(Change.Gap, before, after, ""));
                 continue;
             }
@@ -76,10 +80,13 @@ public sealed record LineDiff(string? Unified, long Added, long Removed)
                     break;
             }
         }
+        if (rows.Count > 0 && (rows[0].Before ?? 1) + (rows[0].After ?? 1) > 2)
+            rows.Insert(0, new Row(Change.Gap, rows[0].Before, rows[0].After, ""));
         return rows;
     }
 
-    // "@@ -12,3 +12,4 @@": where the hunk starts in the old and the new text (a count of 0 starts one line earlier).
+    // "@@ -12,3 +12,4 @@": where the hunk starts in the old and the new text. (A side with no lines in the hunk reads none
+    // from its start, so what that start means for an empty range does not matter here.)
     private static (long Old, long New)? HunkStart(string header)
     {
         var parts = header.Split(' ');
@@ -93,12 +100,7 @@ public sealed record LineDiff(string? Unified, long Added, long Removed)
             if (range.Length < 2 || range[0] != sign)
                 return false;
             var comma = range.IndexOf(',', StringComparison.Ordinal);
-            var count = comma < 0 ? 1 : long.TryParse(range.AsSpan(comma + 1), CultureInfo.InvariantCulture, out var c) ? c : 1;
-            if (!long.TryParse(comma < 0 ? range.AsSpan(1) : range.AsSpan(1, comma - 1), CultureInfo.InvariantCulture, out start))
-                return false;
-            if (count == 0)
-                start++;
-            return true;
+            return long.TryParse(comma < 0 ? range.AsSpan(1) : range.AsSpan(1, comma - 1), CultureInfo.InvariantCulture, out start);
         }
     }
 }
