@@ -47,6 +47,7 @@ public sealed class AuditTests
         Assert.Equal(["ada", "save"], save.QuerySelectorAll("td").Skip(1).Take(2).Select(c => c.Text()));
         Assert.Equal(when, save.QuerySelector("time")!.GetAttribute("datetime"));
         DiffTable.AssertShows(save, "audit-" + save.GetAttribute("data-id"), before, edited);
+        Assert.Equal("/admin/history/tools/beta.md", save.QuerySelector("th a")!.GetAttribute("href"));
 
         var renameRows = page.QuerySelectorAll("tr[data-action='rename']");
         Assert.Contains(renameRows, r => r.GetAttribute("data-path") == "tools/alpha-prime.md");
