@@ -1,3 +1,4 @@
+using System.Text;
 using Dapper;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
@@ -111,7 +112,7 @@ public sealed class ContentChange : IDisposable
         Step(() =>
         {
             var previous = File.Exists(full) ? File.ReadAllBytes(full) : null;
-            Record(action, relative, previous is null ? null : ContentParser.Hash(previous), ContentParser.Hash(bytes), detail);
+            Record(action, relative, previous is null ? null : ContentParser.Hash(previous), ContentParser.Hash(bytes), detail, Texts(previous, bytes));
             var folder = Path.GetDirectoryName(full)!;
             if (!Directory.Exists(folder))
             {
@@ -131,7 +132,7 @@ public sealed class ContentChange : IDisposable
         Step(() =>
         {
             var previous = File.ReadAllBytes(full);
-            Record(action, relative, ContentParser.Hash(previous), null, detail);
+            Record(action, relative, ContentParser.Hash(previous), null, detail, Texts(previous, null));
             File.Delete(full);
             undo.Push(() => ContentFiles.WriteAtomically(full, previous));
         });
@@ -253,11 +254,20 @@ public sealed class ContentChange : IDisposable
         }
     }
 
-    private void Record(string action, string path, string? before, string? after, string? detail)
+    private void Record(string action, string path, string? before, string? after, string? detail, AuditLog.FileTexts? texts = null)
     {
-        audit.Add(transaction, admin, action, path, before, after, detail);
+        audit.Add(transaction, admin, action, path, before, after, detail, texts);
         rows.Add((action, path, before, after, detail));
     }
+
+    /// <summary>
+    /// The texts the audit row keeps, for its diff and the file's history; none when either side is larger than a content
+    /// file may be (a file put there by other means), which keeps every row bounded.
+    /// </summary>
+    private static AuditLog.FileTexts? Texts(byte[]? before, byte[]? after) =>
+        before?.LongLength > ContentParser.MaxFileBytes || after?.LongLength > ContentParser.MaxFileBytes
+            ? null
+            : new(before is null ? null : Encoding.UTF8.GetString(before), after is null ? null : Encoding.UTF8.GetString(after));
 
     private void Step(Action step)
     {

@@ -11,7 +11,7 @@ namespace Verdicts.Web.Pages.Admin.Content;
 /// tools a rename that keeps old links working. Each change is one <see cref="ContentChange"/>: the check that the
 /// file is still the version the admin opened is made within it, so it still holds when the file is written.
 /// </summary>
-public sealed class EditModel(ContentFiles files) : SitePageModel
+public sealed class EditModel(ContentFiles files, AuditLog audit) : SitePageModel
 {
     public string RelativePath { get; private set; } = "";
     public ContentKind Kind { get; private set; }
@@ -24,12 +24,29 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
     [BindProperty]
     public string OpenedHash { get; set; } = "";
 
+    /// <summary>
+    /// The text the editor opened, sent back with the form: on a conflict, what changed on disk meanwhile is the diff from
+    /// it. Used only when its hash is <see cref="OpenedHash"/>, the one the conflict check trusts.
+    /// </summary>
+    [BindProperty]
+    public string? OpenedText { get; set; }
+
     [BindProperty]
     public string? NewSlug { get; set; }
+
+    /// <summary>The version a restore asks for, from the file's history: "after-12" (as change 12 left it) or "before-12".</summary>
+    [BindProperty]
+    public string? Version { get; set; }
 
     public IReadOnlyList<ContentError> Errors { get; private set; } = [];
     public ContentDocument? Preview { get; private set; }
     public string? ConflictText { get; private set; }
+
+    /// <summary>On a conflict: what changed on disk since the editor opened (null when the opened text did not come back) and the admin's changes against the disk.</summary>
+    public (LineDiff? ChangedMeanwhile, LineDiff? YourChanges) ConflictDiffs { get; private set; }
+
+    /// <summary>On a conflict after a save: the text the admin sent, offered back whole to copy.</summary>
+    public string? SubmittedText { get; private set; }
     public bool ConfirmDelete { get; private set; }
     public string? Notice { get; private set; }
 
@@ -50,6 +67,7 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
             return NotFoundPage();
         Text = System.IO.File.ReadAllText(FullPath);
         OpenedHash = ContentFiles.Hash(FullPath);
+        OpenedText = Text;
         Line = Math.Max(1, line ?? 1);
         Errors = files.Validate(RelativePath, Text).Errors;
         Notice = done switch
@@ -57,6 +75,7 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
             "saved" => "Saved. The site shows the change now.",
             "created" => "Created from the template. Fill it in and save.",
             "renamed" => "Renamed. The old address redirects here.",
+            "restored" => "Restored. The site shows the restored version now.",
             _ => null,
         };
         return Page();
@@ -81,6 +100,29 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
     {
         if (Open(path) is { } refused)
             return refused;
+        return await SaveAsync(null, "saved");
+    }
+
+    /// <summary>
+    /// Restores a version from the file's history: the save path itself, with the old text as the submitted text and the
+    /// version the history page showed as the one opened, so it is validated and conflict-checked like any save.
+    /// </summary>
+    public async Task<IActionResult> OnPostRestoreAsync(string? path)
+    {
+        if (Open(path) is { } refused)
+            return refused;
+        var parts = (Version ?? "").Split('-');
+        if (parts.Length != 2 || parts[0] is not ("after" or "before") || !long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            || audit.Change(RelativePath, id) is not { } change || (parts[0] == "after" ? change.TextAfter : change.TextBefore) is not { } text)
+            return PlainBadRequest("Choose a version of this file from its history to restore.");
+        Text = text;
+        ModelState.Remove(nameof(Text));
+        var which = parts[0] == "after" ? "as " + change.Admin + " left it" : "from before " + change.Admin + "'s change";
+        return await SaveAsync($"restored the version {which} at {change.At}", "restored");
+    }
+
+    private async Task<IActionResult> SaveAsync(string? restored, string done)
+    {
         (Preview, Errors) = files.Validate(RelativePath, Text);
         if (Errors.Count > 0)
         {
@@ -93,19 +135,19 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
             using var change = files.BeginChange(Admin);
             var current = ContentFiles.Hash(FullPath);
             if (current != OpenedHash)
-                return Conflict(current);
-            change.Write(RelativePath, Text, current.Length == 0 ? "create" : "save");
+                return Conflict(current, Text);
+            change.Write(RelativePath, Text, restored is not null ? "restore" : current.Length == 0 ? "create" : "save", restored);
             await change.CommitAsync();
         }
         catch (ContentConflictException)
         {
-            return PushedFirst();
+            return PushedFirst(Text);
         }
         catch (ContentChangeFailedException failed)
         {
             return Unavailable(failed);
         }
-        return Redirect($"/admin/content/{RelativePath}?done=saved");
+        return Redirect($"/admin/content/{RelativePath}?done={done}");
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(string? path)
@@ -194,9 +236,16 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
         return null;
     }
 
-    private PageResult Conflict(string currentHash)
+    /// <param name="submitted">The text the admin sent (a save or a restore), to diff against the disk; null for a delete or a rename.</param>
+    private PageResult Conflict(string currentHash, string? submitted = null)
     {
         ConflictText = Exists ? System.IO.File.ReadAllText(FullPath) : "";
+        var disk = ContentFiles.Normalise(ConflictText);
+        var opened = OpenedText is not null && ContentParser.Hash(ContentFiles.Bytes(OpenedText)) == OpenedHash ? ContentFiles.Normalise(OpenedText) : null;
+        ConflictDiffs = (opened is null ? null : LineDiff.Between(opened, disk), submitted is null ? null : LineDiff.Between(disk, ContentFiles.Normalise(submitted)));
+        SubmittedText = submitted;
+        OpenedText = ConflictText;
+        ModelState.Remove(nameof(OpenedText));
         Errors = [new ContentError(RelativePath, 1, 1, "The file changed on disk since you opened it. Nothing was written: compare both versions below, then save again.")];
         OpenedHash = currentHash;
         // The form must carry the disk version's hash now, not the one that was posted.
@@ -206,10 +255,10 @@ public sealed class EditModel(ContentFiles files) : SitePageModel
     }
 
     /// <summary>The conflict page when someone else pushed a change to the file first: the folder holds their version now.</summary>
-    private PageResult PushedFirst()
+    private PageResult PushedFirst(string? submitted = null)
     {
         Exists = System.IO.File.Exists(FullPath);
-        return Conflict(ContentFiles.Hash(FullPath));
+        return Conflict(ContentFiles.Hash(FullPath), submitted);
     }
 
     /// <summary>The page as it was posted, saying that nothing was changed and when to try again.</summary>
