@@ -73,7 +73,7 @@ public sealed class ComparisonTopTests
 
         var section = page.QuerySelector(".bottom-line")!;
         Assert.Equal("computed", section.GetAttribute("data-source"));
-        Assert.Contains("Computed from the figures on this page", section.QuerySelector(".computed-note").Text(), StringComparison.Ordinal);
+        Assert.Equal("Computed from the data, not an editor's call.", section.QuerySelector(".computed-note").Text());
         var facts = section.QuerySelectorAll("[data-fact]").ToDictionary(li => li.GetAttribute("data-fact")!, li => li.Text());
         Assert.Equal(["panel", "community", "price", "parameters", "context", "open-weights"], facts.Keys);
         // Recomputed here: the panel 2 of 3 against 1 of 3, visitors 9 of 12 against 4 of 12.
@@ -175,7 +175,8 @@ public sealed class ComparisonTopTests
         // Ada ship/skip and Bo skip/ship split; Cy ship/skip splits too; Di judged one tool only.
         Assert.Equal(["Splits", "Splits", "Splits", ""], rows.Select(r => r.QuerySelector(".split-flag").Text()));
         Assert.Equal(["splits", "splits", "splits", "agrees"], rows.Select(r => r.ClassName));
-        Assert.Equal("No verdict", rows[3].QuerySelector("td[data-tool='big']").Text());
+        Assert.Equal("No verdict", rows[3].QuerySelector("td[data-tool='big'] .visually-hidden").Text());
+        Assert.Equal("", rows[3].QuerySelector("td[data-tool='big']")!.GetAttribute("data-value"));
         Assert.Equal("3 of 3 reviewers split.", page.QuerySelector(".glance .split-summary").Text());
     }
 
