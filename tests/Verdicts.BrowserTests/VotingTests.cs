@@ -12,23 +12,28 @@ public sealed class VotingTests(BrowserSite site) : IClassFixture<BrowserSite>
         await page.GotoAsync("/compare/runtimes");
         await page.EvaluateAsync("() => { window.sameDocument = true; }");
         var card = page.Locator(".vote-card[data-tool='delta']");
-        Assert.Equal("No votes yet", await card.Locator(".tally-text").InnerTextAsync());
+        // The community figures are shown once, in the glance grid at the top of the page.
+        var share = page.Locator(".glance [data-metric='community-ship'][data-tool='delta']");
+        var votes = page.Locator(".glance [data-metric='community-votes'][data-tool='delta']");
+        Assert.Equal("no votes yet", await votes.InnerTextAsync());
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Ship it" }).ClickAsync();
 
         await Assertions.Expect(card.Locator(".vote-status")).ToHaveTextAsync("You voted ship on Delta. You can change or withdraw your vote.");
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page reloaded");
         // One vote is too few for a share (issue 30): the counts, an empty share and an empty bar that says why.
-        Assert.Equal("1 ship · 0 skip, too few votes for a share", await card.Locator(".tally-text").InnerTextAsync());
-        Assert.Equal("", await page.Locator(".tool-col [data-metric='community-ship'][data-tool='delta']").GetAttributeAsync("data-value"));
-        Assert.Equal("1", await page.Locator(".tool-col [data-metric='community-votes'][data-tool='delta']").GetAttributeAsync("data-value"));
-        Assert.Equal(0, await page.Locator(".panel-verdict [data-tool='delta'] svg.bar-community .bar-fill").CountAsync());
+        await Assertions.Expect(share).ToHaveTextAsync("1 ship · 0 skip");
+        Assert.Equal("1 vote, too few for a share", await votes.InnerTextAsync());
+        Assert.Equal("", await share.GetAttributeAsync("data-value"));
+        Assert.Equal("1", await votes.GetAttributeAsync("data-value"));
+        Assert.Equal(0, await page.Locator(".glance td[data-tool='delta'] svg.bar-community .bar-fill").CountAsync());
         Assert.Equal("Community: too few votes on Delta for a share",
-            await page.Locator(".panel-verdict [data-tool='delta'] svg.bar-community").GetAttributeAsync("aria-label"));
+            await page.Locator(".glance td[data-tool='delta'] svg.bar-community").GetAttributeAsync("aria-label"));
         Assert.Equal("true", await card.GetByRole(AriaRole.Button, new() { Name = "Ship it" }).GetAttributeAsync("aria-pressed"));
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Skip it" }).ClickAsync();
-        await Assertions.Expect(card.Locator(".tally-text")).ToHaveTextAsync("0 ship · 1 skip, too few votes for a share");
+        await Assertions.Expect(share).ToHaveTextAsync("0 ship · 1 skip");
+        Assert.Equal("1 vote, too few for a share", await votes.InnerTextAsync());
 
         // A fresh load of the (cached) page still shows this visitor's own choice, fetched separately.
         await page.ReloadAsync();

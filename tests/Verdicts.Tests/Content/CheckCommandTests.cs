@@ -30,7 +30,7 @@ public sealed class CheckCommandTests
             "tools/broken.md:1:1: error: required key 'category' is missing",
             "tools/broken.md:1:1: error: required key 'tagline' is missing",
             "tools/broken.md:1:1: error: required key 'pricing' is missing",
-            "tools/broken.md:3:1: error: unknown key 'colour' (allowed here: name, category, tagline, pricing, vendor, website, license, tags, released, aliases, draft)",
+            "tools/broken.md:3:1: error: unknown key 'colour' (allowed here: name, category, tagline, pricing, vendor, website, license, tags, released, aliases, draft, specs, sources, checked)",
             "verdicts/ghost/ada.md:1:1: error: tool 'ghost' (the folder name) does not exist or was rejected",
             "12 files, 6 errors",
         ], lines);

@@ -59,6 +59,34 @@ public sealed class TestContent : IDisposable
     public TestContent Comparison(string slug, string[] tools, string published = "2026-01-01", string extra = "", string body = "Why compare them.") =>
         File($"comparisons/{slug}.md", $"---\ntools: [{string.Join(", ", tools)}]\npublished: {published}\n{extra}---\n{body}\n");
 
+    /// <summary>SmolLM3 with the facts its model card states (checked with the search tool; what it does not state is left out).</summary>
+    public TestContent SmolLM3() => Tool("smollm3", "SmolLM3", tagline: "A 3B open model", extra: """
+        license: Apache-2.0
+        released: 2025-07-08
+        specs:
+          parameters: 3B
+          parameters_billions: 3
+          inputs: [text]
+          open_weights: true
+        sources:
+          - https://huggingface.co/HuggingFaceTB/SmolLM3-3B
+
+        """);
+
+    /// <summary>Gemma 3 4B with the facts Google's Gemma pages state; its memory at 4-bit is left out, no model card in reach states it.</summary>
+    public TestContent Gemma3Small() => Tool("gemma-3-4b", "Gemma 3 4B", tagline: "Google's 4B open model that reads images", extra: """
+        license: Gemma Terms of Use
+        released: 2025-03-12
+        specs:
+          parameters: 4B
+          parameters_billions: 4
+          inputs: [text, image]
+          open_weights: true
+        sources:
+          - https://ai.google.dev/gemma/docs/core
+
+        """);
+
     /// <summary>Three tools, two reviewers and a comparison: enough for most page tests.</summary>
     public static TestContent Sample() => new TestContent()
         .Reviewer("ada", "Ada Lane", "Developer experience", 1)

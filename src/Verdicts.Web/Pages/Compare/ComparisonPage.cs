@@ -59,6 +59,10 @@ public sealed class ComparisonPage
     public IReadOnlyList<ToolCard> Tools { get; private set; } = [];
     public ILookup<string, PlanRow> Plans { get; private set; } = Enumerable.Empty<PlanRow>().ToLookup(p => p.ToolSlug);
     public IReadOnlyList<ScorecardRow> Scorecard { get; private set; } = [];
+    public IReadOnlyList<SpecRow> Specs { get; private set; } = [];
+
+    /// <summary>The bottom line computed from the data, for a page without an editor's one (empty when there is one).</summary>
+    public IReadOnlyList<SummaryLine> ComputedBottomLine { get; private set; } = [];
     public string Title { get; private set; } = "";
     /// <summary>Other comparisons with these tools (ComparisonAlternatives.cs), shown with the controls that change the tools.</summary>
     public IReadOnlyList<ComparisonAlternatives.Alternative> Alternatives { get; private set; } = [];
@@ -77,6 +81,22 @@ public sealed class ComparisonPage
                 return Tools.Count == 2 ? "The panel agrees on both." : $"The panel agrees on all {Words(Tools.Count)}.";
             return $"{splitters} of {judged} reviewers split.";
         }
+    }
+
+    /// <summary>The anchor of a reviewer's quote on a tool, which the glance grid links to (slugs never hold "--").</summary>
+    public static string QuoteId(string reviewerSlug, string toolSlug) => $"quote-{reviewerSlug}--{toolSlug}";
+
+    /// <summary>Quotes longer than this (in characters of text) fold behind their opening words, so a phone screen is not one quote.</summary>
+    public const int FoldQuotesLongerThan = 600;
+
+    /// <summary>The opening words of a long quote, cut at a word boundary, shown while it is folded.</summary>
+    public static string Opening(string text)
+    {
+        const int Length = 240;
+        if (text.Length <= Length)
+            return text;
+        var cut = text.LastIndexOf(' ', Length);
+        return text[..(cut > 0 ? cut : Length)].TrimEnd(',', ';', ':', '.', ' ') + "…";
     }
 
     /// <summary>The vote form for a tool on this page.</summary>
@@ -143,6 +163,8 @@ public sealed class ComparisonPage
             .ToList();
 
         Alternatives = ComparisonAlternatives.For(connection, [.. Tools.Select(t => t.Slug)]);
+        Specs = SpecsTable.Of(Tools);
+        ComputedBottomLine = Curated?.BottomLineHtml is null ? ComputedSummary.Of(Tools) : [];
         Title = ComparisonTitle.Of(Curated?.Title, Tools.Select(t => t.Name));
         Question = Curated?.Question ?? ComparisonQuestion.Default;
         // One address per set of tools, whatever the order the visitor chose for the columns.

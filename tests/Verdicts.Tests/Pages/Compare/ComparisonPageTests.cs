@@ -30,31 +30,32 @@ public sealed class ComparisonPageTests
         Assert.Equal("Developer Tools", columns[0].QuerySelector(".category").Text());
         Assert.Equal("The first tool", columns[0].QuerySelector(".tagline").Text());
 
-        // alpha: ada ship, bo ship, cy skip; beta: ada ship, bo skip, cy skip.
-        Assert.Equal(Html.Percent(2, 3), columns[0].Metric("panel-ship", "alpha"));
-        Assert.Equal(Html.Shown(2, 3), columns[0].QuerySelector("[data-metric='panel-ship']")!.Text());
-        Assert.Equal(Html.Percent(1, 3), columns[1].Metric("panel-ship", "beta"));
+        // alpha: ada ship, bo ship, cy skip; beta: ada ship, bo skip, cy skip. The figures sit once, in the glance grid.
+        var figures = page.QuerySelector(".glance tfoot")!;
+        Assert.Equal(Html.Percent(2, 3), figures.Metric("panel-ship", "alpha"));
+        Assert.Equal(Html.Shown(2, 3), figures.QuerySelector("[data-metric='panel-ship'][data-tool='alpha']")!.Text());
+        Assert.Equal(Html.Percent(1, 3), figures.Metric("panel-ship", "beta"));
         // Three votes are too few for a share (issue 30): the counts instead.
-        Assert.Equal("", columns[0].Metric("community-ship", "alpha"));
-        Assert.StartsWith("2 ship · 1 skip", columns[0].QuerySelector("[data-metric='community-ship']").Text(), StringComparison.Ordinal);
-        Assert.Equal("3", columns[0].Metric("community-votes", "alpha"));
-        Assert.Equal("", columns[1].Metric("community-ship", "beta"));
-        Assert.StartsWith("—", columns[1].QuerySelector("[data-metric='community-ship']").Text(), StringComparison.Ordinal);
-        Assert.Equal("no votes yet", columns[1].QuerySelector("[data-metric='community-votes']").Text());
-        Assert.Equal("Free", columns[0].Metric("entry-price", "alpha"));
-        Assert.Equal("$20/mo", columns[1].Metric("entry-price", "beta"));
+        Assert.Equal("", figures.Metric("community-ship", "alpha"));
+        Assert.StartsWith("2 ship · 1 skip", figures.QuerySelector("[data-metric='community-ship'][data-tool='alpha']").Text(), StringComparison.Ordinal);
+        Assert.Equal("3", figures.Metric("community-votes", "alpha"));
+        Assert.Equal("", figures.Metric("community-ship", "beta"));
+        Assert.StartsWith("—", figures.QuerySelector("[data-metric='community-ship'][data-tool='beta']").Text(), StringComparison.Ordinal);
+        Assert.Equal("no votes yet", figures.QuerySelector("[data-metric='community-votes'][data-tool='beta']").Text());
+        Assert.Equal("Free", figures.Metric("entry-price", "alpha"));
+        Assert.Equal("$20/mo", figures.Metric("entry-price", "beta"));
         Assert.Equal("A tool worth a look.", columns[0].QuerySelector(".description").Text());
     }
 
     [Fact]
-    public async Task The_panel_verdict_section_counts_ship_and_skip_for_panel_and_community()
+    public async Task The_glance_grid_counts_ship_and_skip_for_panel_and_community()
     {
         using var content = Content();
         await using var app = new VerdictsApp(content);
         app.CastVotes("beta", ship: 1, skip: 3);
         var page = await app.CreateClient().GetPage("/compare/alpha-or-beta");
 
-        var section = page.QuerySelector(".panel-verdict")!;
+        var section = page.QuerySelector(".glance tfoot")!;
         Assert.Equal(("2", "1"), (section.Metric("panel-ship-count", "alpha"), section.Metric("panel-skip-count", "alpha")));
         Assert.Equal(("1", "3"), (section.Metric("community-ship-count", "beta"), section.Metric("community-skip-count", "beta")));
         var betaBars = section.QuerySelectorAll("[data-tool='beta'] svg.bar");
@@ -66,7 +67,7 @@ public sealed class ComparisonPageTests
     }
 
     [Fact]
-    public async Task The_pricing_read_puts_entry_prices_and_plans_in_one_table()
+    public async Task The_pricing_read_lists_the_plans_with_entry_prices_in_the_grid_and_licences_in_the_specs()
     {
         using var content = Content();
         await using var app = new VerdictsApp(content);
@@ -75,10 +76,10 @@ public sealed class ComparisonPageTests
         var table = page.QuerySelector(".pricing table")!;
         Assert.Equal(["Alpha", "Beta"], table.QuerySelectorAll("thead th").Select(th => th.Text()));
         var rows = table.QuerySelectorAll("tbody tr");
-        Assert.Equal(["Entry", "Free", "$20/mo"], rows[0].Children.Select(c => c.Text()));
-        Assert.Equal(["Team: $20/mo (per seat)", "Free: $0"], rows[1].QuerySelectorAll("td")[1].QuerySelectorAll("li").Select(li => li.Text()));
-        Assert.Equal("No published plans", rows[1].QuerySelectorAll("td")[0].Text());
-        Assert.Equal(["Not stated", "Apache-2.0"], rows[2].QuerySelectorAll("td").Select(td => td.Text()));
+        Assert.Equal(["Entry price", "Free", "$20/mo"], page.QuerySelector(".glance tfoot tr[data-figure='entry']")!.Children.Select(c => c.Text()));
+        Assert.Equal(["Team: $20/mo (per seat)", "Free: $0"], rows[0].QuerySelectorAll("td")[1].QuerySelectorAll("li").Select(li => li.Text()));
+        Assert.Equal("No published plans", rows[0].QuerySelectorAll("td")[0].Text());
+        Assert.Equal(["not stated", "Apache-2.0"], page.QuerySelectorAll(".specs tr[data-spec='license'] td").Select(td => td.Text()));
     }
 
     [Fact]
@@ -122,7 +123,7 @@ public sealed class ComparisonPageTests
         Assert.Equal(["gamma:skip", "alpha:", "beta:"], Verdicts(5));
         Assert.Equal("Gamma is not for us.", rows[5].QuerySelector(".quote").Text());
         // Beta's plans stay in the file's order, under Beta's column.
-        var plans = page.QuerySelectorAll(".pricing tbody tr")[1].QuerySelectorAll("td");
+        var plans = page.QuerySelectorAll(".pricing tbody tr")[0].QuerySelectorAll("td");
         Assert.Equal(["Team: $20/mo (per seat)", "Free: $0"], plans[2].QuerySelectorAll("li").Select(li => li.Text()));
     }
 
@@ -145,6 +146,7 @@ public sealed class ComparisonPageTests
         Assert.Equal("", page.Metric("panel-ship", "gamma"));
         Assert.Equal("—", page.QuerySelector("[data-metric='panel-ship'][data-tool='gamma']").Text());
         Assert.DoesNotContain("0%", page.QuerySelector(".tool-col[data-tool='gamma']").Text(), StringComparison.Ordinal);
+        Assert.DoesNotContain("0%", page.QuerySelector(".glance tfoot tr[data-figure='panel'] td[data-tool='gamma']").Text(), StringComparison.Ordinal);
         Assert.Equal(["ship", ""], page.QuerySelectorAll(".score-row[data-reviewer='ada'] [data-metric='verdict']").Select(v => v.GetAttribute("data-value")));
     }
 
