@@ -25,8 +25,9 @@ public sealed class AdminDiffTests(BrowserSite site) : IClassFixture<BrowserSite
         await page.GotoAsync("/admin/content/" + path);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(path);
         site.Content.File(path, TestContent.ToolText($"Wide {width}", tagline: "Changed on disk", body: "A line with no break: " + new string('w', 4000)));
-        var editor = page.GetByLabel("Contents (Markdown with YAML front matter)");
-        await editor.FillAsync((await editor.InputValueAsync()).Replace("Before anyone edits", "My own tagline", StringComparison.Ordinal));
+        // With script the CodeMirror editor stands in for the textarea (EditorTests).
+        var opened = await EditorTests.FileOnPage(page);
+        await EditorTests.ReplaceText(page, opened.Replace("Before anyone edits", "My own tagline", StringComparison.Ordinal));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 

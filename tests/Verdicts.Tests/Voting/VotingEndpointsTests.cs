@@ -40,7 +40,9 @@ public sealed class VotingEndpointsTests
         var page = await client.GetPage(response.Headers.Location.OriginalString);
         // One vote is too few for a share (issue 30).
         Assert.Equal("", page.Metric("community-ship", "alpha"));
-        Assert.Equal("1 ship · 0 skip, too few votes for a share", page.QuerySelector(".vote-card[data-tool='alpha'] .tally-text").Text());
+        // The figures are shown once, in the glance grid at the top of the comparison page.
+        Assert.Equal("1 ship · 0 skip", page.QuerySelector(".glance [data-metric='community-ship'][data-tool='alpha']").Text());
+        Assert.Equal("1 vote, too few for a share", page.QuerySelector(".glance [data-metric='community-votes'][data-tool='alpha']").Text());
         Assert.Equal("1", page.Metric("community-votes", "alpha"));
         var alpha = page.QuerySelector(".community form[data-tool='alpha']")!;
         Assert.Equal("true", alpha.QuerySelector("button[value='ship']")?.GetAttribute("aria-pressed"));

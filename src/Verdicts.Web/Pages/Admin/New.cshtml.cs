@@ -44,6 +44,7 @@ public sealed class NewModel(ContentFiles files, TimeProvider time, IOptions<Ver
     [BindProperty] public List<string?> Tools { get; set; } = [];
     [BindProperty] public string? Title { get; set; }
     [BindProperty] public string? Question { get; set; }
+    [BindProperty] public string? BottomLine { get; set; }
     [BindProperty] public string? Published { get; set; }
     [BindProperty] public bool Featured { get; set; }
     [BindProperty] public bool Draft { get; set; }
@@ -277,6 +278,7 @@ public sealed class NewModel(ContentFiles files, TimeProvider time, IOptions<Ver
         file.Line(nameof(Published), "published: " + DateField(nameof(Published), Published, required: true));
         file.Value(nameof(Title), "title", title);
         file.Value(nameof(Question), "question", Text(nameof(Question), Question, "", required: false, 200));
+        file.Value(nameof(BottomLine), "bottom_line", Text(nameof(BottomLine), BottomLine, "", required: false, 600));
         if (Featured)
             file.Line(nameof(Featured), "featured: true");
         if (Draft)

@@ -132,8 +132,8 @@ public sealed class NewTests
         {
             "comparison", "comparisons/three-runtimes.md",
             [("Tools", "gamma"), ("Tools", "alpha"), ("Tools", "beta"), ("Tools", ""), ("Title", "Three runtimes"), ("Question", "Which one runs on a phone?"),
-             ("Published", "2026-05-06"), ("Featured", "true"), ("Body", "All three claim it.")],
-            "---\ntools: [gamma, alpha, beta]\npublished: 2026-05-06\ntitle: \"Three runtimes\"\nquestion: \"Which one runs on a phone?\"\nfeatured: true\ndraft: true\n---\nAll three claim it.\n"
+             ("BottomLine", "Choose Gamma for phones, Alpha for servers."), ("Published", "2026-05-06"), ("Featured", "true"), ("Body", "All three claim it.")],
+            "---\ntools: [gamma, alpha, beta]\npublished: 2026-05-06\ntitle: \"Three runtimes\"\nquestion: \"Which one runs on a phone?\"\nbottom_line: \"Choose Gamma for phones, Alpha for servers.\"\nfeatured: true\ndraft: true\n---\nAll three claim it.\n"
         },
     };
 
@@ -173,7 +173,7 @@ public sealed class NewTests
     [InlineData("tool", new[] { "Name", "Slug", "Category", "Tagline", "Price", "Vendor", "License", "Website", "Released", "Draft", "Body" })]
     [InlineData("reviewer", new[] { "Name", "Slug", "Lens", "Order", "Body" })]
     [InlineData("verdict", new[] { "Tool", "Reviewer", "Verdict", "Date", "Body" })]
-    [InlineData("comparison", new[] { "Tools", "Title", "Slug", "Question", "Published", "Featured", "Draft", "Body" })]
+    [InlineData("comparison", new[] { "Tools", "Title", "Slug", "Question", "BottomLine", "Published", "Featured", "Draft", "Body" })]
     public async Task Each_kinds_form_asks_only_for_what_that_kind_needs(string kind, string[] fields)
     {
         using var content = TestContent.Sample();

@@ -35,6 +35,25 @@ public sealed class ShowTests
     }
 
     [Fact]
+    public async Task The_tool_page_lists_its_specs_and_the_sources_its_facts_were_checked_against_with_the_date()
+    {
+        using var content = TestContent.Sample()
+            .Tool("alpha", "Alpha", extra: "specs:\n  parameters: 3B\n  open_weights: true\nsources:\n  - https://models.example/alpha\n  - https://vendor.example/alpha?a=1&b=2\nchecked: 2026-12-01\n");
+        await using var app = new VerdictsApp(content);
+
+        var page = await app.CreateClient().GetPage("/tools/alpha");
+        Assert.Equal(["https://models.example/alpha", "https://vendor.example/alpha?a=1&b=2"],
+            page.QuerySelectorAll(".tool-facts .sources a").Select(a => a.GetAttribute("href")));
+        Assert.Equal("2026-12-01", page.QuerySelector(".tool-facts time")?.GetAttribute("datetime"));
+        Assert.Equal("3B", page.QuerySelector(".specs-list [data-spec='parameters'] dd").Text());
+        Assert.Contains(page.QuerySelectorAll(".specs-list dt"), dt => dt.Text() == "Open weights");
+
+        // A tool with neither has no such section.
+        var beta = await app.CreateClient().GetPage("/tools/beta");
+        Assert.Null(beta.QuerySelector(".tool-facts"));
+    }
+
+    [Fact]
     public async Task Alternatives_come_from_the_same_category_most_compared_first()
     {
         using var content = TestContent.Sample()
