@@ -27,38 +27,61 @@ public static class ComparisonAlternatives
         public string Path => "/compare/" + (Curated ?? string.Join("-vs-", new[] { ToolSlug, PartnerSlug }.Order(StringComparer.Ordinal)));
     }
 
-    /// <summary>One statement, read by key: the pairs of each shown tool and the first few tools of each one's category.</summary>
+    private sealed record ToolName(string Slug, string Name, string Category);
+
+    private sealed record Pair(string Tool, string Partner, long Together);
+
+    private sealed record CuratedPair(string ToolSet, string Slug);
+
+    /// <summary>
+    /// Small statements read by key, ranked here. One statement doing it all (four arms in a CTE) took about 1.2 ms of
+    /// CPU per uncached page, nearly all of it SQLite compiling the statement anew on each request; these take a
+    /// fraction of that (bench/README.md, run 15).
+    /// </summary>
     public static List<Alternative> For(SqliteConnection connection, IReadOnlyList<string> shown)
     {
-        // One arm per column a comparison can have (four); a column not there binds NULL and adds nothing.
-        const string Sql = """
-            WITH candidates (tool, partner, together) AS (
-                SELECT a, b, together FROM tool_pairs WHERE a IN @shown AND b NOT IN @shown
-                UNION ALL
-                SELECT b, a, together FROM tool_pairs WHERE b IN @shown AND a NOT IN @shown
-                UNION ALL
-                SELECT * FROM (SELECT @t0, slug, 0 FROM tools WHERE category_slug = (SELECT category_slug FROM tools WHERE slug = @t0)
-                                  AND slug NOT IN @shown ORDER BY name, slug LIMIT @take)
-                UNION ALL
-                SELECT * FROM (SELECT @t1, slug, 0 FROM tools WHERE category_slug = (SELECT category_slug FROM tools WHERE slug = @t1)
-                                  AND slug NOT IN @shown ORDER BY name, slug LIMIT @take)
-                UNION ALL
-                SELECT * FROM (SELECT @t2, slug, 0 FROM tools WHERE category_slug = (SELECT category_slug FROM tools WHERE slug = @t2)
-                                  AND slug NOT IN @shown ORDER BY name, slug LIMIT @take)
-                UNION ALL
-                SELECT * FROM (SELECT @t3, slug, 0 FROM tools WHERE category_slug = (SELECT category_slug FROM tools WHERE slug = @t3)
-                                  AND slug NOT IN @shown ORDER BY name, slug LIMIT @take)
-            )
-            SELECT x.tool AS ToolSlug, t.name AS ToolName, x.partner AS PartnerSlug, p.name AS PartnerName, x.together,
-                   (SELECT c.slug FROM comparisons c WHERE c.tool_set = min(x.tool, x.partner) || ' ' || max(x.tool, x.partner)
-                     ORDER BY c.published DESC, c.slug LIMIT 1) AS Curated
-              FROM (SELECT tool, partner, max(together) AS together FROM candidates GROUP BY tool, partner) x
-              JOIN tools t ON t.slug = x.tool
-              JOIN tools p ON p.slug = x.partner
-             ORDER BY x.together DESC, p.category_slug = t.category_slug DESC, p.name, p.slug, t.name, t.slug
-             LIMIT @take
+        const string ToolsSql = "SELECT slug AS Slug, name AS Name, category_slug AS Category FROM tools WHERE slug IN @slugs";
+        const string PairsSql = """
+            SELECT a AS Tool, b AS Partner, together AS Together FROM tool_pairs WHERE a IN @shown
+            UNION ALL
+            SELECT b, a, together FROM tool_pairs WHERE b IN @shown
             """;
-        string? At(int i) => i < shown.Count ? shown[i] : null;
-        return connection.Query<Alternative>(Sql, new { shown, t0 = At(0), t1 = At(1), t2 = At(2), t3 = At(3), take = MaxShown }).AsList();
+        // tools_by_category holds (category_slug, name, slug): the first few of a category are read in order off the index.
+        const string FirstOfCategorySql = "SELECT slug FROM tools WHERE category_slug = @category AND slug NOT IN @shown ORDER BY name, slug LIMIT @take";
+        const string CuratedSql = "SELECT tool_set AS ToolSet, slug AS Slug FROM comparisons WHERE tool_set IN @sets ORDER BY published DESC, slug";
+
+        var names = connection.Query<ToolName>(ToolsSql, new { slugs = shown }).ToDictionary(t => t.Slug, StringComparer.Ordinal);
+        var candidates = connection.Query<Pair>(PairsSql, new { shown }).Where(p => !shown.Contains(p.Partner)).ToList();
+        foreach (var tool in shown.Distinct(StringComparer.Ordinal).Where(names.ContainsKey))
+        {
+            candidates.AddRange(connection.Query<string>(FirstOfCategorySql, new { category = names[tool].Category, shown, take = MaxShown })
+                .Select(partner => new Pair(tool, partner, 0)));
+        }
+        var missing = candidates.Select(c => c.Partner).Where(p => !names.ContainsKey(p)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var partner in connection.Query<ToolName>(ToolsSql, new { slugs = missing }))
+                names[partner.Slug] = partner;
+        }
+        var ranked = candidates
+            .Where(c => names.ContainsKey(c.Tool) && names.ContainsKey(c.Partner))
+            .GroupBy(c => (c.Tool, c.Partner))
+            .Select(g => (Tool: names[g.Key.Tool], Partner: names[g.Key.Partner], Together: g.Max(c => c.Together)))
+            .OrderByDescending(c => c.Together)
+            .ThenByDescending(c => c.Partner.Category == c.Tool.Category)
+            .ThenBy(c => c.Partner.Name, StringComparer.Ordinal).ThenBy(c => c.Partner.Slug, StringComparer.Ordinal)
+            .ThenBy(c => c.Tool.Name, StringComparer.Ordinal).ThenBy(c => c.Tool.Slug, StringComparer.Ordinal)
+            .Take(MaxShown)
+            .ToList();
+        var sets = ranked.Select(c => ToolSet(c.Tool.Slug, c.Partner.Slug)).Distinct(StringComparer.Ordinal).ToList();
+        var curated = sets.Count == 0 ? [] : connection.Query<CuratedPair>(CuratedSql, new { sets })
+            .GroupBy(c => c.ToolSet, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Slug, StringComparer.Ordinal);
+        return [.. ranked.Select(c => new Alternative
+        {
+            ToolSlug = c.Tool.Slug, ToolName = c.Tool.Name, PartnerSlug = c.Partner.Slug, PartnerName = c.Partner.Name, Together = c.Together,
+            Curated = curated.GetValueOrDefault(ToolSet(c.Tool.Slug, c.Partner.Slug)),
+        })];
     }
+
+    private static string ToolSet(string a, string b) => Content.ContentImporter.ToolSet([a, b]);
 }
