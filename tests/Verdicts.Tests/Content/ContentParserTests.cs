@@ -7,10 +7,10 @@ namespace Verdicts.Tests.Content;
 
 public sealed class ContentParserTests
 {
-    private static ParsedFile Parse(string path, string text) =>
+    internal static ParsedFile Parse(string path, string text) =>
         ContentParser.Parse(path, ContentParser.KindOf(path)!.Value, Encoding.UTF8.GetBytes(text));
 
-    private static ContentError SingleError(string path, string text)
+    internal static ContentError SingleError(string path, string text)
     {
         var parsed = Parse(path, text);
         Assert.Null(parsed.Document);

@@ -1,4 +1,3 @@
-using System.Text;
 using Dapper;
 using Verdicts.Tests.Infrastructure;
 using Verdicts.Web.Content;
@@ -24,15 +23,9 @@ public sealed class ToolSpecsTests
 
         """;
 
-    private static ParsedFile Parse(string path, string text) =>
-        ContentParser.Parse(path, ContentParser.KindOf(path)!.Value, Encoding.UTF8.GetBytes(text));
+    private static ParsedFile Parse(string path, string text) => ContentParserTests.Parse(path, text);
 
-    private static ContentError SingleError(string path, string text)
-    {
-        var parsed = Parse(path, text);
-        Assert.Null(parsed.Document);
-        return Assert.Single(parsed.Errors);
-    }
+    private static ContentError SingleError(string path, string text) => ContentParserTests.SingleError(path, text);
 
     [Fact]
     public void A_tool_with_specs_sources_and_checked_yields_every_value()
