@@ -70,4 +70,41 @@ public sealed class ConflictDiffTests
         DiffTable.AssertShows(page, "yours", theirs, mine);
         Assert.Equal(theirs, content.Read("tools/alpha.md"));
     }
+
+    [Fact]
+    public async Task A_delete_refused_because_the_file_changed_shows_what_changed_meanwhile()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        var client = await AdminSession.SignIn(app);
+        var opened = content.Read("tools/alpha.md");
+        var form = (await client.GetPage("/admin/content/tools/alpha.md?handler=Delete")).QuerySelector("form.notice-error")!;
+        var theirs = TestContent.ToolText("Alpha", tagline: "Saved by someone else while the delete was asked");
+        content.File("tools/alpha.md", theirs);
+
+        using var response = await client.Submit(form, null, null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(theirs, content.Read("tools/alpha.md"));
+        DiffTable.AssertShows(Html.Parse(await response.Content.ReadAsStringAsync()), "meanwhile", opened, theirs);
+    }
+
+    [Fact]
+    public async Task A_rename_refused_because_the_file_changed_shows_what_changed_meanwhile()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        var client = await AdminSession.SignIn(app);
+        var opened = content.Read("tools/alpha.md");
+        var form = (await client.GetPage("/admin/content/tools/alpha.md")).QuerySelector("form[action*='handler=Rename']")!;
+        var theirs = TestContent.ToolText("Alpha", tagline: "Saved by someone else while the rename was typed");
+        content.File("tools/alpha.md", theirs);
+
+        using var response = await client.Submit(form, null, null, ("NewSlug", "alpha-two"));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(theirs, content.Read("tools/alpha.md"));
+        Assert.False(File.Exists(content.PathOf("tools/alpha-two.md")));
+        DiffTable.AssertShows(Html.Parse(await response.Content.ReadAsStringAsync()), "meanwhile", opened, theirs);
+    }
 }
