@@ -26,6 +26,12 @@ public sealed class AuditLog(Database database, TimeProvider time, ILogger<Audit
         public string? TextBefore { get; init; }
         public string? TextAfter { get; init; }
 
+        /// <summary>The git commit this change is, when the file's history is read from git (content in a remote) rather than this log.</summary>
+        public string? Commit { get; init; }
+
+        /// <summary>The value a restore form posts for this change's text after it (or before it): its commit, else its row.</summary>
+        public string Version(string which) => $"{which}-{Commit ?? Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
         /// <summary>What the change did to the file's lines; null for rows that changed no file's text (votes, folders, subscribers).</summary>
         public LineDiff? Changes => LinesAdded is { } added && LinesRemoved is { } removed ? new LineDiff(Diff, added, removed) : null;
     }

@@ -265,31 +265,98 @@ public sealed class ContentClone : IHostedService, IDisposable
     private static bool SameRemote(string origin, string configured) =>
         origin.TrimEnd('/') == configured.TrimEnd('/') || Path.IsPathRooted(origin) && Path.IsPathRooted(configured) && SamePath(origin, configured);
 
+    /// <summary>A commit that changed one content file: who, when, its message, and the file's text before and after it (null where there was none).</summary>
+    public sealed record FileVersion(string Commit, string Author, DateTimeOffset At, string Subject, string? Before, string? After);
+
+    /// <summary>
+    /// The commits that changed <paramref name="relativePath"/>, newest first, after skipping the newest <paramref name="skip"/>:
+    /// the saves made here and those pushed from anywhere else. Null when git could not read the history.
+    /// </summary>
+    public async Task<IReadOnlyList<FileVersion>?> HistoryAsync(string relativePath, int skip, int count) =>
+        await VersionsAsync(relativePath, [$"--skip={skip}", $"--max-count={count}"]);
+
+    /// <summary>The change <paramref name="commit"/> (40 hex digits) made to <paramref name="relativePath"/>; null if it made none.</summary>
+    public async Task<FileVersion?> VersionAsync(string relativePath, string commit) =>
+        commit.Length == 40 && commit.All(char.IsAsciiHexDigitLower)
+        && await VersionsAsync(relativePath, ["--max-count=1", commit]) is [var version] && version.Commit == commit ? version : null;
+
+    private async Task<IReadOnlyList<FileVersion>?> VersionsAsync(string relativePath, string[] selection)
+    {
+        // Renames are not followed: a renamed tool's history starts with its new name, as the audit log's does.
+        var log = await GitAsync(root, ["log", "--no-renames", "--format=%H%x1f%P%x1f%an%x1f%aI%x1f%s", .. selection, "--", relativePath]);
+        if (log.ExitCode != 0)
+        {
+            logger.LogWarning("Could not read the history of {Path} from git: {Error}", relativePath, log.Error.Trim());
+            return null;
+        }
+        var commits = log.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\x1f')).ToList();
+        // Each commit's text and its first parent's (a root commit has none), all read by one git process.
+        var texts = await TextsAsync([.. commits.SelectMany(c => new[] { $"{c[0]}:{relativePath}",
+            c[1].Length == 0 ? "" : $"{c[1].Split(' ')[0]}:{relativePath}" })]);
+        if (texts is null)
+            return null;
+        return [.. commits.Select((c, i) => new FileVersion(c[0], c[2],
+            DateTimeOffset.Parse(c[3], System.Globalization.CultureInfo.InvariantCulture), c[4], texts[2 * i + 1], texts[2 * i]))];
+    }
+
+    /// <summary>The text of each object named ("commit:path"), null where it does not exist, through <c>git cat-file --batch</c>.</summary>
+    private async Task<string?[]?> TextsAsync(string[] objects)
+    {
+        using var process = new Process { StartInfo = GitStart(root, ["cat-file", "--batch"]) };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+        using var limit = new CancellationTokenSource(CommandLimit);
+        var output = new MemoryStream();
+        var reading = process.StandardOutput.BaseStream.CopyToAsync(output, limit.Token);
+        var error = process.StandardError.ReadToEndAsync(limit.Token);
+        // An empty line asks for nothing git can find, so it answers "missing" in its place and the answers stay in step.
+        await process.StandardInput.WriteAsync(string.Join('\n', objects.Select(o => o.Length == 0 ? "-" : o)) + "\n");
+        process.StandardInput.Close();
+        try
+        {
+            await reading;
+            await process.WaitForExitAsync(limit.Token);
+            await error;
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return null;
+        }
+        if (process.ExitCode != 0)
+            return null;
+        // Each answer is "<id> blob <size>\n<size bytes>\n", or "<name> missing\n".
+        var bytes = output.GetBuffer().AsSpan(0, (int)output.Length);
+        var texts = new string?[objects.Length];
+        var at = 0;
+        for (var i = 0; i < objects.Length; i++)
+        {
+            var end = bytes[at..].IndexOf((byte)'\n');
+            if (end < 0)
+                return null;
+            var header = System.Text.Encoding.UTF8.GetString(bytes.Slice(at, end)).Split(' ');
+            at += end + 1;
+            if (header is [_, "blob", var size])
+            {
+                var length = int.Parse(size, System.Globalization.CultureInfo.InvariantCulture);
+                texts[i] = System.Text.Encoding.UTF8.GetString(bytes.Slice(at, length));
+                at += length + 1;
+            }
+        }
+        return texts;
+    }
+
     private Task<GitResult> GitAsync(string workingDirectory, params string[] arguments) => RunGitAsync(workingDirectory, arguments);
 
     private static async Task<GitResult> RunGitAsync(string workingDirectory, string[] arguments)
     {
-        var start = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        // Nothing from the environment the site was started in steers git (a GIT_DIR from a hook, a user's config).
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal)).ToList())
-            start.Environment.Remove(key);
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        start.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes";
-        // Content paths are names, never patterns.
-        start.Environment["GIT_LITERAL_PATHSPECS"] = "1";
-        start.Environment["LC_ALL"] = "C";
-        using var process = new Process { StartInfo = start };
+        using var process = new Process { StartInfo = GitStart(workingDirectory, arguments) };
         try
         {
             process.Start();
@@ -312,6 +379,31 @@ public sealed class ContentClone : IHostedService, IDisposable
             process.Kill(entireProcessTree: true);
             return new GitResult(-1, "", $"git {arguments.FirstOrDefault()} took longer than {CommandLimit.TotalSeconds:0} s and was stopped");
         }
+    }
+
+    private static ProcessStartInfo GitStart(string workingDirectory, string[] arguments)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        // Nothing from the environment the site was started in steers git (a GIT_DIR from a hook, a user's config).
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal)).ToList())
+            start.Environment.Remove(key);
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
+        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        start.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes";
+        // Content paths are names, never patterns.
+        start.Environment["GIT_LITERAL_PATHSPECS"] = "1";
+        start.Environment["LC_ALL"] = "C";
+        return start;
     }
 
     private sealed record GitResult(int ExitCode, string Output, string Error);

@@ -91,6 +91,64 @@ public sealed class ContentRemoteTests
     }
 
     [Fact]
+    public async Task A_files_history_comes_from_git_with_commits_made_elsewhere_and_a_version_restores_through_the_save()
+    {
+        using var remote = GitRemote.Seeded();
+        using var content = new TestContent();
+        await using var app = Site(content, remote);
+        var seeded = remote.Show("tools/alpha.md");
+        var laptop = TestContent.ToolText("Alpha", tagline: "Pushed from a laptop");
+        remote.Push("tools/alpha.md", laptop);
+        // Pulled here, or by the site's own pull a moment earlier.
+        await Clone(app).PullAsync();
+        Assert.Equal(laptop, content.Read("tools/alpha.md"));
+        var client = await AdminSession.SignIn(app);
+        var edited = TestContent.ToolText("Alpha", tagline: "Edited in the browser");
+        using (var saved = await client.Submit(await EditorForm(client, "tools/alpha.md"), "Save", null, ("Text", edited)))
+            Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+
+        var history = await client.GetPage("/admin/history/tools/alpha.md");
+
+        var entries = history.QuerySelectorAll("li.history-entry[data-admin]").ToList();
+        Assert.Equal([AdminSession.Name, "Someone Else", "Someone Else"], entries.Select(e => e.GetAttribute("data-admin")));
+        Assert.Equal(["save", "save", "create"], entries.Select(e => e.GetAttribute("data-action")));
+        Assert.Contains($"Edit tools/alpha.md", entries[0].Text(), StringComparison.Ordinal);
+        Pages.Admin.DiffTable.AssertShows(entries[0], "change-" + entries[0].GetAttribute("data-id"), laptop, edited);
+        Pages.Admin.DiffTable.AssertShows(entries[1], "change-" + entries[1].GetAttribute("data-id"), seeded, laptop);
+
+        var restore = history.QuerySelector("form.history-form")!;
+        var button = entries[1].QuerySelector("button[name=Version]")!.GetAttribute("value")!;
+        using var restored = await client.Submit(restore, button, null);
+
+        Assert.Equal(HttpStatusCode.Redirect, restored.StatusCode);
+        Assert.Equal(laptop, content.Read("tools/alpha.md"));
+        Assert.Equal(laptop, remote.Show("tools/alpha.md"));
+        Assert.Equal(AdminSession.Name, remote.Git("log", "-1", "--format=%an").Trim());
+        var after = (await client.GetPage("/admin/history/tools/alpha.md")).QuerySelectorAll("li.history-entry[data-admin]").ToList();
+        Assert.Equal(4, after.Count);
+        Assert.Contains("The file is this version now.", after[0].Text(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("after-0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("after---upload-pack=touch")]
+    [InlineData("before-HEAD")]
+    public async Task Restoring_a_commit_the_file_never_had_is_refused_and_changes_nothing(string version)
+    {
+        using var remote = GitRemote.Seeded();
+        using var content = new TestContent();
+        await using var app = Site(content, remote);
+        var client = await AdminSession.SignIn(app);
+        var history = await client.GetPage("/admin/history/tools/alpha.md");
+        var before = content.Read("tools/alpha.md");
+
+        using var response = await client.Submit(history.QuerySelector("form.history-form")!, null, null, ("Version", version));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, content.Read("tools/alpha.md"));
+    }
+
+    [Fact]
     public async Task A_new_file_a_delete_and_a_rename_are_each_one_commit_on_the_remote()
     {
         using var remote = GitRemote.Seeded();

@@ -11,7 +11,7 @@ namespace Verdicts.Web.Pages.Admin.Content;
 /// tools a rename that keeps old links working. Each change is one <see cref="ContentChange"/>: the check that the
 /// file is still the version the admin opened is made within it, so it still holds when the file is written.
 /// </summary>
-public sealed class EditModel(ContentFiles files, AuditLog audit) : SitePageModel
+public sealed class EditModel(ContentFiles files, AuditLog audit, ContentClone clone) : SitePageModel
 {
     public string RelativePath { get; private set; } = "";
     public ContentKind Kind { get; private set; }
@@ -112,13 +112,23 @@ public sealed class EditModel(ContentFiles files, AuditLog audit) : SitePageMode
         if (Open(path) is { } refused)
             return refused;
         var parts = (Version ?? "").Split('-');
-        if (parts.Length != 2 || parts[0] is not ("after" or "before") || !long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-            || audit.Change(RelativePath, id) is not { } change || (parts[0] == "after" ? change.TextAfter : change.TextBefore) is not { } text)
+        if (parts.Length != 2 || parts[0] is not ("after" or "before")
+            || await ChangeAsync(parts[1]) is not { } change || (parts[0] == "after" ? change.After : change.Before) is not { } text)
             return PlainBadRequest("Choose a version of this file from its history to restore.");
         Text = text;
         ModelState.Remove(nameof(Text));
         var which = parts[0] == "after" ? "as " + change.Admin + " left it" : "from before " + change.Admin + "'s change";
         return await SaveAsync($"restored the version {which} at {change.At}", "restored");
+    }
+
+    /// <summary>A change in the file's history as the history page named it: a commit when the content is in git, else an audit row.</summary>
+    private async Task<(string Admin, string At, string? Before, string? After)?> ChangeAsync(string name)
+    {
+        if (clone.Enabled)
+            return await clone.VersionAsync(RelativePath, name) is { } version
+                ? (version.Author, Data.Iso.Instant(version.At), version.Before, version.After) : null;
+        return long.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && audit.Change(RelativePath, id) is { } change ? (change.Admin, change.At, change.TextBefore, change.TextAfter) : null;
     }
 
     private async Task<IActionResult> SaveAsync(string? restored, string done)

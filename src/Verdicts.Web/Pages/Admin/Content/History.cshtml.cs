@@ -6,10 +6,12 @@ using Verdicts.Web.Content;
 namespace Verdicts.Web.Pages.Admin.Content;
 
 /// <summary>
-/// One content file's past versions, from the audit log: who changed it, when, and the diff, newest first and a page at
-/// a time. Each kept version can be restored, through the editor's save (<see cref="EditModel.OnPostRestoreAsync"/>).
+/// One content file's past versions: who changed it, when, and the diff, newest first and a page at a time; from the
+/// audit log, or from git when the content lives in a remote (<see cref="ContentClone"/>), where the commits pushed from
+/// elsewhere are part of the file's history too. Each kept version can be restored, through the editor's save
+/// (<see cref="EditModel.OnPostRestoreAsync"/>).
 /// </summary>
-public sealed class HistoryModel(ContentFiles files, AuditLog audit) : SitePageModel
+public sealed class HistoryModel(ContentFiles files, AuditLog audit, ContentClone clone) : SitePageModel
 {
     public const int PageSize = 20;
 
@@ -22,10 +24,16 @@ public sealed class HistoryModel(ContentFiles files, AuditLog audit) : SitePageM
 
     public IReadOnlyList<AuditLog.Entry> Changes { get; private set; } = [];
 
-    /// <summary>Where the next (older) page starts, when there is one.</summary>
+    /// <summary>Where the next (older) page starts, when there is one: the id of the last change shown, or in git how many were shown.</summary>
     public long? OlderThan { get; private set; }
 
-    public IActionResult OnGet(string? path)
+    /// <summary>Whether the changes come from git (commits, wherever they were made) rather than the audit log.</summary>
+    public bool FromGit => clone.Enabled;
+
+    /// <summary>Git could not read the file's history (the changes shown are then none).</summary>
+    public bool Unreadable { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? path)
     {
         DoNotCache();
         var (full, problem) = files.Resolve(path);
@@ -42,11 +50,45 @@ public sealed class HistoryModel(ContentFiles files, AuditLog audit) : SitePageM
         Exists = System.IO.File.Exists(full);
         CurrentText = Exists ? System.IO.File.ReadAllText(full!) : "";
         CurrentHash = ContentFiles.Hash(full!);
-        var changes = audit.History(RelativePath, before, PageSize + 1);
-        Changes = changes.Take(PageSize).ToList();
-        OlderThan = changes.Count > PageSize ? Changes[^1].Id : null;
+        if (clone.Enabled)
+        {
+            var skip = (int)Math.Min(before ?? 0, int.MaxValue - PageSize - 1);
+            var versions = await clone.HistoryAsync(RelativePath, skip, PageSize + 1);
+            Unreadable = versions is null;
+            Changes = [.. (versions ?? []).Take(PageSize).Select((v, i) => FromCommit(v, skip + i + 1))];
+            OlderThan = versions?.Count > PageSize ? skip + PageSize : null;
+        }
+        else
+        {
+            var changes = audit.History(RelativePath, before, PageSize + 1);
+            Changes = changes.Take(PageSize).ToList();
+            OlderThan = changes.Count > PageSize ? Changes[^1].Id : null;
+        }
         Meta = new PageMeta($"History of {RelativePath} · Verdicts admin", "Past versions of a content file.", "/admin/history/" + RelativePath) { NoIndex = true };
         return Page();
+    }
+
+    /// <summary>A commit as a change in the file's history; <paramref name="id"/> is its place, newest first, for the page's anchors.</summary>
+    private AuditLog.Entry FromCommit(ContentClone.FileVersion version, long id)
+    {
+        var diff = LineDiff.Between(version.Before, version.After);
+        return new AuditLog.Entry
+        {
+            Id = id,
+            Commit = version.Commit,
+            At = Data.Iso.Instant(version.At),
+            Admin = version.Author,
+            Action = version.Before is null ? "create" : version.After is null ? "delete" : "save",
+            Path = RelativePath,
+            Detail = version.Subject,
+            TextBefore = version.Before,
+            TextAfter = version.After,
+            Sha256Before = version.Before is null ? null : ContentParser.Hash(ContentFiles.Bytes(version.Before)),
+            Sha256After = version.After is null ? null : ContentParser.Hash(ContentFiles.Bytes(version.After)),
+            Diff = diff.Unified,
+            LinesAdded = diff.Added,
+            LinesRemoved = diff.Removed,
+        };
     }
 
     public static string Done(string action) => action switch
