@@ -76,21 +76,21 @@ public static class VisitorRateLimits
             limiter.GlobalLimiter = database.OnPostgres
                 ? new SharedRateLimiter(database, time, options, logs.CreateLogger<SharedRateLimiter>())
                 : PartitionedRateLimiter.Create<HttpContext, string>(context => IsVisitorPost(context.Request)
-                ? RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.TokenLimit,
-                    TokensPerPeriod = options.TokensPerPeriod,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(options.PeriodSeconds),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                })
-                : RateLimitPartition.GetNoLimiter(""));
+                    ? RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = options.TokenLimit,
+                        TokensPerPeriod = options.TokensPerPeriod,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(options.PeriodSeconds),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    })
+                    : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) && reason == SharedRateLimiter.Unavailable)
                 {
                     await Slices.Notice.Refuse(context.HttpContext, StatusCodes.Status503ServiceUnavailable,
-                        "This cannot be saved right now. Nothing was recorded; please try again shortly.", TimeSpan.FromSeconds(5));
+                        "This could not be saved just now. Nothing was saved; please send it again in a few seconds.", TimeSpan.FromSeconds(5));
                     return;
                 }
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)

@@ -164,7 +164,7 @@ public sealed class RateLimitAcrossNodesTests(TwoNodes nodes) : IClassFixture<Tw
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After while PostgreSQL is down");
-            Assert.Contains("Nothing was recorded", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("Nothing was saved", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         server.Start();
