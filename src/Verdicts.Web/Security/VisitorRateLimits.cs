@@ -68,22 +68,31 @@ public static class VisitorRateLimits
             foreach (var proxy in proxies)
                 forwarded.KnownProxies.Add(proxy);
         });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<VerdictsOptions>>((limiter, verdicts) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<VerdictsOptions>, Data.Database, TimeProvider, ILoggerFactory>((limiter, verdicts, database, time, logs) =>
         {
             var options = verdicts.Value.RateLimit;
-            // With Disabled set, UseVisitorRateLimits leaves the middleware out, so the limiter is never asked.
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => IsVisitorPost(context.Request)
-                ? RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.TokenLimit,
-                    TokensPerPeriod = options.TokensPerPeriod,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(options.PeriodSeconds),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                })
-                : RateLimitPartition.GetNoLimiter(""));
+            // With Disabled set, UseVisitorRateLimits leaves the middleware out, so the limiter is never asked. On
+            // PostgreSQL every node shares the buckets; on SQLite there is one node, and each bucket lives in its memory.
+            limiter.GlobalLimiter = database.OnPostgres
+                ? new SharedRateLimiter(database, time, options, logs.CreateLogger<SharedRateLimiter>())
+                : PartitionedRateLimiter.Create<HttpContext, string>(context => IsVisitorPost(context.Request)
+                    ? RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = options.TokenLimit,
+                        TokensPerPeriod = options.TokensPerPeriod,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(options.PeriodSeconds),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    })
+                    : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
+                if (context.Lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) && reason == SharedRateLimiter.Unavailable)
+                {
+                    await Slices.Notice.Refuse(context.HttpContext, StatusCodes.Status503ServiceUnavailable,
+                        "This could not be saved just now. Nothing was saved; please send it again in a few seconds.", TimeSpan.FromSeconds(5));
+                    return;
+                }
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
                     ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
                     : (int)Math.Ceiling(options.PeriodSeconds / Math.Max(1, options.TokensPerPeriod));
