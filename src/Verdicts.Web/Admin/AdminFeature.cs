@@ -11,6 +11,7 @@ public static class AdminFeature
         services.AddSingleton<AdminAccounts>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AdminSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdminSessions>());
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ContentFiles>();
         // Only the admin area has signed-in users, and its cookie is sent to /admin alone. So no scheme authenticates by default

@@ -16,15 +16,17 @@ namespace Verdicts.Web.Admin;
 /// Admin sign-ins kept on the server, so a session can end before its cookie does: at sign-out, when its account
 /// leaves the configuration or its password changes, and at <see cref="VerdictsOptions.AdminSessionHours"/> after
 /// signing in however active the admin is (the cookie's own expiry slides). The cookie carries a random id; the
-/// table keeps its SHA-256, so a copy of the database signs no one in.
+/// table keeps its SHA-256, so a copy of the database signs no one in. Nothing about a session is cached: every admin
+/// request reads its row, so an ending made on one node (sign-out, or a node started without the account) holds on all.
 /// </summary>
 public sealed class AdminSessions(Database database, AdminAccounts accounts, TimeProvider time, IOptions<VerdictsOptions> options,
-    ILogger<AdminSessions> logger)
+    ILogger<AdminSessions> logger) : IHostedService
 {
     public const string IdClaim = "verdicts:session";
 
     private sealed record Session
     {
+        public string IdHash { get; init; } = "";
         public required string Admin { get; init; }
         public required string PasswordFingerprint { get; init; }
         public required string EndsAt { get; init; }
@@ -63,6 +65,35 @@ public sealed class AdminSessions(Database database, AdminAccounts accounts, Tim
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(context.Scheme.Name);
     }
+
+    /// <summary>
+    /// At start: ends the sessions of accounts this node's configuration no longer has, or whose password it has changed.
+    /// Admins are removed by editing the settings and restarting; other nodes read the same rows, so the first node
+    /// restarted with the new settings ends those sessions on every node, not only when the cookie next reaches it.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        const string Sql = "SELECT id_hash AS IdHash, admin, password_fingerprint AS PasswordFingerprint, ends_at AS EndsAt FROM admin_sessions";
+        try
+        {
+            using var connection = database.OpenWrites();
+            var revoked = (await connection.QueryAsync<Session>(Sql))
+                .Where(s => accounts.Find(s.Admin) is not { } account || !string.Equals(Fingerprint(account), s.PasswordFingerprint, StringComparison.Ordinal))
+                .ToList();
+            if (revoked.Count == 0)
+                return;
+            const string Delete = "DELETE FROM admin_sessions WHERE id_hash = @IdHash";
+            await connection.ExecuteAsync(Delete, revoked);
+            logger.LogInformation("Ended {Count} admin sessions of removed accounts or changed passwords", revoked.Count);
+        }
+        catch (DbException ex) when (database.IsUnavailable(ex))
+        {
+            // Each request still checks its session against this node's accounts and ends it there.
+            logger.LogWarning("Could not end the sessions of removed admins at start: {Reason}", ex.Message);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Sign-out: the session ends on the server, so a copy of its cookie is worth nothing from now on.</summary>
     public Task EndAsync(ClaimsPrincipal user) => user.FindFirstValue(IdClaim) is { } id ? EndAsync(id) : Task.CompletedTask;

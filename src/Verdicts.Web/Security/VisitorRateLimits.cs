@@ -68,11 +68,14 @@ public static class VisitorRateLimits
             foreach (var proxy in proxies)
                 forwarded.KnownProxies.Add(proxy);
         });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<VerdictsOptions>>((limiter, verdicts) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<VerdictsOptions>, Data.Database, TimeProvider, ILoggerFactory>((limiter, verdicts, database, time, logs) =>
         {
             var options = verdicts.Value.RateLimit;
-            // With Disabled set, UseVisitorRateLimits leaves the middleware out, so the limiter is never asked.
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => IsVisitorPost(context.Request)
+            // With Disabled set, UseVisitorRateLimits leaves the middleware out, so the limiter is never asked. On
+            // PostgreSQL every node shares the buckets; on SQLite there is one node, and each bucket lives in its memory.
+            limiter.GlobalLimiter = database.OnPostgres
+                ? new SharedRateLimiter(database, time, options, logs.CreateLogger<SharedRateLimiter>())
+                : PartitionedRateLimiter.Create<HttpContext, string>(context => IsVisitorPost(context.Request)
                 ? RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.TokenLimit,
@@ -84,6 +87,12 @@ public static class VisitorRateLimits
                 : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
+                if (context.Lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) && reason == SharedRateLimiter.Unavailable)
+                {
+                    await Slices.Notice.Refuse(context.HttpContext, StatusCodes.Status503ServiceUnavailable,
+                        "This cannot be saved right now. Nothing was recorded; please try again shortly.", TimeSpan.FromSeconds(5));
+                    return;
+                }
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
                     ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
                     : (int)Math.Ceiling(options.PeriodSeconds / Math.Max(1, options.TokensPerPeriod));

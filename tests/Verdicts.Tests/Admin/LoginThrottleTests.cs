@@ -14,45 +14,45 @@ public sealed class LoginThrottleTests
     private static string Address(int i) => $"10.{i / 65536 % 256}.{i / 256 % 256}.{i % 256}";
 
     [Fact]
-    public void Thousands_of_failures_with_distinct_long_names_from_many_addresses_keep_at_most_the_cap()
+    public async Task Thousands_of_failures_with_distinct_long_names_from_many_addresses_keep_at_most_the_cap()
     {
         var throttle = new LoginThrottle(new TestClock(Start));
         var largest = 0;
         for (var i = 0; i < 3 * LoginThrottle.MaxEntries; i++)
         {
-            throttle.Failed(LongName(i), Address(i % 5_000));
-            largest = Math.Max(largest, throttle.EntryCount);
+            await throttle.FailedAsync(LongName(i), Address(i % 5_000));
+            largest = Math.Max(largest, await throttle.CountEntriesAsync());
         }
         Assert.True(largest <= LoginThrottle.MaxEntries, $"the throttle held {largest} entries; the cap is {LoginThrottle.MaxEntries}");
-        Assert.True(throttle.EntryCount > 0);
+        Assert.True(await throttle.CountEntriesAsync() > 0);
     }
 
     [Fact]
-    public void Entries_are_dropped_once_their_window_has_passed()
+    public async Task Entries_are_dropped_once_their_window_has_passed()
     {
         var clock = new TestClock(Start);
         var throttle = new LoginThrottle(clock);
         for (var i = 0; i < 100; i++)
-            throttle.Failed("name" + i, "192.0.2.1");
-        Assert.Equal(101, throttle.EntryCount);
+            await throttle.FailedAsync("name" + i, "192.0.2.1");
+        Assert.Equal(101, await throttle.CountEntriesAsync());
 
         clock.Now += TimeSpan.FromMinutes(16);
-        throttle.Failed("someone", "192.0.2.2");
+        await throttle.FailedAsync("someone", "192.0.2.2");
 
         // Only the new failure's two entries: its name from its address, and its address.
-        Assert.Equal(2, throttle.EntryCount);
+        Assert.Equal(2, await throttle.CountEntriesAsync());
     }
 
     [Fact]
-    public void Failures_for_a_name_from_one_address_do_not_lock_that_name_out_elsewhere()
+    public async Task Failures_for_a_name_from_one_address_do_not_lock_that_name_out_elsewhere()
     {
         var throttle = new LoginThrottle(new TestClock(Start));
         for (var i = 0; i < LoginThrottle.FreeAttempts; i++)
-            throttle.Failed("ada", "198.51.100.1");
+            await throttle.FailedAsync("ada", "198.51.100.1");
 
-        Assert.Equal(TimeSpan.Zero, throttle.RetryAfter("ada", "198.51.100.2"));
-        Assert.True(throttle.RetryAfter("ada", "198.51.100.1") > TimeSpan.Zero);
-        Assert.True(throttle.RetryAfter("ADA", "198.51.100.1") > TimeSpan.Zero);
-        Assert.True(throttle.RetryAfter("someone", "198.51.100.1") > TimeSpan.Zero);
+        Assert.Equal(TimeSpan.Zero, await throttle.RetryAfterAsync("ada", "198.51.100.2"));
+        Assert.True(await throttle.RetryAfterAsync("ada", "198.51.100.1") > TimeSpan.Zero);
+        Assert.True(await throttle.RetryAfterAsync("ADA", "198.51.100.1") > TimeSpan.Zero);
+        Assert.True(await throttle.RetryAfterAsync("someone", "198.51.100.1") > TimeSpan.Zero);
     }
 }

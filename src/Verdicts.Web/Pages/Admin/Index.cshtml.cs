@@ -47,7 +47,7 @@ public sealed class IndexModel(Database database, ContentReloader reloader, Verd
             SELECT (SELECT count(*) FROM tools), (SELECT count(*) FROM reviewers), (SELECT count(*) FROM verdicts), (SELECT count(*) FROM comparisons)
             """);
         FolderMissing = !Directory.Exists(reloader.ContentRoot);
-        SignInFailures = throttle.Recent(100);
+        SignInFailures = await throttle.RecentAsync(100);
         Meta = new PageMeta("Content health · Verdicts admin", "Content health.", "/admin") { NoIndex = true };
     }
 }

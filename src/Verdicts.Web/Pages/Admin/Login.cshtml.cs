@@ -35,7 +35,7 @@ public sealed class LoginModel(AdminAccounts accounts, LoginThrottle throttle, A
         if (Name.Length > LoginThrottle.MaxNameLength || Password.Length > LoginThrottle.MaxPasswordLength)
             return Refuse($"Names are at most {LoginThrottle.MaxNameLength} characters and passwords at most {LoginThrottle.MaxPasswordLength}.");
         var address = AdminRequests.ClientKey(HttpContext);
-        var wait = throttle.RetryAfter(Name, address);
+        var wait = await throttle.RetryAfterAsync(Name, address);
         if (wait > TimeSpan.Zero)
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -45,13 +45,13 @@ public sealed class LoginModel(AdminAccounts accounts, LoginThrottle throttle, A
         }
         if (accounts.Verify(Name, Password) is not { } admin)
         {
-            throttle.Failed(Name, address);
+            await throttle.FailedAsync(Name, address);
             logger.LogWarning("Failed admin sign-in from {Address}", address);
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             Problem = "That name and password do not match an admin account.";
             return Page();
         }
-        throttle.Succeeded(Name, address);
+        await throttle.SucceededAsync(Name, address);
         var principal = await sessions.StartAsync(admin);
         var next = AdminRequests.ReturnPath(returnUrl);
         // Named here, since on the login page the cookie handler would otherwise redirect to the raw ReturnUrl itself.

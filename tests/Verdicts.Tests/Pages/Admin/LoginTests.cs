@@ -26,7 +26,7 @@ public sealed class LoginTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal($"Names are at most {LoginThrottle.MaxNameLength} characters and passwords at most {LoginThrottle.MaxPasswordLength}.",
             Html.Parse(body).QuerySelector("[role=alert]").Text());
-        Assert.Equal(0, app.Services.GetRequiredService<LoginThrottle>().EntryCount);
+        Assert.Equal(0, await app.Services.GetRequiredService<LoginThrottle>().CountEntriesAsync());
         // Nothing typed is sent back in the form.
         Assert.DoesNotContain(new string(nameLength > passwordLength ? 'n' : 'p', Math.Max(nameLength, passwordLength)), body, StringComparison.Ordinal);
     }
@@ -39,7 +39,7 @@ public sealed class LoginTests
         using var response = await AdminSession.TryLogIn(app.NoRedirects(), new string('n', LoginThrottle.MaxNameLength),
             new string('p', LoginThrottle.MaxPasswordLength), "198.51.100.7");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(2, app.Services.GetRequiredService<LoginThrottle>().EntryCount);
+        Assert.Equal(2, await app.Services.GetRequiredService<LoginThrottle>().CountEntriesAsync());
     }
 
     [Theory]
