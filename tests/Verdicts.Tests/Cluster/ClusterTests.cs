@@ -214,21 +214,25 @@ public sealed class ClusterTests(Infrastructure.Cluster cluster) : IClassFixture
         var fromOneNode = await AcceptedOf([oneA]);
         var alternating = await AcceptedOf([alternatingA, alternatingB]);
 
-        Assert.Equal(DefaultVoteBurst, fromOneNode);
-        Assert.Equal(fromOneNode, alternating);
+        // The burst, plus what the bucket refilled while the votes were sent (it refills evenly, a token a second by
+        // default): a limit kept per node would let the alternating client through twice the burst.
+        Assert.InRange(fromOneNode.Accepted, DefaultVoteBurst, DefaultVoteBurst + fromOneNode.Refilled);
+        Assert.InRange(alternating.Accepted, DefaultVoteBurst, DefaultVoteBurst + alternating.Refilled);
         Assert.Empty(cluster.ServerErrors());
 
-        // Twenty more than the burst, each from a new visitor, in turn through the given nodes; the 2xx answers.
-        static async Task<int> AcceptedOf(HttpClient[] nodes)
+        // Eighty more than the burst, each from a new visitor, in turn through the given nodes: the 2xx answers, and the
+        // most tokens the bucket can have refilled from the first request to the last answer, at the default 60 a minute.
+        static async Task<(int Accepted, int Refilled)> AcceptedOf(HttpClient[] nodes)
         {
             var accepted = 0;
-            for (var i = 0; i < DefaultVoteBurst + 20; i++)
+            var sending = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < DefaultVoteBurst + 80; i++)
             {
                 using var response = await nodes[i % nodes.Length].SendAsync(Vote("eta", "ship"));
                 Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"vote {i}: {(int)response.StatusCode}");
                 accepted += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
             }
-            return accepted;
+            return (accepted, (int)Math.Floor(sending.Elapsed.TotalSeconds * 60 / 60) + 1);
         }
     }
 
