@@ -86,9 +86,9 @@ LUA
     echo "  votes on PostgreSQL: $((total - bad)) acknowledged, $((after - before)) rows written"
     if [ $((after - before)) -lt $((total - bad)) ] || [ $((after - before)) -gt $((total - bad + 64)) ]; then votes_ok=0; fi
     [ $((round % 2)) = 0 ] && read -r lite_votes lite_vp99 _ < <(wrk_run "http://127.0.0.1:$p_lite" "$out/vote.lua")
-    awk -v a="$pg_rps" -v b="$lite_rps" 'BEGIN { print a / b }' >> "$out/pg-cached.txt"
-    awk -v a="$pg_miss" -v b="$lite_miss" 'BEGIN { print a / b }' >> "$out/pg-miss.txt"
-    awk -v a="$pg_votes_rps" -v b="$lite_votes" 'BEGIN { print a / b }' >> "$out/pg-votes.txt"
+    awk -v a="$pg_rps" -v b="$lite_rps" 'BEGIN { print (b > 0) ? a / b : 0 }' >> "$out/pg-cached.txt"
+    awk -v a="$pg_miss" -v b="$lite_miss" 'BEGIN { print (b > 0) ? a / b : 0 }' >> "$out/pg-miss.txt"
+    awk -v a="$pg_votes_rps" -v b="$lite_votes" 'BEGIN { print (b > 0) ? a / b : 0 }' >> "$out/pg-votes.txt"
     echo "$lite_rps $pg_rps $lite_miss $pg_miss $lite_votes $pg_votes_rps $lite_p99 $pg_p99 $lite_vp99 $pg_vp99" >> "$out/pg-raw.txt"
   done
 

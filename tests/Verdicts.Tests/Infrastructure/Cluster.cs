@@ -16,11 +16,15 @@ public sealed class Cluster : IAsyncLifetime
 {
     public const string MissingHint = "the cluster test needs PostgreSQL, nginx and git: run `apt-get install -y nginx postgresql git` as root (.ci/run does this)";
 
-    // Ports 7401-7404, so that parallel runs on a shared machine can be given ranges that do not collide.
-    public const int PostgresPort = 7401;
-    public const int NodeAPort = 7402;
-    public const int NodeBPort = 7403;
-    public const int ProxyPort = 7404;
+    /// <summary>Set to move the cluster's four ports (7401-7404 by default), for runs side by side on one machine.</summary>
+    public const string FirstPortVariable = "VERDICTS_TEST_CLUSTER_PORT";
+
+    // Fixed rather than free ports: node A must come back on its address, and nginx names both nodes in its config.
+    private static readonly int FirstPort = int.TryParse(Environment.GetEnvironmentVariable(FirstPortVariable), out var port) ? port : 7401;
+    private static readonly int PostgresPort = FirstPort;
+    private static readonly int NodeAPort = FirstPort + 1;
+    private static readonly int NodeBPort = FirstPort + 2;
+    private static readonly int ProxyPort = FirstPort + 3;
 
     /// <summary>Set for every node, so the test can compute the stored voter of a visitor cookie itself.</summary>
     public const string VoterKey = "cluster-test-voter-key";
