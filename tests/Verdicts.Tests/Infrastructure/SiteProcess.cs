@@ -95,7 +95,8 @@ public sealed class SiteProcess : IDisposable
         process.BeginErrorReadLine();
 
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Generous: on a shared, loaded machine a start (clone, migrations, first import) has taken over 30 s.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             try
