@@ -63,6 +63,9 @@ public sealed class ContentClone : IHostedService, IDisposable
 
     public bool Enabled => remote.Length > 0;
 
+    /// <summary>Raised after a commit reached the remote, so the other nodes can be told to pull it now.</summary>
+    public event Action? Pushed;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!Enabled)
@@ -146,7 +149,10 @@ public sealed class ContentClone : IHostedService, IDisposable
         {
             var push = await GitAsync(root, "push", "--porcelain", "--quiet", "origin", "HEAD:refs/heads/" + branch);
             if (push.ExitCode == 0)
+            {
+                Pushed?.Invoke();
                 return rebased ? PushOutcome.PushedOverOthers : PushOutcome.Pushed;
+            }
             // --porcelain marks a ref the remote refused for being behind with "!" and "[rejected]"; anything else
             // (no connection, no repository, a hook's refusal) is a failure to push, not someone else's edit.
             if (!push.Output.Contains("[rejected]", StringComparison.Ordinal))

@@ -8,12 +8,11 @@ public static class Secrets
 {
     // Rows made with a key: if any exist, the key was lost rather than never made, and a new one would silently break
     // them (every unsubscribe link already mailed; every visitor's votes, who would vote again as someone new).
-    // Each is counted where its rows are kept: subscribers with the other written data (PostgreSQL when set), votes in
-    // the node's SQLite file (the vote writer does not write to PostgreSQL yet).
-    private static readonly Dictionary<string, (string Count, string What, Func<Database, System.Data.Common.DbConnection> Rows)> MadeWith = new(StringComparer.Ordinal)
+    // Each is counted where its rows are kept: with the other written data (PostgreSQL when set).
+    private static readonly Dictionary<string, (string Count, string What)> MadeWith = new(StringComparer.Ordinal)
     {
-        ["newsletter-key"] = ("SELECT count(*) FROM subscribers", "subscribers, whose mailed links", database => database.ReadWrites()),
-        ["voter-key"] = ("SELECT count(*) FROM votes", "votes, whose voters", database => database.Open()),
+        ["newsletter-key"] = ("SELECT count(*) FROM subscribers", "subscribers, whose mailed links"),
+        ["voter-key"] = ("SELECT count(*) FROM votes", "votes, whose voters"),
     };
 
     public static byte[] GetOrCreate(Database database, string name)
@@ -25,7 +24,7 @@ public static class Secrets
                 return Convert.FromBase64String(existing);
         }
         using var connection = database.OpenWrites();
-        if (MadeWith.TryGetValue(name, out var rows) && CountRows(database, rows.Rows, rows.Count) is var count and > 0
+        if (MadeWith.TryGetValue(name, out var rows) && CountRows(database, rows.Count) is var count and > 0
             && connection.QuerySingleOrDefault<string>("SELECT value FROM secrets WHERE name = @name", new { name }) is null)
             throw new InvalidOperationException($"{count} {rows.What} depend on the key '{name}', but the key is gone from {(database.OnPostgres ? "the database in PostgreSQL" : database.Path)}. "
                 + "Refusing to make a new one, which would silently break them: restore the secrets row from a backup of the database.");
@@ -34,9 +33,9 @@ public static class Secrets
         return Convert.FromBase64String(connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = @name", new { name }));
     }
 
-    private static long CountRows(Database database, Func<Database, System.Data.Common.DbConnection> open, string sql)
+    private static long CountRows(Database database, string sql)
     {
-        using var rows = open(database);
+        using var rows = database.ReadWrites();
         return rows.ExecuteScalar<long>(sql);
     }
 }

@@ -32,6 +32,9 @@ public sealed record CommunityTrend(IReadOnlyList<CommunityTrend.Day> Days)
         const string Sql = "SELECT tool_slug AS Tool, day, ship, skip FROM vote_days WHERE tool_slug IN @slugs ORDER BY day";
         // The entries are read first: days before an entry's open day were final when it was made, so the query finds them all.
         var open = slugs.Distinct(StringComparer.Ordinal).ToDictionary(s => s, tallies.EntryOf, StringComparer.Ordinal);
+        // On PostgreSQL the days are held beside the tallies, so a page never waits on (or fails with) the network.
+        if (tallies.HoldsDays)
+            return open.ToDictionary(o => o.Key, o => Of([.. tallies.DaysOf(o.Key)], o.Value, tallies.OpenDay, today), StringComparer.Ordinal);
         var rows = connection.Query<(string Tool, string Day, long Ship, long Skip)>(Sql, new { slugs = open.Keys }, transaction)
             .ToLookup(r => r.Tool, StringComparer.Ordinal);
         return open.ToDictionary(o => o.Key, o => Of([.. rows[o.Key].Select(r => (r.Day, r.Ship, r.Skip))], o.Value, tallies.OpenDay, today),

@@ -171,10 +171,10 @@ public sealed class Visitors
         const string Sql = "SELECT EXISTS (SELECT 1 FROM votes WHERE voter = @voter)";
         try
         {
-            using var connection = database.Open();
+            using var connection = database.ReadWrites();
             return connection.ExecuteScalar<bool>(Sql, new { voter });
         }
-        catch (SqliteException ex)
+        catch (System.Data.Common.DbException ex)
         {
             throw new VotesUnavailableException("the database could not be read", ex);
         }

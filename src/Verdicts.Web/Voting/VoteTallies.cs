@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
 
 namespace Verdicts.Web.Voting;
@@ -30,6 +30,12 @@ public sealed record Tally(long Ship, long Skip)
 /// share of a vote's CPU (bench/README.md). Nothing is lost if the process is killed: the open day's changes are
 /// the difference between the votes and the final days, so they are counted again at the next start.
 /// </para>
+/// <para>
+/// On PostgreSQL (several nodes writing) no day is held open: the writer brings each changed tool's row for today up to
+/// date in every batch, so every day is final (<see cref="AllDaysFinal"/>); the tallies and each tool's days are read
+/// from PostgreSQL into memory, after each commit and whenever another node says it changed them
+/// (<see cref="PostgresNotices"/>), so pages still read them without crossing the network.
+/// </para>
 /// </remarks>
 public sealed class VoteTallies
 {
@@ -47,11 +53,19 @@ public sealed class VoteTallies
             : new(Ship + ship, Skip + skip, day, ship, skip);
     }
 
+    /// <summary>The open day on PostgreSQL, later than any real one: every day's row in <c>vote_days</c> is final.</summary>
+    public const string AllDaysFinal = "9999-12-31";
+
     private readonly ConcurrentDictionary<string, Entry> entries;
 
-    private VoteTallies(ConcurrentDictionary<string, Entry> entries, string openDay, bool openDayStored, IReadOnlyCollection<string> provisional)
+    // On PostgreSQL only: each tool's vote_days rows, oldest first, for the trend charts.
+    private readonly ConcurrentDictionary<string, IReadOnlyList<(string Day, long Ship, long Skip)>>? days;
+
+    private VoteTallies(ConcurrentDictionary<string, Entry> entries, string openDay, bool openDayStored, IReadOnlyCollection<string> provisional,
+        ConcurrentDictionary<string, IReadOnlyList<(string Day, long Ship, long Skip)>>? days = null)
     {
         this.entries = entries;
+        this.days = days;
         OpenDay = openDay;
         OpenDayStored = openDayStored;
         Provisional = provisional;
@@ -79,9 +93,22 @@ public sealed class VoteTallies
 
     internal void Remove(string slug) => entries.TryRemove(slug, out _);
 
+    /// <summary>Whether the days are held here (PostgreSQL) rather than read from the local file's <c>vote_days</c>.</summary>
+    internal bool HoldsDays => days is not null;
+
+    /// <summary>A tool's rows of <c>vote_days</c>, oldest first, as last read from PostgreSQL; empty on SQLite.</summary>
+    internal IReadOnlyList<(string Day, long Ship, long Skip)> DaysOf(string slug) => days?.GetValueOrDefault(slug) ?? [];
+
     /// <summary>Counts every tool's votes, and sums its final days, in one read snapshot.</summary>
     public static VoteTallies Load(Database database, DateOnly today)
     {
+        if (database.OnPostgres)
+        {
+            var tallies = new VoteTallies(new(StringComparer.Ordinal), AllDaysFinal, true, [], new(StringComparer.Ordinal));
+            using var postgres = database.ReadWrites();
+            tallies.Read(postgres, null);
+            return tallies;
+        }
         const string openDaySql = "SELECT day FROM vote_days_open";
         const string daysSql = """
             SELECT tool_slug AS Tool, sum(iif(day < @openDay, ship, 0)) AS FinalShip, sum(iif(day < @openDay, skip, 0)) AS FinalSkip,
@@ -125,17 +152,60 @@ public sealed class VoteTallies
     }
 
     /// <summary>Current ship and skip counts from the votes table, of the given tools or (null) of every tool.</summary>
-    internal static List<ToolCount> Count(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<string>? tools)
+    internal static List<ToolCount> Count(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<string>? tools)
     {
-        // The votes are keyed by visitor, so either way this reads the whole table; it runs at start and after an admin
-        // or an import moves or withdraws votes, never for a vote.
-        const string everyTool = "SELECT tool_slug AS Tool, sum(choice = 'ship') AS Ship, sum(choice = 'skip') AS Skip FROM votes GROUP BY tool_slug";
-        const string someTools = """
-            SELECT tool_slug AS Tool, sum(choice = 'ship') AS Ship, sum(choice = 'skip') AS Skip FROM votes
-            WHERE tool_slug IN (SELECT value FROM json_each(@tools)) GROUP BY tool_slug
+        // In SQLite the votes are keyed by visitor, so either way this reads the whole table; it runs at start and after
+        // an admin or an import moves or withdraws votes, never for a vote. PostgreSQL reads them by tool (its migration 004).
+        const string everyTool = """
+            SELECT tool_slug AS Tool, count(*) FILTER (WHERE choice = 'ship') AS Ship, count(*) FILTER (WHERE choice = 'skip') AS Skip
+            FROM votes GROUP BY tool_slug
+            """;
+        // The same list, as Dapper expands it for SQLite and as an array for PostgreSQL.
+        const string someToolsSqlite = """
+            SELECT tool_slug AS Tool, count(*) FILTER (WHERE choice = 'ship') AS Ship, count(*) FILTER (WHERE choice = 'skip') AS Skip
+            FROM votes WHERE tool_slug IN @tools GROUP BY tool_slug
+            """;
+        const string someToolsPostgres = """
+            SELECT tool_slug AS Tool, count(*) FILTER (WHERE choice = 'ship') AS Ship, count(*) FILTER (WHERE choice = 'skip') AS Skip
+            FROM votes WHERE tool_slug = ANY(@tools) GROUP BY tool_slug
             """;
         return tools is null
             ? connection.Query<ToolCount>(everyTool, transaction: transaction).AsList()
-            : connection.Query<ToolCount>(someTools, new { tools = SlugList.Json(tools) }, transaction).AsList();
+            : connection.Query<ToolCount>(connection is Npgsql.NpgsqlConnection ? someToolsPostgres : someToolsSqlite,
+                new { tools = tools.Distinct(StringComparer.Ordinal).ToArray() }, transaction).AsList();
+    }
+
+    /// <summary>
+    /// On PostgreSQL: reads these tools' tallies and days (null: every tool's) and keeps them; returns the tools whose
+    /// tally or days differ from what was kept. The writer and the listener call it in turn (under the writer's lock),
+    /// so the last read kept is the latest.
+    /// </summary>
+    internal IReadOnlyCollection<string> Read(DbConnection postgres, IReadOnlyCollection<string>? tools)
+    {
+        const string everyDay = "SELECT tool_slug AS Tool, day AS Day, ship AS Ship, skip AS Skip FROM vote_days ORDER BY tool_slug, day";
+        const string someDays = "SELECT tool_slug AS Tool, day AS Day, ship AS Ship, skip AS Skip FROM vote_days WHERE tool_slug = ANY(@tools) ORDER BY tool_slug, day";
+        var counts = Count(postgres, null, tools).ToDictionary(c => c.Tool, StringComparer.Ordinal);
+        var rows = (tools is null
+            ? postgres.Query<(string Tool, string Day, long Ship, long Skip)>(everyDay)
+            : postgres.Query<(string Tool, string Day, long Ship, long Skip)>(someDays, new { tools = tools.Distinct(StringComparer.Ordinal).ToArray() }))
+            .GroupBy(r => r.Tool, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<(string, long, long)>)[.. g.Select(r => (r.Day, r.Ship, r.Skip))], StringComparer.Ordinal);
+        var changed = new List<string>();
+        foreach (var tool in (tools ?? entries.Keys.Concat(days!.Keys)).Concat(counts.Keys).Concat(rows.Keys).Distinct(StringComparer.Ordinal).ToList())
+        {
+            var entry = counts.TryGetValue(tool, out var count) ? new Entry(count.Ship, count.Skip, AllDaysFinal, 0, 0) : null;
+            var toolDays = rows.GetValueOrDefault(tool);
+            if (entries.GetValueOrDefault(tool) != entry || !DaysOf(tool).SequenceEqual(toolDays ?? []))
+                changed.Add(tool);
+            if (entry is null)
+                entries.TryRemove(tool, out _);
+            else
+                entries[tool] = entry;
+            if (toolDays is null)
+                days!.TryRemove(tool, out _);
+            else
+                days![tool] = toolDays;
+        }
+        return changed;
     }
 }

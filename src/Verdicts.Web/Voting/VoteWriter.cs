@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -179,9 +180,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         try
         {
             // Nothing to do when the aliases are the ones the writer already follows and none holds votes.
-            Dictionary<string, string> current;
-            using (var connection = database.Open())
-                current = ReadAliases(connection, null);
+            var current = ReadAliases();
             var known = aliases;
             if (current.Count == known.Count && current.All(a => known.TryGetValue(a.Key, out var tool) && tool == a.Value)
                 && !current.Keys.Any(tallies.Has))
@@ -190,7 +189,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                 throw new VotesUnavailableException("the vote writer is not running");
             await pending.Task.WaitAsync(WaitLimit);
         }
-        catch (Exception ex) when (ex is VotesUnavailableException or TimeoutException or SqliteException)
+        catch (Exception ex) when (ex is VotesUnavailableException or TimeoutException or DbException)
         {
             logger.LogWarning("Could not move the votes of renamed tools yet: {Reason}", ex.Message);
         }
@@ -209,7 +208,6 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     private async Task WriteAsync()
     {
         var batch = new List<Pending>(MaxBatch);
-        VoteStatements? statements = null;
         var failed = false;
         try
         {
@@ -221,19 +219,20 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                 // Aliases an earlier batch failed to follow are followed ahead of this batch's votes.
                 if (followAliasesLater)
                     batch.Insert(0, new Pending(followAliases: true));
+                DbConnection? connection = null;
                 try
                 {
-                    if (statements is null && failed)
+                    if (failed && !database.OnPostgres)
                     {
                         // SQLite shares a file's WAL index among all connections of the process; if pooled readers
                         // opened it read-only during the fault, a new writer would inherit that. Start afresh.
                         database.CloseIdleConnections();
                     }
-                    statements ??= new VoteStatements(database.OpenForWriting());
+                    connection = database.OpenWrites();
                     // Votes are written only into the file the site started on, and acknowledged only if it is still
                     // there once committed: one deleted or replaced meanwhile would lose them at the next start.
                     ThrowIfFileLost();
-                    var changed = Commit(statements, batch);
+                    var changed = Commit(connection, batch);
                     ThrowIfFileLost();
                     // Evict cached pages before acknowledging, so the page a visitor is sent back to shows the new tally.
                     if (changed.Count > 0)
@@ -242,7 +241,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                         pending.TrySetResult(pending.IsVote ? tallies.Of(pending.Tool) : Tally.None);
                     failed = followAliasesLater = false;
                 }
-                catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
+                catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException)
                 {
                     logger.LogWarning("Could not commit {Count} votes: {Reason}", batch.Count, ex.Message);
                     foreach (var pending in batch)
@@ -252,17 +251,21 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                         pending.TrySetException(new VotesUnavailableException("the database is not taking votes right now", ex));
                     }
                     followAliasesLater = batch.Exists(p => p.FollowAliases);
-                    statements?.Discard();
-                    statements = null;
+                    // Out of the pool too, so a handle opened read-only (or on a full disk) is not reused once the fault clears.
+                    if (connection is SqliteConnection sqlite)
+                        SqliteConnection.ClearPool(sqlite);
                     failed = true;
+                }
+                finally
+                {
+                    connection?.Dispose();
                 }
             }
         }
         finally
         {
             if (!failed)
-                WriteOpenDayOnStop(ref statements);
-            statements?.Dispose();
+                WriteOpenDayOnStop();
             while (queue.Reader.TryRead(out var left))
                 left.TrySetException(new VotesUnavailableException("the site is shutting down"));
         }
@@ -270,35 +273,43 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
 
     private void ThrowIfFileLost()
     {
-        if (database.FileProblem() is { } problem)
+        if (!database.OnPostgres && database.FileProblem() is { } problem)
             throw new IOException(problem);
     }
 
     /// <summary>
-    /// Commits the batch; only then are the new tallies kept. A batch on a later day than the open one first writes the
-    /// open day's changes to vote_days, in the same transaction, and the later day becomes the open one.
+    /// Commits the batch; only then are the new tallies kept. On SQLite, a batch on a later day than the open one first
+    /// writes the open day's changes to vote_days, in the same transaction, and the later day becomes the open one. On
+    /// PostgreSQL, where other nodes write too, every changed tool's row for today is brought up to date in the batch, the
+    /// other nodes are told which tools changed (a notice sent only if the batch commits), and the tallies are read back.
     /// </summary>
     /// <returns>The tools whose tallies changed.</returns>
-    private IReadOnlyCollection<string> Commit(VoteStatements sql, List<Pending> batch)
+    private IReadOnlyCollection<string> Commit(DbConnection connection, List<Pending> batch)
     {
+        var onPostgres = database.OnPostgres;
         var openDay = tallies.OpenDay;
+        var today = Iso.Day(time.GetUtcNow());
         // A clock set back keeps the open day: vote_days are never written for a day before one already closed.
-        var day = Iso.Day(time.GetUtcNow()) is var today && string.CompareOrdinal(today, openDay) > 0 ? today : openDay;
-        var closesDay = day != openDay || !tallies.OpenDayStored;
+        var day = onPostgres ? today : string.CompareOrdinal(today, openDay) > 0 ? today : openDay;
+        var closesDay = !onPostgres && (day != openDay || !tallies.OpenDayStored);
         var changed = new Dictionary<string, VoteTallies.Entry?>(StringComparer.Ordinal);
         // The aliases votes follow, as of this point in the batch; kept only once the batch commits.
         var following = aliases;
 
-        using (var transaction = sql.Begin())
+        // Per connection: SQLite's own checkpoint inside a commit (see AutomaticCheckpointPages).
+        if (!onPostgres)
+            connection.Execute($"PRAGMA wal_autocheckpoint = {AutomaticCheckpointPages};");
+        // On SQLite an immediate transaction: the write lock is taken at the start, not on the first write.
+        using (var transaction = connection.BeginTransaction())
         {
             if (closesDay)
             {
-                sql.WriteDays(unwritten, openDay, tallies);
-                sql.SetOpenDay(day);
+                WriteDays(connection, transaction, unwritten, openDay);
+                SetOpenDay(connection, transaction, day);
             }
             if (recountLater.Count > 0)
             {
-                foreach (var (tool, entry) in Recount(sql.Connection, transaction, recountLater, day))
+                foreach (var (tool, entry) in Recount(connection, transaction, recountLater, day))
                     changed[tool] = entry;
             }
             foreach (var pending in batch)
@@ -306,25 +317,37 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                 if (!pending.IsVote)
                 {
                     var tools = pending.Recount
-                        ?? (pending.FollowAliases ? MoveVotesOfAliases(sql.Connection, transaction, following = ReadAliases(sql.Connection, transaction), changed)
-                            : Withdraw(sql.Connection, transaction, pending));
-                    foreach (var (tool, entry) in Recount(sql.Connection, transaction, tools, day))
+                        ?? (pending.FollowAliases ? MoveVotesOfAliases(connection, transaction, following = ReadAliases(), changed)
+                            : Withdraw(connection, transaction, pending));
+                    foreach (var (tool, entry) in Recount(connection, transaction, tools, day))
                         changed[tool] = entry;
                     continue;
                 }
                 if (following.TryGetValue(pending.Tool, out var renamed))
                     pending.Tool = renamed;
-                var (ship, skip) = sql.Vote(pending);
+                var (ship, skip) = Vote(connection, transaction, pending);
                 if (ship == 0 && skip == 0)
                     continue;
                 var before = changed.TryGetValue(pending.Tool, out var pendingEntry) ? pendingEntry : tallies.EntryOf(pending.Tool);
                 changed[pending.Tool] = (before ?? new VoteTallies.Entry(0, 0, day, 0, 0)).Plus(ship, skip, day);
+            }
+            if (onPostgres && changed.Count > 0)
+            {
+                BalanceDays(connection, transaction, changed.Keys, day);
+                PostgresNotices.Notify(connection, transaction, PostgresNotices.Votes, changed.Keys);
             }
             transaction.Commit();
         }
 
         aliases = following;
         recountLater.Clear();
+        if (onPostgres)
+        {
+            // Read back rather than added up here: other nodes may have changed the same tools meanwhile.
+            if (changed.Count > 0)
+                ReadTallies(connection, changed.Keys);
+            return changed.Keys;
+        }
         if (closesDay)
         {
             unwritten.Clear();
@@ -342,10 +365,35 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         return changed.Keys;
     }
 
-    /// <summary>Every alias of a published tool, and its tool, as the content's last import left them.</summary>
-    private static Dictionary<string, string> ReadAliases(SqliteConnection connection, SqliteTransaction? transaction) =>
-        connection.Query<(string Alias, string Tool)>("SELECT alias, tool_slug FROM tool_aliases", transaction: transaction)
+    // The writer's reads after its commits and the listener's reads after notices, one at a time: the last kept is the latest.
+    private readonly Lock reading = new();
+
+    private IReadOnlyCollection<string> ReadTallies(DbConnection postgres, IReadOnlyCollection<string>? tools)
+    {
+        lock (reading)
+            return tallies.Read(postgres, tools);
+    }
+
+    /// <summary>
+    /// On PostgreSQL, after another node (or this one) said these tools' votes changed (null: any may have, after the
+    /// listener reconnected): reads their tallies again, and evicts the pages of those that differ.
+    /// </summary>
+    internal void ReadChangesElsewhere(IReadOnlyCollection<string>? tools)
+    {
+        IReadOnlyCollection<string> changed;
+        using (var postgres = database.ReadWrites())
+            changed = ReadTallies(postgres, tools);
+        if (changed.Count > 0)
+            Committed?.Invoke(changed);
+    }
+
+    /// <summary>Every alias of a published tool, and its tool, as the content's last import left them (in this node's file).</summary>
+    private Dictionary<string, string> ReadAliases()
+    {
+        using var connection = database.Open();
+        return connection.Query<(string Alias, string Tool)>("SELECT alias, tool_slug FROM tool_aliases")
             .ToDictionary(a => a.Alias, a => a.Tool, StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Moves the votes under each alias to its tool. A visitor who voted under both keeps the later vote: the earlier is
@@ -353,7 +401,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     /// votes. Only aliases that hold votes (counted, or written earlier in this batch) are looked at.
     /// </summary>
     /// <returns>The aliases and tools whose votes moved, to be counted again.</returns>
-    private IReadOnlyCollection<string> MoveVotesOfAliases(SqliteConnection connection, SqliteTransaction transaction,
+    private IReadOnlyCollection<string> MoveVotesOfAliases(DbConnection connection, DbTransaction transaction,
         IReadOnlyDictionary<string, string> imported, Dictionary<string, VoteTallies.Entry?> changed)
     {
         const string Move = """
@@ -363,7 +411,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
                   AND (later.voted_at > votes.voted_at OR (later.voted_at = votes.voted_at AND later.tool_slug = @tool)));
             UPDATE votes SET tool_slug = @tool WHERE tool_slug = @alias;
             INSERT INTO vote_days (tool_slug, day, ship, skip) SELECT @tool, day, ship, skip FROM vote_days WHERE tool_slug = @alias
-                ON CONFLICT (tool_slug, day) DO UPDATE SET ship = ship + excluded.ship, skip = skip + excluded.skip;
+                ON CONFLICT (tool_slug, day) DO UPDATE SET ship = vote_days.ship + excluded.ship, skip = vote_days.skip + excluded.skip;
             DELETE FROM vote_days WHERE tool_slug = @alias;
             """;
         var moves = imported.Where(a => tallies.Has(a.Key) || changed.ContainsKey(a.Key)).ToList();
@@ -373,10 +421,11 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     }
 
     /// <summary>Deletes the votes a withdrawal selects; returns the tools they were for, to be counted again.</summary>
-    private static IReadOnlyCollection<string> Withdraw(SqliteConnection connection, SqliteTransaction transaction, Pending pending)
+    private static IReadOnlyCollection<string> Withdraw(DbConnection connection, DbTransaction transaction, Pending pending)
     {
+        // Typed, so that PostgreSQL knows the parameters' type when they are null.
         const string Where = """
-            WHERE (@Tool IS NULL OR tool_slug = @Tool) AND (@Network IS NULL OR network = @Network)
+            WHERE (CAST(@Tool AS TEXT) IS NULL OR tool_slug = @Tool) AND (CAST(@Network AS TEXT) IS NULL OR network = @Network)
               AND voted_at >= @From AND voted_at < @ToExclusive
             """;
         var filter = pending.Withdrawal!;
@@ -385,39 +434,109 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         return tools;
     }
 
-    /// <summary>The tools' entries counted afresh: votes now, final days before <paramref name="day"/>; null for a tool with neither.</summary>
-    private static IEnumerable<(string Tool, VoteTallies.Entry? Entry)> Recount(SqliteConnection connection, SqliteTransaction transaction,
+    /// <summary>
+    /// The tools' entries counted afresh: votes now, final days before <paramref name="day"/>; null for a tool with neither.
+    /// On PostgreSQL only the tools are noted (each with a null entry): their tallies are read back once the batch commits.
+    /// </summary>
+    private IEnumerable<(string Tool, VoteTallies.Entry? Entry)> Recount(DbConnection connection, DbTransaction transaction,
         IReadOnlyCollection<string> tools, string day)
     {
+        if (database.OnPostgres)
+            return tools.Distinct(StringComparer.Ordinal).Select(t => (t, (VoteTallies.Entry?)null));
+        const string FinalDays = """
+            SELECT tool_slug, sum(ship), sum(skip) FROM vote_days WHERE tool_slug IN @tools AND day < @day GROUP BY tool_slug
+            """;
         var votes = VoteTallies.Count(connection, transaction, tools).ToDictionary(c => c.Tool, StringComparer.Ordinal);
-        var final = connection.Query<(string Tool, long Ship, long Skip)>("""
-            SELECT tool_slug, sum(ship), sum(skip) FROM vote_days
-            WHERE tool_slug IN (SELECT value FROM json_each(@tools)) AND day < @day GROUP BY tool_slug
-            """, new { tools = SlugList.Json(tools), day }, transaction).ToDictionary(c => c.Tool, StringComparer.Ordinal);
-        foreach (var tool in tools.Distinct(StringComparer.Ordinal))
+        var final = connection.Query<(string Tool, long Ship, long Skip)>(FinalDays, new { tools = tools.Distinct(StringComparer.Ordinal).ToArray(), day }, transaction)
+            .ToDictionary(c => c.Tool, StringComparer.Ordinal);
+        return tools.Distinct(StringComparer.Ordinal).Select(tool =>
         {
             if (!votes.TryGetValue(tool, out var now) && !final.ContainsKey(tool))
-            {
-                yield return (tool, null);
-                continue;
-            }
+                return (tool, (VoteTallies.Entry?)null);
             var (ship, skip) = now is null ? (0L, 0L) : (now.Ship, now.Skip);
             var before = final.GetValueOrDefault(tool);
-            yield return (tool, new VoteTallies.Entry(ship, skip, day, ship - before.Ship, skip - before.Skip));
+            return (tool, new VoteTallies.Entry(ship, skip, day, ship - before.Ship, skip - before.Skip));
+        }).ToList();
+    }
+
+    /// <summary>
+    /// PostgreSQL: adds to each tool's row for <paramref name="day"/> what its votes differ from the sum of its days, so
+    /// the days always add up to the votes. Counted and summed in one snapshot, so a batch of another node committing
+    /// meanwhile is in neither, and its own change is added to the row after this one (the row's lock orders them).
+    /// </summary>
+    private static void BalanceDays(DbConnection connection, DbTransaction transaction, IEnumerable<string> tools, string day)
+    {
+        const string Balance = """
+            INSERT INTO vote_days (tool_slug, day, ship, skip)
+            SELECT tool, @day, ship, skip FROM (
+                SELECT t.tool,
+                    (SELECT count(*) FROM votes WHERE tool_slug = t.tool AND choice = 'ship') - (SELECT coalesce(sum(ship), 0) FROM vote_days WHERE tool_slug = t.tool) AS ship,
+                    (SELECT count(*) FROM votes WHERE tool_slug = t.tool AND choice = 'skip') - (SELECT coalesce(sum(skip), 0) FROM vote_days WHERE tool_slug = t.tool) AS skip
+                FROM unnest(@tools) AS t(tool)) AS difference
+            WHERE ship <> 0 OR skip <> 0
+            ORDER BY tool
+            ON CONFLICT (tool_slug, day) DO UPDATE SET ship = vote_days.ship + excluded.ship, skip = vote_days.skip + excluded.skip
+            """;
+        // In one order on every node, so two batches touching the same rows wait for each other rather than deadlock.
+        connection.Execute(Balance, new { tools = tools.Order(StringComparer.Ordinal).ToArray(), day }, transaction);
+    }
+
+    /// <summary>Records the vote, or its withdrawal; returns the change to the tool's ship and skip counts.</summary>
+    private static (long Ship, long Skip) Vote(DbConnection connection, DbTransaction transaction, Pending vote)
+    {
+        const string Insert = """
+            INSERT INTO votes (voter, tool_slug, choice, voted_at, network) VALUES (@Voter, @Tool, @Choice, @At, @Network)
+            ON CONFLICT (voter, tool_slug) DO NOTHING
+            """;
+        const string ReadChoice = "SELECT choice FROM votes WHERE voter = @Voter AND tool_slug = @Tool";
+        const string Update = "UPDATE votes SET choice = @Choice, voted_at = @At, network = @Network WHERE voter = @Voter AND tool_slug = @Tool";
+        const string Delete = "DELETE FROM votes WHERE voter = @Voter AND tool_slug = @Tool";
+        var row = new { vote.Voter, vote.Tool, vote.Choice, vote.At, vote.Network };
+        if (vote.NewVoter && vote.Choice is not null && connection.Execute(Insert, row, transaction) == 1)
+            return Change(null, vote.Choice);
+        var before = connection.QuerySingleOrDefault<string>(ReadChoice, row, transaction);
+        if (before == vote.Choice)
+            return (0, 0);
+        connection.Execute(vote.Choice is null ? Delete : before is null ? Insert : Update, row, transaction);
+        return Change(before, vote.Choice);
+    }
+
+    private static (long, long) Change(string? before, string? after) =>
+        ((after == "ship" ? 1 : 0) - (before == "ship" ? 1 : 0), (after == "skip" ? 1 : 0) - (before == "skip" ? 1 : 0));
+
+    /// <summary>SQLite: brings the given tools' rows for <paramref name="day"/> to their open-day change; a tool with none has no row.</summary>
+    private void WriteDays(DbConnection connection, DbTransaction transaction, IEnumerable<string> tools, string day)
+    {
+        // A day's row holds its net change; written whole, so writing it again (after a restart) is harmless.
+        const string WriteDay = """
+            INSERT INTO vote_days (tool_slug, day, ship, skip) VALUES (@tool, @day, @ship, @skip)
+            ON CONFLICT (tool_slug, day) DO UPDATE SET ship = excluded.ship, skip = excluded.skip
+            """;
+        const string ClearDay = "DELETE FROM vote_days WHERE tool_slug = @tool AND day = @day";
+        foreach (var tool in tools)
+        {
+            if (tallies.EntryOf(tool) is { } entry && (entry.OpenShip != 0 || entry.OpenSkip != 0))
+                connection.Execute(WriteDay, new { tool, day, ship = entry.OpenShip, skip = entry.OpenSkip }, transaction);
+            else
+                connection.Execute(ClearDay, new { tool, day }, transaction);
         }
     }
 
-    /// <summary>On the way out, the open day's changes are written as provisional rows, so the file alone is complete.</summary>
-    private void WriteOpenDayOnStop(ref VoteStatements? sql)
+    private static void SetOpenDay(DbConnection connection, DbTransaction transaction, string day) =>
+        connection.Execute("""INSERT INTO vote_days_open ("only", day) VALUES (1, @day) ON CONFLICT ("only") DO UPDATE SET day = excluded.day""",
+            new { day }, transaction);
+
+    /// <summary>On the way out, SQLite's open day's changes are written as provisional rows, so the file alone is complete.</summary>
+    private void WriteOpenDayOnStop()
     {
-        if (unwritten.Count == 0 && tallies.OpenDayStored)
+        if (database.OnPostgres || (unwritten.Count == 0 && tallies.OpenDayStored))
             return;
         try
         {
-            sql ??= new VoteStatements(database.OpenForWriting());
-            using var transaction = sql.Begin();
-            sql.WriteDays(unwritten, tallies.OpenDay, tallies);
-            sql.SetOpenDay(tallies.OpenDay);
+            using var connection = database.OpenForWriting();
+            using var transaction = connection.BeginTransaction();
+            WriteDays(connection, transaction, unwritten, tallies.OpenDay);
+            SetOpenDay(connection, transaction, tallies.OpenDay);
             transaction.Commit();
             unwritten.Clear();
         }
@@ -425,137 +544,6 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         {
             // Nothing is lost: the next start counts the open day's changes again from the votes.
             logger.LogWarning("Could not write the open day's vote changes on stopping: {Reason}", ex.Message);
-        }
-    }
-
-    // The writer's connection and its statements, prepared once and reused for every batch: compiling the SQL afresh
-    // for each batch was measurable work on the vote path.
-    private sealed class VoteStatements : IDisposable
-    {
-        private readonly SqliteCommand insert;
-        private readonly SqliteCommand readChoice;
-        private readonly SqliteCommand update;
-        private readonly SqliteCommand delete;
-        private readonly SqliteCommand writeDay;
-        private readonly SqliteCommand clearDay;
-        private readonly SqliteCommand setOpenDay;
-        private readonly List<SqliteCommand> all = [];
-        private SqliteTransaction? transaction;
-
-        public VoteStatements(SqliteConnection connection)
-        {
-            Connection = connection;
-            try
-            {
-                // Per connection; the writer keeps this one until the site stops or it fails (and is dropped from the pool).
-                using (var pragma = connection.CreateCommand())
-                {
-                    pragma.CommandText = $"PRAGMA wal_autocheckpoint = {AutomaticCheckpointPages};";
-                    pragma.ExecuteNonQuery();
-                }
-                insert = Prepare("""
-                    INSERT INTO votes (voter, tool_slug, choice, voted_at, network) VALUES ($voter, $tool, $choice, $at, $network)
-                    ON CONFLICT (voter, tool_slug) DO NOTHING
-                    """, "$voter", "$tool", "$choice", "$at", "$network");
-                readChoice = Prepare("SELECT choice FROM votes WHERE voter = $voter AND tool_slug = $tool", "$voter", "$tool");
-                update = Prepare("UPDATE votes SET choice = $choice, voted_at = $at, network = $network WHERE voter = $voter AND tool_slug = $tool",
-                    "$voter", "$tool", "$choice", "$at", "$network");
-                delete = Prepare("DELETE FROM votes WHERE voter = $voter AND tool_slug = $tool", "$voter", "$tool");
-                // A day's row holds its net change; written whole, so writing it again (after a restart) is harmless.
-                writeDay = Prepare("""
-                    INSERT INTO vote_days (tool_slug, day, ship, skip) VALUES ($tool, $day, $ship, $skip)
-                    ON CONFLICT (tool_slug, day) DO UPDATE SET ship = excluded.ship, skip = excluded.skip
-                    """, "$tool", "$day", "$ship", "$skip");
-                clearDay = Prepare("DELETE FROM vote_days WHERE tool_slug = $tool AND day = $day", "$tool", "$day");
-                setOpenDay = Prepare("""
-                    INSERT INTO vote_days_open (only, day) VALUES (1, $day) ON CONFLICT (only) DO UPDATE SET day = excluded.day
-                    """, "$day");
-            }
-            catch
-            {
-                SqliteConnection.ClearPool(connection);
-                connection.Dispose();
-                throw;
-            }
-        }
-
-        public SqliteConnection Connection { get; }
-
-        private SqliteCommand Prepare(string sql, params string[] parameters)
-        {
-            var command = Connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in parameters)
-                command.Parameters.Add(name, name is "$ship" or "$skip" ? SqliteType.Integer : SqliteType.Text);
-            command.Prepare();
-            all.Add(command);
-            return command;
-        }
-
-        public SqliteTransaction Begin()
-        {
-            transaction = Connection.BeginTransaction(deferred: false);
-            foreach (var command in all)
-                command.Transaction = transaction;
-            return transaction;
-        }
-
-        /// <summary>Records the vote, or its withdrawal; returns the change to the tool's ship and skip counts.</summary>
-        public (long Ship, long Skip) Vote(Pending vote)
-        {
-            var network = (object?)vote.Network ?? DBNull.Value;
-            if (vote.NewVoter && vote.Choice is not null && Run(insert, vote.Voter, vote.Tool, vote.Choice, vote.At, network) == 1)
-                return Change(null, vote.Choice);
-            readChoice.Parameters[0].Value = vote.Voter;
-            readChoice.Parameters[1].Value = vote.Tool;
-            var before = readChoice.ExecuteScalar() as string;
-            if (before == vote.Choice)
-                return (0, 0);
-            if (vote.Choice is null)
-                Run(delete, vote.Voter, vote.Tool);
-            else if (before is null)
-                Run(insert, vote.Voter, vote.Tool, vote.Choice, vote.At, network);
-            else
-                Run(update, vote.Voter, vote.Tool, vote.Choice, vote.At, network);
-            return Change(before, vote.Choice);
-        }
-
-        private static (long, long) Change(string? before, string? after) =>
-            ((after == "ship" ? 1 : 0) - (before == "ship" ? 1 : 0), (after == "skip" ? 1 : 0) - (before == "skip" ? 1 : 0));
-
-        private static int Run(SqliteCommand command, params object[] values)
-        {
-            for (var i = 0; i < values.Length; i++)
-                command.Parameters[i].Value = values[i];
-            return command.ExecuteNonQuery();
-        }
-
-        /// <summary>Brings the given tools' rows for <paramref name="day"/> to their open-day change; a tool with none has no row.</summary>
-        public void WriteDays(IEnumerable<string> tools, string day, VoteTallies tallies)
-        {
-            foreach (var tool in tools)
-            {
-                if (tallies.EntryOf(tool) is { } entry && (entry.OpenShip != 0 || entry.OpenSkip != 0))
-                    Run(writeDay, tool, day, entry.OpenShip, entry.OpenSkip);
-                else
-                    Run(clearDay, tool, day);
-            }
-        }
-
-        public void SetOpenDay(string day) => Run(setOpenDay, day);
-
-        // After a failure: out of the pool too, so a handle opened read-only (or on a full disk) is not reused once the fault clears.
-        public void Discard()
-        {
-            SqliteConnection.ClearPool(Connection);
-            Dispose();
-        }
-
-        public void Dispose()
-        {
-            foreach (var command in all)
-                command.Dispose();
-            Connection.Dispose();
         }
     }
 }

@@ -161,10 +161,21 @@ public static class VotingEndpoints
         var slugs = (tools ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(8).ToArray();
         if (visitors.Known(context.Request) is not { } voter || slugs.Length == 0)
             return Results.Json(new Dictionary<string, string>());
-        using var connection = database.Open();
-        var mine = await connection.QueryAsync<(string Tool, string Choice)>(
-            "SELECT tool_slug, choice FROM votes WHERE voter = @voter AND tool_slug IN @slugs", new { voter, slugs });
-        return Results.Json(mine.ToDictionary(m => m.Tool, m => m.Choice));
+        // The same list, as Dapper expands it for SQLite and as an array for PostgreSQL.
+        const string MineSqlite = "SELECT tool_slug, choice FROM votes WHERE voter = @voter AND tool_slug IN @slugs";
+        const string MinePostgres = "SELECT tool_slug, choice FROM votes WHERE voter = @voter AND tool_slug = ANY(@slugs)";
+        try
+        {
+            using var connection = database.ReadWrites();
+            var mine = await connection.QueryAsync<(string Tool, string Choice)>(database.OnPostgres ? MinePostgres : MineSqlite, new { voter, slugs });
+            return Results.Json(mine.ToDictionary(m => m.Tool, m => m.Choice));
+        }
+        catch (Exception ex) when (database.IsUnavailable(ex))
+        {
+            // The page shows the tallies without marking the visitor's own votes; its script asks again later.
+            context.Response.Headers.RetryAfter = "5";
+            return Results.Json(new Dictionary<string, string>(), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     private static bool WantsJson(HttpRequest request)

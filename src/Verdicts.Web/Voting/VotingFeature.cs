@@ -10,6 +10,7 @@ public static class VotingFeature
         services.AddSingleton<Visitors>();
         services.AddSingleton<VoteWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<VoteWriter>());
+        services.AddHostedService<PostgresNotices>();
         return services.AddHostedService<WalCheckpointer>();
     }
 }

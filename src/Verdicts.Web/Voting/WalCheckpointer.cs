@@ -20,6 +20,9 @@ public sealed class WalCheckpointer(Database database, TimeProvider time, ILogge
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Votes are in PostgreSQL then; nothing but imports writes this file.
+        if (database.OnPostgres)
+            return;
         using var timer = new PeriodicTimer(Period, time);
         var failing = false;
         try

@@ -44,13 +44,21 @@ public sealed class SiteProcess : IDisposable
         StartAsync(content, asNobody, expectHealthy: true, settings);
 
     /// <param name="expectHealthy">Wait until /healthz answers 2xx; otherwise any answer from it will do (a site that started unhealthy).</param>
-    public static async Task<SiteProcess> StartAsync(TestContent content, bool asNobody, bool expectHealthy, params string[] settings)
+    public static Task<SiteProcess> StartAsync(TestContent content, bool asNobody, bool expectHealthy, params string[] settings)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
+        return StartAsync(content, asNobody, expectHealthy, port, settings);
+    }
 
+    /// <summary>On a given port: a node behind a proxy that names it, started again on the same address.</summary>
+    public static Task<SiteProcess> StartOnPortAsync(int port, TestContent content, params string[] settings) =>
+        StartAsync(content, asNobody: false, expectHealthy: true, port, settings);
+
+    private static async Task<SiteProcess> StartAsync(TestContent content, bool asNobody, bool expectHealthy, int port, string[] settings)
+    {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var binaries = asNobody ? ReadableCopy.Value : AppContext.BaseDirectory;
         var start = new ProcessStartInfo(asNobody ? "setpriv" : dotnet)
@@ -87,7 +95,8 @@ public sealed class SiteProcess : IDisposable
         process.BeginErrorReadLine();
 
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Generous: on a shared, loaded machine a start (clone, migrations, first import) has taken over 30 s.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             try

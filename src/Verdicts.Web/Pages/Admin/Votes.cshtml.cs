@@ -195,9 +195,10 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
             SELECT tool_slug AS Tool, choice AS Choice, substr(voted_at, 1, 10) AS Day, network AS Network FROM votes
             ORDER BY Day, Tool, Choice, Network
             """;
-        using var connection = database.Open();
+        using var connection = database.ReadWrites();
         // One read snapshot, so the audit's count is the rows sent; the vote writer goes on committing meanwhile.
-        using var snapshot = connection.BeginTransaction(deferred: true);
+        using var snapshot = connection is Microsoft.Data.Sqlite.SqliteConnection sqlite ? sqlite.BeginTransaction(deferred: true)
+            : connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
         var rows = await connection.ExecuteScalarAsync<long>(CountVotes, transaction: snapshot);
         try
         {
@@ -223,7 +224,7 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
         await LoadAsync();
         if (Validate() is not { } request)
             return Invalid();
-        using var connection = database.Open();
+        using var connection = database.ReadWrites();
         var votes = await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM votes WHERE tool_slug = @tool AND voted_at >= @from AND voted_at < @toExclusive",
             new { tool = request.Tool, from = request.Window.FromBound, toExclusive = request.Window.ToBound });
@@ -332,7 +333,9 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var first = today.AddDays(-(Days - 1));
-        var counts = (await connection.QueryAsync<(string Day, long Votes)>("""
+        // The votes are where the written data is (PostgreSQL when set); the tools are this node's.
+        using var written = database.ReadWrites();
+        var counts = (await written.QueryAsync<(string Day, long Votes)>("""
             SELECT substr(voted_at, 1, 10) AS day, count(*) FROM votes WHERE voted_at >= @first GROUP BY day
             """, new { first = Iso.Day(first) })).ToDictionary(r => r.Day, r => r.Votes, StringComparer.Ordinal);
         PerDay = new DailyVotes(Enumerable.Range(0, Days)
@@ -344,7 +347,7 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
             WHERE network IS NOT NULL AND voted_at >= @first
             GROUP BY network, Hour ORDER BY Votes DESC, Hour DESC, network LIMIT @limit
             """;
-        Networks = (await connection.QueryAsync<NetworkHour>(NetworkHours,
+        Networks = (await written.QueryAsync<NetworkHour>(NetworkHours,
             new { first = Iso.Day(first), limit = NetworkHourCount })).ToList();
     }
 }
