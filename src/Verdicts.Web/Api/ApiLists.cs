@@ -61,14 +61,15 @@ public static class ApiLists
             .Produces<ReviewerJson>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> ToolsAsync(string? category, string? page, string? limit, Database database, VoteTallies tallies,
-        Microsoft.Extensions.Options.IOptions<VerdictsOptions> options, HttpContext context)
+    private static async Task<IResult> ToolsAsync(string? category, string? page, string? limit, Database database, VoteTallies tallies, HttpContext context)
     {
         if (Read(page, limit) is not { } paged)
             return BadPaging();
         using var connection = database.Open();
-        const string CountSql = "SELECT count(*) FROM tools WHERE @category IS NULL OR category_slug = @category";
-        var total = await connection.ExecuteScalarAsync<long>(CountSql, new { category });
+        // Two statements rather than "@category IS NULL OR ...", which would keep SQLite from counting off the category's index.
+        const string CountAll = "SELECT count(*) FROM tools";
+        const string CountInCategory = "SELECT count(*) FROM tools WHERE category_slug = @category";
+        var total = await connection.ExecuteScalarAsync<long>(category is null ? CountAll : CountInCategory, new { category });
         if (category is not null && total == 0)
             return NotFound($"No category '{category}'.");
         if (Beyond(paged, total) is { } beyond)
