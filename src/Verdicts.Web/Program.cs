@@ -36,6 +36,7 @@ builder.Services.AddPageCache();
 builder.Services.AddVisitorRateLimits();
 builder.Services.AddPages();
 builder.Services.AddAdmin();
+builder.Services.AddApi();
 // JSON answers escape <, > and & as well: inert even if some client ever treats them as HTML.
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
 // Requests Kestrel refuses itself (400, 408, 414, 431) never reach the middleware that sets the security headers.

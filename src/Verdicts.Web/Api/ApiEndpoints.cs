@@ -20,9 +20,18 @@ public static class ApiEndpoints
 
     public sealed record ComparisonJson(string Slug, string Title, string Question, string Published, string Url, IReadOnlyList<ToolJson> Tools);
 
+    /// <summary>The OpenAPI document (<c>/openapi/v1.json</c>), describing the <c>/api</c> endpoints only.</summary>
+    public static IServiceCollection AddApi(this IServiceCollection services) => services.AddOpenApi(openApi =>
+    {
+        openApi.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+        openApi.AddOperationTransformer(ApiLists.DescribePaging);
+    });
+
     public static void MapApi(this IEndpointRouteBuilder app)
     {
+        app.MapOpenApi();
         var api = app.MapGroup("/api");
+        api.MapApiLists();
         api.MapGet("/tools/{slug}", (string slug, Database database, VoteTallies tallies, HttpContext context) =>
         {
             using var connection = database.Open();
@@ -33,8 +42,9 @@ public static class ApiEndpoints
                 return current is null ? NotFound($"No tool '{slug}'.") : Results.Redirect($"/api/tools/{current}", permanent: true);
             }
             CacheTags.TagTools(context, [slug]);
-            return Results.Ok(tools[0]);
-        });
+            return ApiLists.Answer(context, tools[0]);
+        }).WithSummary("A published tool with its plans and figures; a former slug redirects to the current one")
+            .Produces<ToolJson>().Produces(StatusCodes.Status301MovedPermanently).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/comparisons/{slug}", (string slug, Database database, VoteTallies tallies, HttpContext context) =>
         {
             using var connection = database.Open();
@@ -45,20 +55,22 @@ public static class ApiEndpoints
             var slugs = connection.Query<string>("SELECT tool_slug FROM comparison_tools WHERE comparison_slug = @slug ORDER BY position", new { slug }).AsList();
             var tools = ToJson(connection, tallies, slugs);
             CacheTags.TagTools(context, slugs);
-            return Results.Ok(new ComparisonJson(comparison.Slug, ComparisonTitle.Of(comparison.Title, tools.Select(t => t.Name)),
+            return ApiLists.Answer(context, new ComparisonJson(comparison.Slug, ComparisonTitle.Of(comparison.Title, tools.Select(t => t.Name)),
                 comparison.Question ?? ComparisonQuestion.Default, comparison.Published, $"/compare/{comparison.Slug}", tools));
-        });
+        }).WithSummary("A curated comparison with its tools in column order").Produces<ComparisonJson>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     private static List<ToolJson> ToJson(SqliteConnection connection, VoteTallies tallies, IReadOnlyList<string> slugs) =>
-        [.. ToolColumns.Load(connection, tallies, slugs).Select(column =>
-        {
-            var t = column.Tool;
-            return new ToolJson(t.Slug, t.Name, t.Category, t.CategorySlug, t.Tagline, $"/tools/{t.Slug}",
-                new Pricing(t.EntryPrice, [.. column.Plans.Select(p => new Plan(p.Name, p.Price, p.Notes))]),
-                new Tally(t.PanelShip, t.PanelSkip, t.PanelPercent),
-                t.Community.ToJson());
-        })];
+        [.. ToolColumns.Load(connection, tallies, slugs).Select(ToJson)];
+
+    internal static ToolJson ToJson(ToolColumn column)
+    {
+        var t = column.Tool;
+        return new ToolJson(t.Slug, t.Name, t.Category, t.CategorySlug, t.Tagline, $"/tools/{t.Slug}",
+            new Pricing(t.EntryPrice, [.. column.Plans.Select(p => new Plan(p.Name, p.Price, p.Notes))]),
+            new Tally(t.PanelShip, t.PanelSkip, t.PanelPercent),
+            t.Community.ToJson());
+    }
 }

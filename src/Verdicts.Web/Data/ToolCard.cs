@@ -58,6 +58,13 @@ public sealed record ToolCard
         return [.. connection.Query<ToolCard>(Sql, new { categorySlug, count, offset }).Select(t => t.WithCommunity(tallies))];
     }
 
+    /// <summary>One page of every tool, by name (the API's list).</summary>
+    public static List<ToolCard> ByName(SqliteConnection connection, VoteTallies tallies, int offset, int count)
+    {
+        const string Sql = $"{Select} ORDER BY t.name, t.slug LIMIT @count OFFSET @offset";
+        return [.. connection.Query<ToolCard>(Sql, new { count, offset }).Select(t => t.WithCommunity(tallies))];
+    }
+
     /// <summary>The first tools of every category by name, as many of each as asked, grouped by category.</summary>
     public static List<ToolCard> FirstOfEachCategory(SqliteConnection connection, VoteTallies tallies, int perCategory)
     {

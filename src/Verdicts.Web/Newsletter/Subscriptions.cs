@@ -102,8 +102,9 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
     }
 
     /// <summary>The confirmation message for a pending subscriber, built when it is sent.</summary>
-    public MimeMessage ConfirmationMessage(long id, string email, string expiresAt) =>
-        Message(email, "Confirm your Verdicts subscription", $"""
+    public MimeMessage ConfirmationMessage(long id, string email, string expiresAt)
+    {
+        var text = $"""
             Hello,
 
             Someone (hopefully you) asked to get the weekly Verdicts comparison at this address.
@@ -112,7 +113,10 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
             {SiteUrl}/subscribe/confirm?token={ConfirmationToken(id, expiresAt)}
 
             If it was not you, ignore this message and nothing more will be sent.
-            """, SiteUrl, id);
+            """;
+        return Message(email, "Confirm your Verdicts subscription", SiteUrl, id,
+            unsubscribe => new BodyBuilder { TextBody = $"{text}\n\n--\nUnsubscribe in one step: {unsubscribe}\n" });
+    }
 
     /// <summary>What a confirmation link would do now, without doing it: opening the link changes nothing.</summary>
     public async Task<Confirmation> CheckConfirmationAsync(string? token)
@@ -168,8 +172,11 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
         return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM subscribers WHERE id = @id", new { id }) == 1;
     }
 
-    /// <summary>A message to one subscriber, always with a working one-step unsubscribe link.</summary>
-    public MimeMessage Message(string email, string subject, string body, string siteUrl, long subscriberId)
+    /// <summary>
+    /// A message to one subscriber, always with a working one-step unsubscribe link: <paramref name="body"/> is given the
+    /// link for the text, and mail clients its one-click form (RFC 8058) in the headers.
+    /// </summary>
+    public MimeMessage Message(string email, string subject, string siteUrl, long subscriberId, Func<string, BodyBuilder> body)
     {
         var unsubscribe = $"{siteUrl}/unsubscribe?token={UnsubscribeToken(subscriberId)}";
         var message = new MimeMessage();
@@ -178,7 +185,7 @@ public sealed class Subscriptions(Database database, Mailer mailer, TimeProvider
         message.Subject = subject;
         message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        message.Body = new TextPart("plain") { Text = $"{body.TrimEnd()}\n\n--\nUnsubscribe in one step: {unsubscribe}\n" };
+        message.Body = body(unsubscribe).ToMessageBody();
         return message;
     }
 

@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text;
 using Dapper;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Compare;
+using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Newsletter;
 
@@ -12,7 +13,7 @@ namespace Verdicts.Web.Newsletter;
 /// the same week, after a failure part-way, sends to the rest; a crash between sending and recording can send one twice.
 /// A week with no new comparison sends nothing.
 /// </summary>
-public sealed class WeeklyNewsletter(Database database, Subscriptions subscriptions, Mailer mailer, TimeProvider time, ILogger<WeeklyNewsletter> logger)
+public sealed class WeeklyNewsletter(Database database, VoteTallies tallies, Subscriptions subscriptions, Mailer mailer, TimeProvider time, ILogger<WeeklyNewsletter> logger)
 {
     public sealed record Entry
     {
@@ -20,6 +21,7 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
         public required string Title { get; init; }
         public string? Question { get; init; }
         public required string Published { get; init; }
+        public string? BottomLineHtml { get; init; }
     }
 
     public sealed record Outcome(string Week, int Comparisons, int Sent, int SentBefore, int Failed);
@@ -36,15 +38,25 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var week = Week(today);
         List<Entry> entries;
+        List<WeeklyMail.Comparison> comparisons;
         List<(long Id, string Email)> recipients;
         int sentBefore;
         using (var connection = database.Open())
         {
             entries = (await connection.QueryAsync<Entry>($"""
-                SELECT c.slug, {ComparisonTitle.Sql} AS Title, c.question, c.published
+                SELECT c.slug, {ComparisonTitle.Sql} AS Title, c.question, c.published, c.bottom_line_html AS BottomLineHtml
                 FROM comparisons c WHERE c.published >= @since AND c.published <= @today
                 ORDER BY c.published DESC, c.slug
                 """, new { since = Iso.Day(today.AddDays(-6)), today = Iso.Day(today) })).ToList();
+            const string ToolsSql = "SELECT comparison_slug, tool_slug FROM comparison_tools WHERE comparison_slug IN @slugs ORDER BY comparison_slug, position";
+            var slugs = (await connection.QueryAsync<(string Comparison, string Tool)>(ToolsSql, new { slugs = entries.Select(e => e.Slug) }))
+                .ToLookup(r => r.Comparison, r => r.Tool, StringComparer.Ordinal);
+            // The tools' columns and figures as the comparison page reads them, and its computed bottom line where no editor wrote one.
+            comparisons = [.. entries.Select(entry =>
+            {
+                var tools = ToolColumns.Load(connection, tallies, [.. slugs[entry.Slug]]).Select(c => c.Tool).ToList();
+                return new WeeklyMail.Comparison(entry, tools, entry.BottomLineHtml is null ? ComputedSummary.Of(tools) : []);
+            })];
         }
         // The comparisons are content, read here; subscribers and deliveries are written data, in PostgreSQL if set.
         using (var connection = database.ReadWrites())
@@ -58,13 +70,13 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
         }
 
         var subject = $"Verdicts this week: {Figures.Count(entries.Count, "new comparison", "new comparisons")}";
-        var body = Body(entries, siteUrl);
+        var mail = new WeeklyMail(comparisons, siteUrl);
         int sent = 0, failed = 0;
         foreach (var (id, email) in recipients)
         {
             try
             {
-                await mailer.SendAsync(subscriptions.Message(email, subject, body, siteUrl, id), cancellationToken);
+                await mailer.SendAsync(subscriptions.Message(email, subject, siteUrl, id, mail.Body), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -79,17 +91,5 @@ public sealed class WeeklyNewsletter(Database database, Subscriptions subscripti
             sent++;
         }
         return new Outcome(week, entries.Count, sent, sentBefore, failed);
-    }
-
-    private static string Body(List<Entry> entries, string siteUrl)
-    {
-        var body = new StringBuilder("New on Verdicts this week, side by side:\n");
-        foreach (var entry in entries)
-        {
-            body.Append('\n').Append(entry.Title).Append(": ").Append(entry.Question ?? ComparisonQuestion.Default).Append('\n')
-                .Append(siteUrl).Append("/compare/").Append(entry.Slug).Append('\n')
-                .Append("Published ").Append(entry.Published).Append('\n');
-        }
-        return body.ToString();
     }
 }

@@ -26,7 +26,7 @@ public static class PageCache
                 .VaryByValue(context => new KeyValuePair<string, string>("content",
                     context.RequestServices.GetRequiredService<ContentReloader>().Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)))
                 // Only the query keys some page reads; any other query string shares the page's cached copy.
-                .SetVaryByQuery("q", "a", "b", "c", "d", "voted", "page")
+                .SetVaryByQuery("q", "a", "b", "c", "d", "voted", "page", "limit", "category")
                 .Expire(TimeSpan.FromMinutes(10)));
         });
         return services;

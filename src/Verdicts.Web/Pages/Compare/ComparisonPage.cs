@@ -180,9 +180,9 @@ public sealed class ComparisonPage
 
     /// <summary>
     /// The current slug for each requested one (following former slugs), null where it names no published tool; only the
-    /// first few are looked up, which is all an address that names too many needs.
+    /// first few are looked up, which is all an address that names too many needs. The API resolves its generated comparisons with it too.
     /// </summary>
-    private static List<string?> Resolve(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction snapshot, string[] requested)
+    internal static List<string?> Resolve(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction snapshot, string[] requested)
     {
         var asked = requested.Take(WrongTools.MaxLookedUp).ToList();
         requested = [.. asked.Where(ContentParser.IsValidSlug)];

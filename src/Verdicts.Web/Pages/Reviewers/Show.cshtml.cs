@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Data;
 using Verdicts.Web.Pages.Shared;
@@ -22,6 +23,7 @@ public sealed class ShowModel(Database database, IOptions<VerdictsOptions> optio
         public required string ToolName { get; init; }
         public required string Verdict { get; init; }
         public required string QuoteHtml { get; init; }
+        public required string QuoteText { get; init; }
         public string? Date { get; init; }
     }
 
@@ -38,28 +40,38 @@ public sealed class ShowModel(Database database, IOptions<VerdictsOptions> optio
         if (slug is null || Paging.Requested(Request) is not { } number)
             return NotFound();
         using var connection = database.Open();
-        var reviewer = await connection.QuerySingleOrDefaultAsync<ReviewerRow>(
-            "SELECT slug, name, lens, bio_html AS BioHtml FROM reviewers WHERE slug = @slug", new { slug });
+        var reviewer = await FindAsync(connection, slug);
         if (reviewer is null)
             return NotFound();
         Reviewer = reviewer;
-        (Ships, Skips) = await connection.QuerySingleAsync<(long, long)>("""
-            SELECT count(*) FILTER (WHERE verdict = 'ship'), count(*) FILTER (WHERE verdict = 'skip')
-            FROM verdicts WHERE reviewer_slug = @slug
-            """, new { slug });
+        (Ships, Skips) = await CountAsync(connection, slug);
         Paging = new Paging(number, options.Value.ListPageSize, Ships + Skips, $"/reviewers/{slug}");
         if (!Paging.Exists)
             return NotFound();
-        Verdicts = (await connection.QueryAsync<VerdictRow>("""
-            SELECT v.tool_slug AS ToolSlug, t.name AS ToolName, v.verdict, v.quote_html AS QuoteHtml, v.date
-            FROM verdicts v JOIN tools t ON t.slug = v.tool_slug
-            WHERE v.reviewer_slug = @slug
-            ORDER BY t.name, t.slug
-            LIMIT @count OFFSET @offset
-            """, new { slug, count = Paging.Size, offset = Paging.Offset })).ToList();
+        Verdicts = await VerdictsAsync(connection, slug, Paging.Size, Paging.Offset);
         Meta = new PageMeta($"{reviewer.Name}, {reviewer.Lens}{(number > 1 ? $", page {number}" : "")} · Verdicts",
             $"{reviewer.Name} reviews AI tools through the {reviewer.Lens} lens: every verdict and the reasons.", Paging.Link(number));
         TagCache(Verdicts.Select(v => v.ToolSlug));
         return Page();
     }
+
+    // The reviewer's queries, shared with their verdicts in the API (Api/ApiLists.cs).
+    internal static Task<ReviewerRow?> FindAsync(SqliteConnection connection, string slug) =>
+        connection.QuerySingleOrDefaultAsync<ReviewerRow>("SELECT slug, name, lens, bio_html AS BioHtml FROM reviewers WHERE slug = @slug", new { slug });
+
+    internal static Task<(long Ships, long Skips)> CountAsync(SqliteConnection connection, string slug) =>
+        connection.QuerySingleAsync<(long, long)>("""
+            SELECT count(*) FILTER (WHERE verdict = 'ship'), count(*) FILTER (WHERE verdict = 'skip')
+            FROM verdicts WHERE reviewer_slug = @slug
+            """, new { slug });
+
+    /// <summary>One page of the reviewer's verdicts, by tool name.</summary>
+    internal static async Task<List<VerdictRow>> VerdictsAsync(SqliteConnection connection, string slug, int count, int offset) =>
+        (await connection.QueryAsync<VerdictRow>("""
+            SELECT v.tool_slug AS ToolSlug, t.name AS ToolName, v.verdict, v.quote_html AS QuoteHtml, v.quote_text AS QuoteText, v.date
+            FROM verdicts v JOIN tools t ON t.slug = v.tool_slug
+            WHERE v.reviewer_slug = @slug
+            ORDER BY t.name, t.slug
+            LIMIT @count OFFSET @offset
+            """, new { slug, count, offset })).AsList();
 }
