@@ -13,6 +13,7 @@ public static class PageCache
         services.AddHostedService(sp => sp.GetRequiredService<CacheEviction>());
         services.AddOutputCache();
         services.AddPageCompression();
+        services.AddSingleton<Microsoft.AspNetCore.Mvc.ViewFeatures.IFileVersionProvider, StaticAssets>();
         services.AddOptions<OutputCacheOptions>().Configure<IOptions<VerdictsOptions>>((o, verdicts) =>
         {
             var disabled = verdicts.Value.DisableOutputCache;
