@@ -12,6 +12,8 @@ public static class PageCache
         services.AddSingleton<CacheEviction>();
         services.AddHostedService(sp => sp.GetRequiredService<CacheEviction>());
         services.AddOutputCache();
+        services.AddPageCompression();
+        services.AddSingleton<Microsoft.AspNetCore.Mvc.ViewFeatures.IFileVersionProvider, StaticAssets>();
         services.AddOptions<OutputCacheOptions>().Configure<IOptions<VerdictsOptions>>((o, verdicts) =>
         {
             var disabled = verdicts.Value.DisableOutputCache;
@@ -27,6 +29,8 @@ public static class PageCache
                     context.RequestServices.GetRequiredService<ContentReloader>().Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)))
                 // Only the query keys some page reads; any other query string shares the page's cached copy.
                 .SetVaryByQuery("q", "a", "b", "c", "d", "voted", "page", "limit", "category")
+                // Stored compressed, a copy per coding; the header is already reduced to br, gzip or nothing (PageCompression).
+                .SetVaryByHeader(Microsoft.Net.Http.Headers.HeaderNames.AcceptEncoding)
                 .Expire(TimeSpan.FromMinutes(10)));
         });
         return services;
@@ -36,8 +40,13 @@ public static class PageCache
     public static IApplicationBuilder UseStaticFilesAndPageCache(this IApplicationBuilder app) =>
         app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method), reading =>
         {
-            reading.UseStaticFiles();
+            reading.UseNormalisedAcceptEncoding();
             // A cached page is answered here, without routing, authentication or rate limiting: public pages depend on none of them.
             reading.UseOutputCache();
+            reading.UseHttpCaching();
+            // Inside the cache, so what it stores is compressed, once per coding, and a hit does no compression work.
+            reading.UseResponseCompression();
+            // Files too: CSS and JS are compressed once and then answered from the cache like pages.
+            reading.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = StaticAssets.SetLifetime });
         });
 }

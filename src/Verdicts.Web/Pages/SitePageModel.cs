@@ -16,9 +16,17 @@ public sealed record PageMeta(string Title, string Description, string Path, str
 /// <summary>What the top of every public page needs: the page's metadata and its canonical address.</summary>
 public sealed record PageHead(PageMeta Meta, string Canonical)
 {
+    private Microsoft.AspNetCore.Mvc.ViewFeatures.IFileVersionProvider? versions;
+
+    /// <summary>A file's address with its fingerprint, cached for a year by browsers (<see cref="StaticAssets"/>).</summary>
+    public string Asset(string path) => versions?.AddFileVersionToPath(PathString.Empty, path) ?? path;
+
     /// <summary>Absolute on the configured site address; relative without one, never built from the request's Host header.</summary>
     public static PageHead For(PageMeta meta, HttpContext context) =>
-        new(meta, context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VerdictsOptions>>().Value.SiteUrl + meta.Path);
+        new(meta, context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VerdictsOptions>>().Value.SiteUrl + meta.Path)
+        {
+            versions = context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Mvc.ViewFeatures.IFileVersionProvider>(),
+        };
 
     /// <summary>og:url must be absolute, so there is none without a configured site address.</summary>
     public string? OpenGraphUrl => Canonical.StartsWith('/') ? null : Canonical;
