@@ -173,6 +173,7 @@ public sealed class ComparisonPage
             $"{Title}: panel verdict, pricing read, reviewer split and community vote, side by side.", path)
         {
             JsonLd = JsonLd.Comparison(Title, Tools, verdicts),
+            Image = (Sharing.ShareCard.PathFor(path), new Sharing.ShareCard(Title, null, Tools).Alt),
         };
         CacheTags.TagTools(context, Tools.Select(t => t.Slug));
         return SlicePage.Html(Comparison.Create(this));

@@ -59,6 +59,7 @@ public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvid
         Meta = new PageMeta($"{tool.Name}: panel verdict, community vote and pricing · Verdicts", $"{tool.Name}: {tool.Tagline}", $"/tools/{tool.Slug}")
         {
             JsonLd = JsonLd.Tool(tool, Verdicts),
+            Image = (Sharing.ShareCard.PathFor($"/tools/{tool.Slug}"), new Sharing.ShareCard(tool.Name, tool.Tagline, [tool]).Alt),
         };
         TagCache([tool.Slug]);
         return Page();
