@@ -144,7 +144,11 @@ public sealed class ShareCards : IDisposable
             canvas.DrawRoundRect(new SKRect(left, top, left + width, ShareCard.Height - 40), 18, 18, paint);
             var inner = width - 48;
             var x = left + 24;
-            Text(canvas, tool.Name, x, top + 56, 36, Ink, bold: true, inner, smallest: 22);
+            // A tool's own card has its name as the title already; its one column names the category instead.
+            if (count == 1)
+                Text(canvas, tool.Category, x, top + 56, 30, Muted, bold: true, inner, smallest: 22);
+            else
+                Text(canvas, tool.Name, x, top + 56, 36, Ink, bold: true, inner, smallest: 22);
             Text(canvas, "Panel", x, top + 106, 22, Muted, bold: false, inner);
             Text(canvas, ShareCard.Panel(tool), x, top + 148, 38, Ink, bold: true, inner, smallest: 20);
             Text(canvas, "Community", x, top + 198, 22, Muted, bold: false, inner);
