@@ -7,6 +7,7 @@ using Verdicts.Web.Newsletter;
 using Verdicts.Web.Pages;
 using Verdicts.Web.Pages.Compare;
 using Verdicts.Web.Security;
+using Verdicts.Web.Sharing;
 using Verdicts.Web.Syndication;
 using Verdicts.Web.Voting;
 
@@ -37,6 +38,7 @@ builder.Services.AddVisitorRateLimits();
 builder.Services.AddPages();
 builder.Services.AddAdmin();
 builder.Services.AddApi();
+builder.Services.AddSharing();
 // JSON answers escape <, > and & as well: inert even if some client ever treats them as HTML.
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
 // Requests Kestrel refuses itself (400, 408, 414, 431) never reach the middleware that sets the security headers.
@@ -65,6 +67,7 @@ app.UseAuthorization();
 app.MapRazorPages();
 app.MapComparisons();
 app.MapSyndication();
+app.MapSharing();
 app.MapApi();
 app.MapVoting();
 app.MapNewsletter();

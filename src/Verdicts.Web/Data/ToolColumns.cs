@@ -26,7 +26,7 @@ public static class ToolColumns
                        'PanelShip', t.panel_ship, 'PanelSkip', t.panel_skip, 'Specs', json(t.specs), 'Sources', json(t.sources), 'Checked', t.checked),
                    'Plans', json((SELECT json_group_array(json_object('ToolSlug', p.tool_slug, 'Name', p.name, 'Price', p.price, 'Notes', p.notes) ORDER BY p.position)
                        FROM tool_plans p WHERE p.tool_slug = t.slug)),
-                   'Verdicts', json((SELECT json_group_array(json_object('ToolSlug', v.tool_slug, 'Verdict', v.verdict, 'QuoteHtml', v.quote_html,
+                   'Verdicts', json((SELECT json_group_array(json_object('ToolSlug', v.tool_slug, 'Verdict', v.verdict, 'Date', v.date, 'QuoteHtml', v.quote_html,
                            'QuoteText', v.quote_text, 'ReviewerSlug', r.slug, 'ReviewerName', r.name, 'Lens', r.lens, 'ReviewerOrder', r.sort_order)
                            ORDER BY r.sort_order IS NULL, r.sort_order, r.name, r.slug)
                        FROM verdicts v JOIN reviewers r ON r.slug = v.reviewer_slug WHERE v.tool_slug = t.slug)))

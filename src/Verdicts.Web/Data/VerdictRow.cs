@@ -5,6 +5,8 @@ public sealed record VerdictRow
 {
     public required string ToolSlug { get; init; }
     public required string Verdict { get; init; }
+    /// <summary>The day the reviewer gave it (<c>date</c> in the verdict file), if the file says.</summary>
+    public string? Date { get; init; }
     public required string QuoteHtml { get; init; }
     public required string QuoteText { get; init; }
     public required string ReviewerSlug { get; init; }

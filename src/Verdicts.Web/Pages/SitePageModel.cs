@@ -11,6 +11,9 @@ public sealed record PageMeta(string Title, string Description, string Path, str
     public byte[]? JsonLd { get; init; }
 
     public bool NoIndex { get; init; }
+
+    /// <summary>The page's share card (Sharing/ShareCards.cs), with its alternative text; null for pages without one.</summary>
+    public (string Path, string Alt)? Image { get; init; }
 }
 
 /// <summary>What the top of every public page needs: the page's metadata and its canonical address.</summary>
@@ -30,6 +33,10 @@ public sealed record PageHead(PageMeta Meta, string Canonical)
 
     /// <summary>og:url must be absolute, so there is none without a configured site address.</summary>
     public string? OpenGraphUrl => Canonical.StartsWith('/') ? null : Canonical;
+
+    /// <summary>og:image must be absolute as well: the card on the configured site address, or none.</summary>
+    public string? OpenGraphImage => OpenGraphUrl is null || Meta.Image is not { } image ? null
+        : Canonical[..^Meta.Path.Length] + image.Path;
 }
 
 /// <summary>Base for public pages: typed page metadata for the layout, and cache tags for eviction.</summary>

@@ -172,7 +172,9 @@ public sealed class ComparisonPage
         Meta = new PageMeta($"{Title}: {Question.TrimEnd('?')}? · Verdicts",
             $"{Title}: panel verdict, pricing read, reviewer split and community vote, side by side.", path)
         {
-            JsonLd = JsonLd.Comparison(Title, Tools, verdicts),
+            JsonLd = JsonLd.Comparison(context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VerdictsOptions>>().Value.SiteUrl,
+                path, Title, Tools, verdicts),
+            Image = (Sharing.ShareCard.PathFor(path), new Sharing.ShareCard(Title, null, Tools).Alt),
         };
         CacheTags.TagTools(context, Tools.Select(t => t.Slug));
         return SlicePage.Html(Comparison.Create(this));

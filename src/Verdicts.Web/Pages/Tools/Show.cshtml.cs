@@ -7,7 +7,7 @@ using Verdicts.Web.Voting;
 
 namespace Verdicts.Web.Pages.Tools;
 
-public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvider time) : SitePageModel
+public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvider time, Microsoft.Extensions.Options.IOptions<VerdictsOptions> options) : SitePageModel
 {
     public sealed record AlternativeRow
     {
@@ -24,6 +24,9 @@ public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvid
     public IReadOnlyList<AlternativeRow> Alternatives { get; private set; } = [];
     public IReadOnlyList<string> Tags { get; private set; } = [];
     public CommunityTrend Trend { get; private set; } = new([]);
+
+    /// <summary>The badge's embed code, as HTML and as Markdown; none without a configured site address to point it at.</summary>
+    public (string Html, string Markdown)? BadgeEmbed { get; private set; }
 
     // Model binding turns a slug of only whitespace (/tools/%20) into null.
     public IActionResult OnGet(string? slug)
@@ -58,9 +61,21 @@ public sealed class ShowModel(Database database, VoteTallies tallies, TimeProvid
 
         Meta = new PageMeta($"{tool.Name}: panel verdict, community vote and pricing · Verdicts", $"{tool.Name}: {tool.Tagline}", $"/tools/{tool.Slug}")
         {
-            JsonLd = JsonLd.Tool(tool, Verdicts),
+            JsonLd = JsonLd.Tool(options.Value.SiteUrl, tool, Verdicts),
+            Image = (Sharing.ShareCard.PathFor($"/tools/{tool.Slug}"), new Sharing.ShareCard(tool.Name, tool.Tagline, [tool]).Alt),
         };
+        if (options.Value.SiteUrl is { Length: > 0 } site)
+        {
+            var (page, badge, alt) = ($"{site}/tools/{tool.Slug}", $"{site}/badges/{tool.Slug}.svg", $"{tool.Name} on Verdicts");
+            var encode = System.Text.Encodings.Web.HtmlEncoder.Default;
+            BadgeEmbed = ($"<a href=\"{encode.Encode(page)}\"><img src=\"{encode.Encode(badge)}\" alt=\"{encode.Encode(alt)}\"></a>",
+                $"[![{MarkdownText(alt)}]({badge})]({page})");
+        }
         TagCache([tool.Slug]);
         return Page();
     }
+
+    // Brackets and backslashes would end or escape the image's text early.
+    private static string MarkdownText(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"[\\\[\]]", @"\$0");
 }

@@ -251,11 +251,12 @@ public sealed class ComparisonPageTests
     }
 
     [Fact]
-    public async Task Structured_data_describes_each_tool_with_quotes_and_ratings_only_from_votes()
+    public async Task Structured_data_describes_each_tool_with_quotes_by_their_reviewers_and_ratings_only_from_ten_votes()
     {
         using var content = TestContent.Sample();
         await using var app = new VerdictsApp(content);
-        app.CastVotes("alpha", ship: 3, skip: 1);
+        app.CastVotes("alpha", ship: 9, skip: 3);
+        app.CastVotes("beta", ship: 5, skip: 4);
         var page = await app.CreateClient().GetPage("/compare/alpha-or-beta");
 
         using var json = JsonDocument.Parse(page.QuerySelector("script[type='application/ld+json']")!.TextContent);
@@ -263,10 +264,11 @@ public sealed class ComparisonPageTests
         Assert.Equal(["SoftwareApplication", "SoftwareApplication"], items.Select(i => i.GetProperty("@type").GetString()));
         var review = items[0].GetProperty("review")[0];
         Assert.Equal("Review", review.GetProperty("@type").GetString());
-        Assert.Equal("Organization", review.GetProperty("author").GetProperty("@type").GetString());
+        Assert.Equal(("Person", "Ada Lane", "http://localhost/reviewers/ada"), (review.GetProperty("author").GetProperty("@type").GetString(),
+            review.GetProperty("author").GetProperty("name").GetString(), review.GetProperty("author").GetProperty("url").GetString()));
         Assert.Equal("Clear call, well argued.", review.GetProperty("reviewBody").GetString());
         var rating = items[0].GetProperty("aggregateRating");
-        Assert.Equal((4, int.Parse(Html.Percent(3, 4), System.Globalization.CultureInfo.InvariantCulture)),
+        Assert.Equal((12, int.Parse(Html.Percent(9, 12), System.Globalization.CultureInfo.InvariantCulture)),
             (rating.GetProperty("ratingCount").GetInt32(), rating.GetProperty("ratingValue").GetInt32()));
         Assert.False(items[1].TryGetProperty("aggregateRating", out _));
     }
