@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
 using Verdicts.Tests.Infrastructure;
 
+[assembly: AssemblyFixture(typeof(Verdicts.BrowserTests.Infrastructure.SharedBrowser))]
+
 namespace Verdicts.BrowserTests.Infrastructure;
 
 /// <summary>
@@ -18,7 +20,9 @@ public class BrowserSite : IAsyncLifetime
     public const string MissingChromium = "chromium is not installed: run `apt-get install -y chromium` as root (.ci/run does this)";
 
     private SiteFactory? factory;
-    private IPlaywright? playwright;
+
+    // Closed with the site, as closing a browser of its own closed them when each class had one.
+    private readonly List<IBrowserContext> contexts = [];
 
     public TestContent Content { get; } = TestContent.Sample()
         .Reviewer("cy", "Cy Park", "Where the market goes", 3)
@@ -47,14 +51,7 @@ public class BrowserSite : IAsyncLifetime
         factory.UseKestrel(port);
         factory.StartServer();
         BaseUrl = $"http://127.0.0.1:{port}";
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // As root Chromium needs --no-sandbox; the rest keep it from calling home on a machine with no network.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await SharedBrowser.Get();
     }
 
     /// <summary>A fresh page (own cookies) that fails the test on any request leaving this machine's site.</summary>
@@ -69,6 +66,8 @@ public class BrowserSite : IAsyncLifetime
             ColorScheme = colorScheme,
             BaseURL = BaseUrl,
         });
+        lock (contexts)
+            contexts.Add(context);
         var page = await context.NewPageAsync();
         page.Request += (_, request) =>
         {
@@ -149,9 +148,8 @@ public class BrowserSite : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (Browser is not null)
-            await Browser.DisposeAsync();
-        playwright?.Dispose();
+        foreach (var context in contexts)
+            await context.CloseAsync();
         if (factory is not null)
             await factory.DisposeAsync();
         Content.Dispose();
@@ -179,6 +177,48 @@ public class BrowserSite : IAsyncLifetime
             foreach (var (key, value) in settings)
                 builder.UseSetting(key, value);
         }
+    }
+}
+
+/// <summary>
+/// One Chromium for the whole run, launched on first use and closed when the run ends (an xunit assembly fixture): each
+/// test opens its own context, which keeps its cookies and storage apart, so the classes need no browser of their own.
+/// </summary>
+public sealed class SharedBrowser : IAsyncDisposable
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static IPlaywright? playwright;
+    private static IBrowser? browser;
+
+    public static async Task<IBrowser> Get()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (browser is null)
+            {
+                playwright = await Playwright.CreateAsync();
+                browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+                {
+                    ExecutablePath = BrowserSite.ChromiumPath,
+                    Headless = true,
+                    // As root Chromium needs --no-sandbox; the rest keep it from calling home on a machine with no network.
+                    Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                });
+            }
+            return browser;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (browser is not null)
+            await browser.DisposeAsync();
+        playwright?.Dispose();
     }
 }
 

@@ -2,8 +2,11 @@ using Verdicts.Tests.Infrastructure;
 
 namespace Verdicts.Tests.Pages;
 
-public sealed class SearchTests
+public sealed class SearchTests(SearchTests.Site site) : IClassFixture<SearchTests.Site>
 {
+    /// <summary>The sample with phones and quantised weights in names, descriptions and quotes; the tests only read it.</summary>
+    public sealed class Site() : SampleSite(Content());
+
     private static TestContent Content() => TestContent.Sample()
         .Tool("alpha", "Alpha", tagline: "Quantised weights for phones")
         .Tool("beta", "Beta", tagline: "Hosted service", body: "Runs on phones too, eventually.")
@@ -12,8 +15,7 @@ public sealed class SearchTests
     [Fact]
     public async Task Search_ranks_matches_in_names_and_taglines_above_descriptions_and_quotes()
     {
-        using var content = Content();
-        await using var app = new VerdictsApp(content);
+        var app = site.App;
         var page = await app.CreateClient().GetPage("/search?q=phones");
         Assert.Equal(["alpha", "beta"], page.QuerySelectorAll(".search-results li").Select(l => l.GetAttribute("data-tool")));
         Assert.Equal("phones", page.QuerySelector(".search-results mark").Text());
@@ -35,8 +37,7 @@ public sealed class SearchTests
     [InlineData("%00%0D%0A")]
     public async Task Empty_and_hostile_queries_are_answered_safely(string query)
     {
-        using var content = Content();
-        await using var app = new VerdictsApp(content);
+        var app = site.App;
         var page = await app.CreateClient().GetPage("/search?q=" + Uri.EscapeDataString(query));
         Assert.Empty(page.QuerySelectorAll("main script, main img"));
         Assert.Equal(query.Trim().Length > 200 ? query.Trim()[..200] : query.Trim(), page.QuerySelector("#search-q")?.GetAttribute("value"));
@@ -45,8 +46,7 @@ public sealed class SearchTests
     [Fact]
     public async Task A_very_long_query_is_cut_and_still_answered()
     {
-        using var content = Content();
-        await using var app = new VerdictsApp(content);
+        var app = site.App;
         var page = await app.CreateClient().GetPage("/search?q=" + new string('a', 5000));
         Assert.Equal(200, page.QuerySelector("#search-q")?.GetAttribute("value")?.Length);
     }

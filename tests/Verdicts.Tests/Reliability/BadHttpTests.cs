@@ -5,8 +5,11 @@ using Verdicts.Tests.Infrastructure;
 
 namespace Verdicts.Tests.Reliability;
 
-/// <summary>Bad requests get a 4xx with a message, never a 500, and change nothing.</summary>
-public sealed class BadHttpTests
+/// <summary>
+/// Bad requests get a 4xx with a message, never a 500, and change nothing. The tests that only read share one site;
+/// those that check nothing was stored have their own, so a stray write shows in the test that made it.
+/// </summary>
+public sealed class BadHttpTests(SampleSite shared) : IClassFixture<SampleSite>
 {
     private static StringContent Form(string body) => new(body, Encoding.UTF8, "application/x-www-form-urlencoded");
 
@@ -99,8 +102,7 @@ public sealed class BadHttpTests
     [InlineData("/tools/alpha?voted=alpha%3A%0D%0Aship")]
     public async Task Control_characters_and_broken_utf8_in_query_strings_never_cause_a_500(string path)
     {
-        using var content = TestContent.Sample();
-        await using var app = new VerdictsApp(content);
+        var app = shared.App;
         using var response = await app.NoRedirects().Get(path);
         Assert.True((int)response.StatusCode < 500, $"{path}: {(int)response.StatusCode}");
         Assert.False(response.Headers.Contains("X-Injected"));
@@ -114,8 +116,7 @@ public sealed class BadHttpTests
     [InlineData("/no/%3Cscript%3Ealert(1)%3C%2Fscript%3E")]
     public async Task Reflected_markup_in_addresses_comes_back_encoded(string path)
     {
-        using var content = TestContent.Sample();
-        await using var app = new VerdictsApp(content);
+        var app = shared.App;
         using var response = await app.CreateClient().Get(path);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

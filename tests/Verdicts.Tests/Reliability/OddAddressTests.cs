@@ -4,7 +4,7 @@ using Verdicts.Tests.Infrastructure;
 namespace Verdicts.Tests.Reliability;
 
 /// <summary>Addresses and methods no page is made for get the site's own 4xx page, never a 500.</summary>
-public sealed class OddAddressTests
+public sealed class OddAddressTests(SampleSite site) : IClassFixture<SampleSite>
 {
     // Every kind of whitespace model binding would turn into a missing value, and characters that only look like spaces.
     public static TheoryData<string> BlankSlugs => new() { "%20", "%09", "%0B", "%C2%A0", "%E3%80%80", "%20%20%20", "%E2%80%8B" };
@@ -13,8 +13,7 @@ public sealed class OddAddressTests
     [MemberData(nameof(BlankSlugs))]
     public async Task A_slug_of_only_whitespace_is_not_found_on_every_route_with_a_slug(string slug)
     {
-        using var content = TestContent.Sample();
-        await using var app = new VerdictsApp(content);
+        var app = site.App;
         var client = app.NoRedirects();
 
         foreach (var page in new[] { "/tools/", "/categories/", "/reviewers/", "/compare/" })
@@ -40,8 +39,7 @@ public sealed class OddAddressTests
     [InlineData("TRACE", "/error")]
     public async Task A_method_a_page_does_not_take_is_answered_405_with_the_sites_page(string method, string path)
     {
-        using var content = TestContent.Sample();
-        await using var app = new VerdictsApp(content);
+        var app = site.App;
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
         using var response = await app.NoRedirects().SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
@@ -59,8 +57,7 @@ public sealed class OddAddressTests
     [InlineData("POST", HttpStatusCode.MethodNotAllowed)]
     public async Task The_error_page_asked_for_directly_is_a_4xx_not_a_500(string method, HttpStatusCode status)
     {
-        using var content = TestContent.Sample();
-        await using var app = new VerdictsApp(content);
+        var app = site.App;
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri("/error", UriKind.Relative));
         using var response = await app.NoRedirects().SendAsync(request);
 

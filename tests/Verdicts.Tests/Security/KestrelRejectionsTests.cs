@@ -10,7 +10,7 @@ namespace Verdicts.Tests.Security;
 /// Requests Kestrel refuses itself, before the site's middleware runs, sent over a raw socket to the real server: the
 /// refusal carries the same security headers as a page.
 /// </summary>
-public sealed class KestrelRejectionsTests
+public sealed class KestrelRejectionsTests(SampleSiteProcess shared) : IClassFixture<SampleSiteProcess>
 {
     public static TheoryData<string, string, int> Rejected => new()
     {
@@ -26,9 +26,7 @@ public sealed class KestrelRejectionsTests
     [MemberData(nameof(Rejected))]
     public async Task A_request_kestrel_refuses_itself_still_gets_the_security_headers(string what, string request, int status)
     {
-        using var content = TestContent.Sample();
-        using var site = await SiteProcess.StartAsync(content);
-        var port = new Uri(site.BaseUrl).Port;
+        var port = new Uri(shared.Site.BaseUrl).Port;
 
         var (pageStatus, pageHeaders) = await Exchange(port, "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         var (rejectedStatus, rejectedHeaders) = await Exchange(port, request);
@@ -49,10 +47,8 @@ public sealed class KestrelRejectionsTests
     [Fact]
     public async Task Pipelined_requests_after_a_page_are_answered_unchanged()
     {
-        using var content = TestContent.Sample();
-        using var site = await SiteProcess.StartAsync(content);
         using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", new Uri(site.BaseUrl).Port);
+        await client.ConnectAsync("127.0.0.1", new Uri(shared.Site.BaseUrl).Port);
         var stream = client.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(
             "GET /tools/alpha HTTP/1.1\r\nHost: localhost\r\n\r\nGET /nope HTTP/1.1\r\nHost: localhost\r\n\r\nGARBAGE\r\n\r\n"));
