@@ -63,6 +63,7 @@ app.UseAuthorization();
 
 app.MapRazorPages();
 app.MapComparisons();
+app.MapSearchSuggestions();
 app.MapSyndication();
 app.MapApi();
 app.MapVoting();
