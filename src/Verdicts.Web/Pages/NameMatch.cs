@@ -116,22 +116,19 @@ public static class NameMatch
         return d[a.Length, b.Length];
     }
 
+    /// <summary>The trigrams of a word: what finds a name in the index while three letters in a row of it are right.</summary>
+    public static IEnumerable<string> Trigrams(string word) =>
+        Enumerable.Range(0, Math.Max(0, word.Length - 2)).Select(i => word.Substring(i, 3));
+
     /// <summary>
-    /// The trigrams that find candidates for a typed word in the index. A short word also brings those of its
-    /// neighbour-swapped spellings: "gtp" shares no trigram with "gpt", but "gpt", one swap away, is one.
+    /// The trigrams of a word's spellings with two neighbouring letters swapped, for the swap that leaves no trigram of
+    /// the name intact: "olalma" shares none with "ollama", "gtp" none with "gpt", but one swap away each is the name.
     /// </summary>
-    public static IEnumerable<string> Trigrams(string word)
-    {
-        var spellings = new List<string> { word };
-        if (word.Length <= 5)
+    public static IEnumerable<string> SwappedTrigrams(string word) =>
+        Enumerable.Range(0, Math.Max(0, word.Length - 1)).SelectMany(i =>
         {
-            for (var i = 0; i + 1 < word.Length; i++)
-            {
-                var letters = word.ToCharArray();
-                (letters[i], letters[i + 1]) = (letters[i + 1], letters[i]);
-                spellings.Add(new string(letters));
-            }
-        }
-        return spellings.SelectMany(s => Enumerable.Range(0, Math.Max(0, s.Length - 2)).Select(i => s.Substring(i, 3)));
-    }
+            var letters = word.ToCharArray();
+            (letters[i], letters[i + 1]) = (letters[i + 1], letters[i]);
+            return Trigrams(new string(letters));
+        });
 }

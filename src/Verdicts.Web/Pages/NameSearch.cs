@@ -11,7 +11,7 @@ namespace Verdicts.Web.Pages;
 /// Search by name over tools, comparisons and reviewers that forgives typos: the FTS5 trigram index
 /// (<c>search_names</c>) finds a few dozen candidates sharing trigrams with what was typed, and <see cref="NameMatch"/>
 /// ranks them (exact name, then start of a name, then every word, then typos). It runs on SQLite only: content read
-/// models live in each node's own SQLite file. Every query does bounded work: at most 200 characters, 8 words, 48
+/// models live in each node's own SQLite file. Every query does bounded work: at most 200 characters, 8 words, 64
 /// trigrams and 64 candidates from the index, plus a few names from an index range.
 /// </summary>
 public static partial class NameSearch
@@ -22,7 +22,10 @@ public static partial class NameSearch
     public const int MaxSuggestions = 8;
 
     private const int MaxWords = 8;
-    private const int MaxTrigrams = 48;
+    private const int MaxTrigrams = 64;
+
+    /// <summary>Longer words keep trigrams enough through any one swap.</summary>
+    private const int MaxSwappedLength = 8;
     private const int MaxCandidates = 64;
 
     public sealed record Found
@@ -58,7 +61,9 @@ public static partial class NameSearch
         if (typed.Count == 0)
             return [];
         var candidates = new List<Found>();
-        var trigrams = typed.SelectMany(NameMatch.Trigrams).Distinct(StringComparer.Ordinal).Take(MaxTrigrams).ToList();
+        // Each word's own trigrams first, so a cut falls on the swapped spellings.
+        var trigrams = typed.SelectMany(NameMatch.Trigrams).Concat(typed.Where(w => w.Length <= MaxSwappedLength).SelectMany(NameMatch.SwappedTrigrams))
+            .Distinct(StringComparer.Ordinal).Take(MaxTrigrams).ToList();
         if (trigrams.Count > 0)
         {
             // Words are letters and digits only, so each quoted trigram is a plain FTS5 string: visitor text never becomes syntax.

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Shared;
 
 namespace Verdicts.Web.Pages;
 
@@ -59,8 +60,10 @@ public sealed partial class SearchModel(Database database) : SitePageModel
         Searched = true;
         using var connection = database.Open();
         Offer = NameSearch.Offer(connection, Query);
-        // For "A vs B", each side's tools as well as names holding the whole query (a comparison titled so).
-        var named = NameSearch.Sides(Query).Prepend(Query).Distinct(StringComparer.Ordinal)
+        // For "A vs B", each side's tools as well as names holding the whole query (a comparison titled so); never more
+        // sides than a comparison takes, so a query of many "vs" costs no more than one of four.
+        var sides = NameSearch.Sides(Query);
+        var named = (sides.Length <= ComparePicker.MaxTools ? sides.Prepend(Query) : [Query]).Distinct(StringComparer.Ordinal)
             .SelectMany(part => NameSearch.Find(connection, part, MaxNamed))
             .DistinctBy(f => (f.Kind, f.Slug)).ToList();
         Comparisons = [.. named.Where(f => f.Kind == "comparison" && f.Url != Offer?.Url)];

@@ -78,7 +78,7 @@ public static class SyndicationEndpoints
             UNION ALL SELECT '/tools/' || slug FROM tools
             UNION ALL SELECT DISTINCT '/categories/' || category_slug FROM tools
             UNION ALL SELECT '/reviewers/' || slug FROM reviewers
-            """)).Prepend("/").ToList();
+            """)).Prepend("/categories").Prepend("/").ToList();
         var site = options.Value.SiteUrl;
         var xml = Write(writer =>
         {
