@@ -10,6 +10,7 @@
 //   plaintext --port P            Kestrel answering a plain-text 200: the baseline for the vote figure
 //   edit-latency --content DIR --url URL --edits N   edit one tool at a time, poll its page until it shows
 //   count-votes DB                rows in the votes table
+//   search-latency --url URL --tools N --queries Q   typo, prefix and "A vs B" searches one after another: median and p99 ms
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -32,6 +33,10 @@ switch (command)
     case "edit-latency":
         await EditLatency(Option("--content", ""), Option("--url", ""), int.Parse(Option("--edits", "20"), CultureInfo.InvariantCulture));
         break;
+    case "search-latency":
+        await SearchLatency(Option("--url", ""), int.Parse(Option("--tools", "10000"), CultureInfo.InvariantCulture),
+            int.Parse(Option("--queries", "200"), CultureInfo.InvariantCulture));
+        break;
     case "count-votes":
         using (var connection = new SqliteConnection($"Data Source={args[1]};Mode=ReadOnly;Pooling=false"))
         {
@@ -42,7 +47,7 @@ switch (command)
         }
         break;
     default:
-        Console.Error.WriteLine("usage: bench.cs generate|plaintext|edit-latency|count-votes ...");
+        Console.Error.WriteLine("usage: bench.cs generate|plaintext|edit-latency|search-latency|count-votes ...");
         return 2;
 }
 return 0;
@@ -142,4 +147,41 @@ static async Task EditLatency(string content, string url, int edits)
     }
     samples.Sort();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{samples[samples.Count / 2]:F0}"));
+}
+
+// Searches for generated tools ("Tool N") as visitors type them: a letter dropped, two swapped, a prefix, "A vs B".
+// Every query differs, so against the site with its output cache disabled each one is searched. Prints the median and
+// p99 ms of the results page, then of the type-ahead's /api/search.
+static async Task SearchLatency(string url, int tools, int queries)
+{
+    using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+    var random = new Random(11);
+    string Typed(int n)
+    {
+        var i = random.Next(tools);
+        return (n % 4) switch
+        {
+            0 => $"tol {i}",
+            1 => $"otol {i}",
+            2 => $"tool {i / 10}",
+            _ => $"tool {i} vs tool {random.Next(tools)}",
+        };
+    }
+    foreach (var path in new[] { "/search?q=", "/api/search?q=" })
+    {
+        var samples = new List<double>();
+        for (var n = 0; n < queries + 10; n++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await client.GetAsync(url + path + Uri.EscapeDataString(Typed(n)));
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+            // The first few warm the site up.
+            if (n >= 10)
+                samples.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        samples.Sort();
+        Console.Write(string.Create(CultureInfo.InvariantCulture, $"{samples[samples.Count / 2]:F2} {samples[(int)(samples.Count * 0.99)]:F2} "));
+    }
+    Console.WriteLine();
 }

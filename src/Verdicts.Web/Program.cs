@@ -66,6 +66,7 @@ app.UseAuthorization();
 
 app.MapRazorPages();
 app.MapComparisons();
+app.MapSearchSuggestions();
 app.MapSyndication();
 app.MapSharing();
 app.MapApi();

@@ -1,10 +1,12 @@
 // Type-ahead for the fields where a tool's name is typed (input[data-tool-names]): the ARIA 1.2 combobox pattern with
 // a list box of at most a few names from /api/tool-names, so no page carries the whole list of tools. Without this
 // script the fields are plain text inputs of plain GET forms, and the compare page resolves what was typed.
+// The header's search box (input[data-suggestions]) has the same list, fed by /api/search: each option there is a page
+// (a tool, a comparison, a reviewer), and picking one goes to it; without this script the box is a plain search form.
 (function () {
   "use strict";
 
-  var inputs = Array.prototype.slice.call(document.querySelectorAll("input[data-tool-names]"));
+  var inputs = Array.prototype.slice.call(document.querySelectorAll("input[data-tool-names], input[data-suggestions]"));
   if (inputs.length === 0 || !window.fetch) {
     return;
   }
@@ -15,11 +17,12 @@
   (document.querySelector("main") || document.body).appendChild(status);
 
   inputs.forEach(function (input, index) {
+    var source = input.getAttribute("data-suggestions");
     var list = document.createElement("ul");
     list.id = "tool-names-" + index;
     list.className = "tool-names";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Tools");
+    list.setAttribute("aria-label", source ? "Suggestions" : "Tools");
     list.hidden = true;
     input.parentNode.insertBefore(list, input.nextSibling);
     input.parentNode.classList.add("has-tool-names");
@@ -58,6 +61,11 @@
 
     // The name is what the visitor sees; the slug, sent in its place, keeps two tools of the same name apart.
     function pick(option) {
+      if (option.hasAttribute("data-url")) {
+        close();
+        window.location.assign(option.getAttribute("data-url"));
+        return;
+      }
       input.value = option.getAttribute("data-name");
       input.setAttribute("data-picked-name", input.value);
       input.setAttribute("data-picked-slug", option.getAttribute("data-slug"));
@@ -74,10 +82,13 @@
         option.setAttribute("aria-selected", "false");
         option.setAttribute("data-slug", tool.slug);
         option.setAttribute("data-name", tool.name);
+        if (tool.url) {
+          option.setAttribute("data-url", tool.url);
+        }
         option.appendChild(document.createTextNode(tool.name + " "));
         var category = document.createElement("span");
         category.className = "muted";
-        category.textContent = tool.category;
+        category.textContent = tool.category || tool.kind;
         option.appendChild(category);
         // mousedown, not click: it comes before the field's blur, which would close the list first.
         option.addEventListener("mousedown", function (event) {
@@ -90,7 +101,11 @@
       input.removeAttribute("aria-activedescendant");
       list.hidden = tools.length === 0;
       input.setAttribute("aria-expanded", tools.length === 0 ? "false" : "true");
-      status.textContent = tools.length === 0 ? "No tool has that name." : tools.length + (tools.length === 1 ? " tool" : " tools") + " found.";
+      if (source) {
+        status.textContent = tools.length === 0 ? "No suggestions." : tools.length + (tools.length === 1 ? " suggestion." : " suggestions.");
+      } else {
+        status.textContent = tools.length === 0 ? "No tool has that name." : tools.length + (tools.length === 1 ? " tool" : " tools") + " found.";
+      }
     }
 
     function ask() {
@@ -103,7 +118,7 @@
         close();
         return;
       }
-      fetch("/api/tool-names?q=" + encodeURIComponent(typed), { headers: { "Accept": "application/json" } })
+      fetch((source || "/api/tool-names") + "?q=" + encodeURIComponent(typed), { headers: { "Accept": "application/json" } })
         .then(function (response) { return response.ok ? response.json() : []; })
         .then(function (tools) {
           // An answer for what is no longer typed is dropped.

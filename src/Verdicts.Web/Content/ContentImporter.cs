@@ -159,6 +159,7 @@ public sealed class ContentImporter(Database database)
             new { comparison = c.Slug, position, tool = t.Slug })), transaction);
         if (previous is null || tools.Count > 0 || comparisons.Count > 0)
             ToolPairs.Rebuild(connection, transaction);
+        SearchNames.Rebuild(connection, transaction, previous is null ? null : (tools, reviewers, comparisons));
 
         Files(connection, transaction, previous, next, now, sourceOf);
         ErrorsAndReload(connection, transaction, next, extraErrors, now);

@@ -19,14 +19,7 @@ public sealed class IndexModel(Database database, VoteTallies tallies, IOptions<
 
     public IReadOnlyList<ComparisonCard> Featured { get; private set; } = [];
     public IReadOnlyList<ComparisonCard> Latest { get; private set; } = [];
-    public sealed record Category
-    {
-        public required string Slug { get; init; }
-        public required string Name { get; init; }
-        public long Tools { get; init; }
-    }
-
-    public IReadOnlyList<Category> Categories { get; private set; } = [];
+    public IReadOnlyList<Verdicts.Web.Pages.Categories.IndexModel.Category> Categories { get; private set; } = [];
     /// <summary>The first few tools of each category, by name.</summary>
     public ILookup<string, ToolCard> FirstTools { get; private set; } = Enumerable.Empty<ToolCard>().ToLookup(t => t.CategorySlug);
     public ComparePicker Picker { get; private set; } = new(null);
@@ -40,8 +33,7 @@ public sealed class IndexModel(Database database, VoteTallies tallies, IOptions<
             """, new { question = ComparisonQuestion.Default }).AsList();
         Featured = comparisons.Where(c => c.Featured == 1).Take(4).ToList();
         Latest = comparisons.Where(c => !Featured.Contains(c)).Take(6).ToList();
-        Categories = connection.Query<Category>(
-            "SELECT category_slug AS Slug, min(category) AS Name, count(*) AS Tools FROM tools GROUP BY category_slug ORDER BY Name, Slug").AsList();
+        Categories = Verdicts.Web.Pages.Categories.IndexModel.All(connection);
         FirstTools = ToolCard.FirstOfEachCategory(connection, tallies, options.Value.HomeToolsPerCategory).ToLookup(t => t.CategorySlug, StringComparer.Ordinal);
         Picker = ComparePicker.Load(connection, options.Value.CompareListLimit);
         TagCache(FirstTools.SelectMany(tools => tools).Select(t => t.Slug));

@@ -3,12 +3,13 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Shared;
 
 namespace Verdicts.Web.Pages;
 
 public sealed partial class SearchModel(Database database) : SitePageModel
 {
-    private const int MaxQueryLength = 200;
+    private const int MaxNamed = 25;
     private const int MaxTerms = 8;
 
     public sealed record Hit
@@ -24,8 +25,17 @@ public sealed partial class SearchModel(Database database) : SitePageModel
     }
 
     public string Query { get; private set; } = "";
+
+    /// <summary>Tools found by name (typos forgiven), then tools whose text holds the words.</summary>
     public IReadOnlyList<Hit> Hits { get; private set; } = [];
+    public IReadOnlyList<NameSearch.Found> Comparisons { get; private set; } = [];
+    public IReadOnlyList<NameSearch.Found> Reviewers { get; private set; } = [];
+
+    /// <summary>For "A vs B": that comparison, shown first.</summary>
+    public NameSearch.ComparisonOffer? Offer { get; private set; }
     public bool Searched { get; private set; }
+
+    public bool FoundNothing => Hits.Count == 0 && Comparisons.Count == 0 && Reviewers.Count == 0 && Offer is null;
 
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Word();
@@ -42,15 +52,24 @@ public sealed partial class SearchModel(Database database) : SitePageModel
 
     public async Task OnGetAsync(string? q)
     {
-        Query = (q ?? "").Trim();
-        if (Query.Length > MaxQueryLength)
-            Query = Query[..MaxQueryLength];
+        Query = NameSearch.Clip(q);
         Meta = new PageMeta(Query.Length == 0 ? "Search · Verdicts" : $"Search: {Query} · Verdicts",
-            "Search AI tools, taglines, descriptions and reviewer quotes.", "/search") { NoIndex = true };
+            "Search AI tools, comparisons, reviewers, descriptions and quotes.", "/search") { NoIndex = true };
         if (ToFtsQuery(Query) is not { } match)
             return;
         Searched = true;
         using var connection = database.Open();
+        Offer = NameSearch.Offer(connection, Query);
+        // For "A vs B", each side's tools as well as names holding the whole query (a comparison titled so); never more
+        // sides than a comparison takes, so a query of many "vs" costs no more than one of four.
+        var sides = NameSearch.Sides(Query);
+        var named = (sides.Length <= ComparePicker.MaxTools ? sides.Prepend(Query) : [Query]).Distinct(StringComparer.Ordinal)
+            .SelectMany(part => NameSearch.Find(connection, part, MaxNamed))
+            .DistinctBy(f => (f.Kind, f.Slug)).ToList();
+        Comparisons = [.. named.Where(f => f.Kind == "comparison" && f.Url != Offer?.Url)];
+        Reviewers = [.. named.Where(f => f.Kind == "reviewer")];
+        var namedTools = named.Where(f => f.Kind == "tool")
+            .Select(f => new Hit { Slug = f.Slug, Name = f.Name, Tagline = f.Detail, Snippet = "" }).ToList();
         try
         {
             var rows = await connection.QueryAsync<Hit>("""
@@ -62,12 +81,12 @@ public sealed partial class SearchModel(Database database) : SitePageModel
                 ORDER BY Score
                 LIMIT 100
                 """, new { match });
-            Hits = rows.GroupBy(r => r.Slug).Select(g => g.First()).Take(25).ToList();
+            Hits = [.. namedTools.Concat(rows).DistinctBy(r => r.Slug).Take(MaxNamed)];
         }
         catch (SqliteException)
         {
-            // The query is built from words only, so this should not happen; an empty result beats a 500 if it does.
-            Hits = [];
+            // The query is built from words only, so this should not happen; the names found beat a 500 if it does.
+            Hits = namedTools;
         }
     }
 }

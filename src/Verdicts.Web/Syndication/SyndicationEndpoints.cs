@@ -106,7 +106,8 @@ public static class SyndicationEndpoints
             UNION ALL SELECT '/categories/' || category_slug, max(lastmod) FROM tool_dates GROUP BY category_slug
             UNION ALL SELECT '/reviewers/' || r.slug, (SELECT max(v.date) FROM verdicts v WHERE v.reviewer_slug = r.slug) FROM reviewers r
             """)).ToList();
-        rows.Insert(0, new SitemapRow { Path = "/", LastModified = rows.Select(r => r.LastModified).Max(StringComparer.Ordinal) });
+        var latest = rows.Select(r => r.LastModified).Max(StringComparer.Ordinal);
+        rows.InsertRange(0, [new SitemapRow { Path = "/", LastModified = latest }, new SitemapRow { Path = "/categories", LastModified = latest }]);
         var site = options.Value.SiteUrl;
         var xml = Write(writer =>
         {

@@ -1,0 +1,171 @@
+using System.Text.RegularExpressions;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Verdicts.Web.Content;
+using Verdicts.Web.Data;
+using Verdicts.Web.Pages.Shared;
+
+namespace Verdicts.Web.Pages;
+
+/// <summary>
+/// Search by name over tools, comparisons and reviewers that forgives typos: the FTS5 trigram index
+/// (<c>search_names</c>) finds a few dozen candidates sharing trigrams with what was typed, and <see cref="NameMatch"/>
+/// ranks them (exact name, then start of a name, then every word, then typos). It runs on SQLite only: content read
+/// models live in each node's own SQLite file. Every query does bounded work: at most 200 characters, 8 words, 64
+/// trigrams and 64 candidates from the index, plus a few names from an index range.
+/// </summary>
+public static partial class NameSearch
+{
+    public const int MaxQueryLength = 200;
+
+    /// <summary>Most answers the type-ahead gives for one query.</summary>
+    public const int MaxSuggestions = 8;
+
+    private const int MaxWords = 8;
+    private const int MaxTrigrams = 64;
+
+    /// <summary>Longer words keep trigrams enough through any one swap.</summary>
+    private const int MaxSwappedLength = 8;
+    private const int MaxCandidates = 64;
+
+    public sealed record Found
+    {
+        public required string Name { get; init; }
+        public required string Kind { get; init; }
+        public required string Slug { get; init; }
+        public required string Detail { get; init; }
+        public NameRank Rank { get; init; }
+
+        public string Url => Kind switch
+        {
+            "comparison" => $"/compare/{Slug}",
+            "reviewer" => $"/reviewers/{Slug}",
+            _ => $"/tools/{Slug}",
+        };
+    }
+
+    /// <summary>The comparison an "A vs B" query names: the curated page if there is one, else the generated address.</summary>
+    public sealed record ComparisonOffer(string Title, string Url, bool Curated, IReadOnlyList<Found> Tools);
+
+    /// <summary>What was typed, trimmed and cut to <see cref="MaxQueryLength"/>.</summary>
+    public static string Clip(string? typed)
+    {
+        var query = (typed ?? "").Trim();
+        return query.Length > MaxQueryLength ? query[..MaxQueryLength] : query;
+    }
+
+    /// <summary>Names answering <paramref name="query"/>, best first; only tools when <paramref name="toolsOnly"/>.</summary>
+    public static List<Found> Find(SqliteConnection connection, string query, int take, bool toolsOnly = false)
+    {
+        var typed = NameMatch.Words(query).Take(MaxWords).ToList();
+        if (typed.Count == 0)
+            return [];
+        var candidates = new List<Found>();
+        // Each word's own trigrams first, so a cut falls on the swapped spellings.
+        var trigrams = typed.SelectMany(NameMatch.Trigrams).Concat(typed.Where(w => w.Length <= MaxSwappedLength).SelectMany(NameMatch.SwappedTrigrams))
+            .Distinct(StringComparer.Ordinal).Take(MaxTrigrams).ToList();
+        if (trigrams.Count > 0)
+        {
+            // Words are letters and digits only, so each quoted trigram is a plain FTS5 string: visitor text never becomes syntax.
+            const string ByTrigrams = """
+                SELECT name, kind, slug, detail FROM search_names
+                 WHERE search_names MATCH @match AND (@toolsOnly = 0 OR kind = 'tool')
+                 ORDER BY rank LIMIT @take
+                """;
+            candidates.AddRange(connection.Query<Found>(ByTrigrams,
+                new { match = string.Join(" OR ", trigrams.Select(t => $"\"{t}\"")), toolsOnly, take = MaxCandidates }));
+        }
+        // Tools named by what was typed, from a range of tools_by_name: the only way to find names from one or two letters,
+        // and the exact names among many alike ("Tool 12" among thousands of "Tool N").
+        const string Starting = """
+            SELECT name, 'tool' AS kind, slug, tagline AS detail FROM tools
+             WHERE name COLLATE NOCASE >= @query AND name COLLATE NOCASE < @past
+             ORDER BY name COLLATE NOCASE LIMIT @take
+            """;
+        candidates.AddRange(connection.Query<Found>(Starting, new { query, past = query + "\U0010FFFF", take = MaxSuggestions }));
+        return [.. candidates
+            .DistinctBy(f => (f.Kind, f.Slug))
+            .Select(f => NameMatch.Rank(typed, f.Name) is { } rank ? f with { Rank = rank } : null)
+            .OfType<Found>()
+            .OrderBy(f => f.Rank.Tier)
+            .ThenBy(f => f.Rank.Cost)
+            .ThenBy(f => KindOrder(f.Kind))
+            .ThenBy(f => f.Name.Length)
+            .ThenBy(f => f.Name, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(f => f.Slug, StringComparer.Ordinal)
+            .Take(take)];
+    }
+
+    private static int KindOrder(string kind) => kind switch { "tool" => 0, "comparison" => 1, _ => 2 };
+
+    [GeneratedRegex(@"\s+(?:vs\.?|versus|v\.|or)\s+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Versus();
+
+    /// <summary>The sides of an "A vs B" (or "A or B", "A versus B") query; one side for any other query.</summary>
+    public static string[] Sides(string query) =>
+        [.. Versus().Split(query).Select(s => s.Trim()).Where(s => s.Length > 0)];
+
+    /// <summary>
+    /// For "A vs B" naming two to four tools: the comparison of the tools each side names best. Where a side could mean
+    /// several tools equally well (the same tier: "qwen" starts four names), a curated comparison of one of them is offered before a generated one.
+    /// </summary>
+    public static ComparisonOffer? Offer(SqliteConnection connection, string query)
+    {
+        var sides = Sides(query);
+        if (sides.Length is < 2 or > ComparePicker.MaxTools)
+            return null;
+        var choices = new List<List<Found>>();
+        foreach (var side in sides)
+        {
+            var found = Find(connection, side, 4, toolsOnly: true);
+            if (found.Count == 0)
+                return null;
+            choices.Add([.. found.Where(f => f.Rank.Tier == found[0].Rank.Tier)]);
+        }
+        // Every way to pick one tool per side, the best picks first; at most 4^4 sets, most of them far fewer.
+        var sets = choices.Aggregate((IEnumerable<List<Found>>)[[]], (sofar, side) => sofar.SelectMany(s => side.Select(f => (List<Found>)[.. s, f])))
+            .Where(s => s.DistinctBy(f => f.Slug).Count() == s.Count)
+            .ToList();
+        if (sets.Count == 0)
+            return null;
+        const string CuratedSql = $"""
+            SELECT c.tool_set, c.slug, {ComparisonTitle.Sql} AS title FROM comparisons c
+             WHERE c.tool_set IN @toolSets ORDER BY c.published DESC, c.slug
+            """;
+        var curated = connection.Query<(string ToolSet, string Slug, string Title)>(CuratedSql,
+                new { toolSets = sets.Select(s => ContentImporter.ToolSet(s.Select(f => f.Slug))).Distinct().ToList() })
+            .DistinctBy(c => c.ToolSet).ToDictionary(c => c.ToolSet, StringComparer.Ordinal);
+        foreach (var set in sets)
+        {
+            if (curated.TryGetValue(ContentImporter.ToolSet(set.Select(f => f.Slug)), out var c))
+                return new ComparisonOffer(c.Title, $"/compare/{c.Slug}", true, set);
+        }
+        return new ComparisonOffer(ComparisonTitle.Of(null, sets[0].Select(f => f.Name)),
+            $"/compare/{string.Join("-vs-", sets[0].Select(f => f.Slug))}", false, sets[0]);
+    }
+
+    public sealed record Suggestion(string Name, string Kind, string Url);
+
+    /// <summary>
+    /// <c>GET /api/search?q=</c>: the type-ahead of the header's search box, at most <see cref="MaxSuggestions"/> links,
+    /// an "A vs B" comparison first. Cached like a page (the output cache varies by <c>q</c> and is evicted on reload)
+    /// and by the browser for a few minutes.
+    /// </summary>
+    public static IResult Suggestions(string? q, Database database, HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "public, max-age=300";
+        var query = Clip(q);
+        if (query.Length == 0)
+            return Results.Ok(Array.Empty<Suggestion>());
+        using var connection = database.Open();
+        var offer = Offer(connection, query);
+        var found = Find(connection, query, MaxSuggestions).Select(f => new Suggestion(f.Name, KindLabel(f.Kind), f.Url));
+        if (offer is not null)
+            found = found.Prepend(new Suggestion(offer.Title, "Comparison", offer.Url)).DistinctBy(s => s.Url);
+        return Results.Ok(found.Take(MaxSuggestions).ToList());
+    }
+
+    public static string KindLabel(string kind) => kind switch { "comparison" => "Comparison", "reviewer" => "Reviewer", _ => "Tool" };
+
+    public static void MapSearchSuggestions(this IEndpointRouteBuilder app) => app.MapGet("/api/search", Suggestions);
+}
