@@ -10,7 +10,7 @@ public sealed class VisitorTrustTests
 {
     private static List<(string Tool, string Choice)> Rows(VerdictsApp app)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.Query<(string, string)>("SELECT tool_slug, choice FROM votes ORDER BY tool_slug, choice").ToList();
     }
 
