@@ -57,7 +57,7 @@ public static class Html
     /// <summary>Writes votes straight into the database, as if visitors had cast them, and has the site count them.</summary>
     public static void CastVotes(this VerdictsApp app, string tool, int ship, int skip)
     {
-        using (var connection = app.Database.Open())
+        using (var connection = app.Database.OpenWrites())
         {
             var rows = Enumerable.Range(0, ship).Select(i => "ship").Concat(Enumerable.Range(0, skip).Select(i => "skip"))
                 .Select(choice => new { tool, voter = Guid.NewGuid().ToString("N"), choice, at = DateTime.UtcNow.ToString("O") });

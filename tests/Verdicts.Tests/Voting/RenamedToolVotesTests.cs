@@ -21,7 +21,7 @@ public sealed class RenamedToolVotesTests
 
     private static async Task Insert(VerdictsApp app, IReadOnlyList<CastVote> votes)
     {
-        using (var connection = app.Database.Open())
+        using (var connection = app.Database.OpenWrites())
         {
             connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES (@Tool, @Voter, @Choice, @At)",
                 votes.Select(v => new { v.Tool, v.Voter, v.Choice, At = v.At.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) }));
@@ -31,7 +31,7 @@ public sealed class RenamedToolVotesTests
 
     private static List<(string Voter, string Choice)> VotesOn(VerdictsApp app, string tool)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.Query<(string, string)>("SELECT voter, choice FROM votes WHERE tool_slug = @tool ORDER BY voter", new { tool }).ToList();
     }
 
@@ -97,7 +97,7 @@ public sealed class RenamedToolVotesTests
         Assert.Equal(kept, VotesOn(app, "alpha-one"));
         Assert.Empty(VotesOn(app, "alpha"));
         Assert.Equal(betaBefore, VotesOn(app, "beta"));
-        using (var connection = app.Database.Open())
+        using (var connection = app.Database.ReadWrites())
             Assert.Equal(0, connection.ExecuteScalar<int>("SELECT count(*) FROM vote_days WHERE tool_slug = 'alpha'"));
         await AssertShownWithVotes(app, "alpha-one", kept);
     }
@@ -146,7 +146,7 @@ public sealed class RenamedToolVotesTests
 
         Assert.True(reloader.Generation > 0);
         var kept = Kept(cast, "alpha", "alpha-one");
-        using (var connection = app.Services.GetRequiredService<Database>().Open())
+        using (var connection = app.Services.GetRequiredService<Database>().ReadWrites())
         {
             Assert.Equal(kept, connection.Query<(string, string)>("SELECT voter, choice FROM votes WHERE tool_slug = 'alpha-one' ORDER BY voter").ToList());
             Assert.Equal(0, connection.ExecuteScalar<long>("SELECT count(*) FROM votes WHERE tool_slug = 'alpha'"));

@@ -10,7 +10,7 @@ public sealed class VisitorTrustTests
 {
     private static List<(string Tool, string Choice)> Rows(VerdictsApp app)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.Query<(string, string)>("SELECT tool_slug, choice FROM votes ORDER BY tool_slug, choice").ToList();
     }
 
@@ -89,7 +89,7 @@ public sealed class VisitorTrustTests
             "2001:db8:1:2::1", "2001:db8:1:2:ffff:eeee:dddd:9", // one /64
             "2001:db8:1:3::1",             // the next /64
         ];
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         var networks = new List<string?>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var address in addresses)

@@ -51,21 +51,25 @@ public sealed class VoteWriterTests
                 cookies[visitor] = answers[visitor].Cookie;
         }
 
-        using var connection = app.Database.Open();
-        var counted = connection.Query<(string Tool, long Ship, long Skip)>(
-            "SELECT tool_slug, sum(choice = 'ship'), sum(choice = 'skip') FROM votes GROUP BY tool_slug ORDER BY tool_slug").ToList();
+        using var connection = app.Database.ReadWrites();
+        var counted = connection.Query<(string Tool, long Ship, long Skip)>("""
+            SELECT tool_slug, count(*) FILTER (WHERE choice = 'ship'), count(*) FILTER (WHERE choice = 'skip') FROM votes GROUP BY tool_slug ORDER BY tool_slug
+            """).ToList();
         Assert.NotEmpty(counted);
         Assert.Equal(counted.Select(c => new Tally(c.Ship, c.Skip)), counted.Select(c => app.Tallies.Of(c.Tool)));
         // Everything came on one day, still open: no day is written yet, and the open day's change is the whole tally,
         // so the trend chart ends where the tally stands.
-        Assert.Empty(connection.Query<string>("SELECT tool_slug FROM vote_days"));
-        Assert.All(counted, c => Assert.Equal((c.Ship, c.Skip), (app.Tallies.EntryOf(c.Tool)!.OpenShip, app.Tallies.EntryOf(c.Tool)!.OpenSkip)));
+        // (SQLite's open day: on PostgreSQL every day is written with its batch.)
+        if (!app.Database.OnPostgres)
+            Assert.Empty(connection.Query<string>("SELECT tool_slug FROM vote_days"));
+        if (!app.Database.OnPostgres)
+            Assert.All(counted, c => Assert.Equal((c.Ship, c.Skip), (app.Tallies.EntryOf(c.Tool)!.OpenShip, app.Tallies.EntryOf(c.Tool)!.OpenSkip)));
 
         // One more vote answers with the tally as it stands after its own commit.
         var (status, _, json) = await Vote(client, "alpha", "ship", null);
         Assert.Equal(HttpStatusCode.OK, status);
         var (ship, skip) = connection.QuerySingle<(long, long)>(
-            "SELECT sum(choice = 'ship'), sum(choice = 'skip') FROM votes WHERE tool_slug = 'alpha'");
+            "SELECT count(*) FILTER (WHERE choice = 'ship'), count(*) FILTER (WHERE choice = 'skip') FROM votes WHERE tool_slug = 'alpha'");
         var community = json!.Value.GetProperty("community");
         Assert.Equal((ship, skip), (community.GetProperty("ship").GetInt64(), community.GetProperty("skip").GetInt64()));
     }
@@ -73,6 +77,7 @@ public sealed class VoteWriterTests
     [Fact]
     public async Task Checkpoints_copy_the_votes_into_the_database_file_and_the_log_stays_bounded()
     {
+        Assert.SkipWhen(PostgresServer.EverySite, "SQLite's write-ahead log: on PostgreSQL the votes are not in this file");
         using var content = TestContent.Sample();
         await using var app = new VerdictsApp(content);
         var writer = app.Services.GetRequiredService<VoteWriter>();

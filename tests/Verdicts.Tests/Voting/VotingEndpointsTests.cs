@@ -15,7 +15,7 @@ public sealed class VotingEndpointsTests
 
     private static List<(string Tool, string Choice)> Rows(VerdictsApp app)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         return connection.Query<(string, string)>("SELECT tool_slug, choice FROM votes ORDER BY tool_slug, choice").ToList();
     }
 
@@ -137,7 +137,7 @@ public sealed class VotingEndpointsTests
         await using var app = new VerdictsApp(content);
         const string legacyId = "AAECAwQFBgcICQoLDA0ODw"; // 22 characters: 16 random bytes, as ids were first made
         using (var keys = app.Database.ReadWrites())
-        using (var connection = app.Database.Open())
+        using (var connection = app.Database.OpenWrites())
         {
             var key = Convert.FromBase64String(keys.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'"));
             var voter = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(legacyId)));
