@@ -59,7 +59,8 @@ public sealed class PublicPagesTests(BrowserSite site) : IClassFixture<BrowserSi
     {
         var page = await site.NewPage();
         await page.GotoAsync("/tools/alpha");
-        var searchbox = page.GetByRole(AriaRole.Searchbox, new() { Name = "Search tools and reviews" });
+        // A search box, which the type-ahead script makes a combobox: found by its label, whichever role it has.
+        var searchbox = page.GetByLabel("Search tools and reviews");
         await searchbox.FillAsync("phones");
         // Pressed on the search box itself (focused first), not on whatever the page has focused at that moment.
         await searchbox.PressAsync("Enter");

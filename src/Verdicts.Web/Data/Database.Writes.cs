@@ -29,13 +29,25 @@ public sealed partial class Database
     /// The store could not be reached or written for now (SQLite locked, full, read-only or its file gone; PostgreSQL
     /// down, unreachable or refusing connections): worth answering 503 and retrying, not a bug.
     /// </summary>
-    public bool IsUnavailable(Exception error) => error switch
+    public bool IsUnavailable(Exception error)
     {
-        SqliteException sqlite => sqlite.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_CANTOPEN
-            or SQLitePCL.raw.SQLITE_READONLY or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR
-            // Any database error once the file was deleted or replaced (a query on a foreign file fails in its own ways).
-            || FileProblem() is not null,
-        NpgsqlException npgsql => npgsql.IsTransient,
-        _ => false,
-    };
+        var unavailable = error switch
+        {
+            SqliteException sqlite => sqlite.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_CANTOPEN
+                or SQLitePCL.raw.SQLITE_READONLY or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR
+                // Any database error once the file was deleted or replaced (a query on a foreign file fails in its own ways).
+                || FileProblem() is not null,
+            // A connection the server dropped while it stopped or crashed (class 08, 57P01-57P03) is not "transient" to
+            // Npgsql, but it is just as much a database that is away for now.
+            PostgresException postgres => postgres.IsTransient || postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal),
+            NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException or EndOfStreamException,
+            _ => false,
+        };
+        // The pool's idle connections were most likely cut too: dropped now, so that once the server is back the next
+        // request opens a fresh one instead of failing on a dead one.
+        if (unavailable && error is NpgsqlException)
+            postgres?.Clear();
+        return unavailable;
+    }
 }

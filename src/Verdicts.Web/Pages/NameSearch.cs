@@ -62,9 +62,11 @@ public static partial class NameSearch
             return [];
         var candidates = new List<Found>();
         // Each word's own trigrams first, so a cut falls on the swapped spellings.
-        var trigrams = typed.SelectMany(NameMatch.Trigrams).Concat(typed.Where(w => w.Length <= MaxSwappedLength).SelectMany(NameMatch.SwappedTrigrams))
-            .Distinct(StringComparer.Ordinal).Take(MaxTrigrams).ToList();
-        if (trigrams.Count > 0)
+        var words = typed.Select(w => NameMatch.Trigrams(w).Concat(w.Length <= MaxSwappedLength ? NameMatch.SwappedTrigrams(w) : [])
+            .Distinct(StringComparer.Ordinal).ToList()).Where(w => w.Count > 0).ToList();
+        var budget = MaxTrigrams;
+        words = [.. words.Select(w => { var kept = w.Take(Math.Max(0, budget)).ToList(); budget -= kept.Count; return kept; }).Where(w => w.Count > 0)];
+        if (words.Count > 0)
         {
             // Words are letters and digits only, so each quoted trigram is a plain FTS5 string: visitor text never becomes syntax.
             const string ByTrigrams = """
@@ -72,8 +74,20 @@ public static partial class NameSearch
                  WHERE search_names MATCH @match AND (@toolsOnly = 0 OR kind = 'tool')
                  ORDER BY rank LIMIT @take
                 """;
-            candidates.AddRange(connection.Query<Found>(ByTrigrams,
-                new { match = string.Join(" OR ", trigrams.Select(t => $"\"{t}\"")), toolsOnly, take = MaxCandidates }));
+            static string AnyOf(IEnumerable<string> trigrams) => "(" + string.Join(" OR ", trigrams.Select(t => $"\"{t}\"")) + ")";
+            // Names sharing a trigram with every word first: few rows to rank even where thousands of names share one
+            // word ("Tool 424" among "Tool N"). Only where that finds too few (a word typed beyond recognition), names sharing
+            // a trigram with any word, which may mean ranking every row.
+            if (words.Count > 1)
+            {
+                candidates.AddRange(connection.Query<Found>(ByTrigrams,
+                    new { match = string.Join(" AND ", words.Select(AnyOf)), toolsOnly, take = MaxCandidates }));
+            }
+            if (candidates.Count(c => NameMatch.Rank(typed, c.Name) is not null) < take)
+            {
+                candidates.AddRange(connection.Query<Found>(ByTrigrams,
+                    new { match = string.Join(" OR ", words.SelectMany(w => w).Select(t => $"\"{t}\"")), toolsOnly, take = MaxCandidates }));
+            }
         }
         // Tools named by what was typed, from a range of tools_by_name: the only way to find names from one or two letters,
         // and the exact names among many alike ("Tool 12" among thousands of "Tool N").

@@ -90,7 +90,8 @@ public static class VisitorRateLimits
                 if (context.Lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) && reason == SharedRateLimiter.Unavailable)
                 {
                     await Slices.Notice.Refuse(context.HttpContext, StatusCodes.Status503ServiceUnavailable,
-                        "This could not be saved just now. Nothing was saved; please send it again in a few seconds.", TimeSpan.FromSeconds(5));
+                        Voting.VotingEndpoints.VoteSlug(context.HttpContext.Request.Path) is not null ? Voting.VotingEndpoints.Unavailable
+                            : "This could not be saved just now. Nothing was saved; please send it again in a few seconds.", TimeSpan.FromSeconds(5));
                     return;
                 }
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)

@@ -13,6 +13,9 @@ namespace Verdicts.Web.Voting;
 /// <summary>Ship/skip votes: one per visitor per tool, changeable and withdrawable, acknowledged only once committed.</summary>
 public static class VotingEndpoints
 {
+    /// <summary>The answer to a vote while the database cannot take it, whether the rate limit or the writer found that out.</summary>
+    public const string Unavailable = "Votes cannot be saved right now. Nothing was recorded; please try again shortly.";
+
     /// <summary>A vote's answer: the tally after it, and the words the page shows for it (so the script words nothing itself).</summary>
     public sealed record VoteJson(string Tool, string? Choice, CommunityJson Community, CommunityWords Shown);
 
@@ -118,8 +121,7 @@ public static class VotingEndpoints
         }
         catch (VotesUnavailableException)
         {
-            await Slices.Notice.Refuse(context, StatusCodes.Status503ServiceUnavailable,
-                "Votes cannot be saved right now. Nothing was recorded; please try again shortly.", TimeSpan.FromSeconds(5));
+            await Slices.Notice.Refuse(context, StatusCodes.Status503ServiceUnavailable, Unavailable, TimeSpan.FromSeconds(5));
             return;
         }
 

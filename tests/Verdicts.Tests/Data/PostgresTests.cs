@@ -64,17 +64,16 @@ public sealed class PostgresTests
     [Fact]
     public async Task A_voter_key_gone_from_PostgreSQL_is_not_made_again_while_the_votes_made_with_it_remain()
     {
-        // Votes are still kept in the node's SQLite file; the key that made their voters is in PostgreSQL.
+        // The votes and the key that made their voters are both in PostgreSQL.
         var postgres = PostgresServer.Shared.CreateDatabase();
         using var content = TestContent.Sample();
         await using (var first = new VerdictsApp(content, Settings(postgres)))
-        {
             Assert.Equal(HttpStatusCode.OK, (await first.CreateClient().Get("/healthz")).StatusCode);
-            using var sqlite = first.Database.Open();
-            sqlite.Execute("INSERT INTO votes (voter, tool_slug, choice, voted_at) VALUES ('v1', 'alpha', 'ship', '2026-01-01T00:00:00Z')");
-        }
         using (var connection = new NpgsqlConnection(postgres))
+        {
+            await connection.ExecuteAsync("INSERT INTO votes (voter, tool_slug, choice, voted_at) VALUES ('v1', 'alpha', 'ship', '2026-01-01T00:00:00Z')");
             Assert.Equal(1, await connection.ExecuteAsync("DELETE FROM secrets WHERE name = 'voter-key'"));
+        }
 
         await using var second = new VerdictsApp(content, Settings(postgres));
         var refused = Assert.ThrowsAny<Exception>(() => second.CreateClient());
