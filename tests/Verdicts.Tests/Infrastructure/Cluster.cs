@@ -112,9 +112,10 @@ public sealed class Cluster : IAsyncLifetime
         [.. startedA.Append(NodeB).SelectMany(n => n.Output)
             .Where(l => l.Contains("responded 500", StringComparison.Ordinal) || l.Contains("nhandled exception", StringComparison.Ordinal))];
 
+    /// <remarks>Not pooled: a pooled connection kept from before a test stopped the server would fail on its first use after it.</remarks>
     public NpgsqlConnection OpenPostgres()
     {
-        var connection = new NpgsqlConnection(ConnectionString);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
         connection.Open();
         return connection;
     }
