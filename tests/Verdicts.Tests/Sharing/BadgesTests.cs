@@ -7,26 +7,9 @@ namespace Verdicts.Tests.Sharing;
 /// <summary>The embeddable badge: an accessible SVG with the panel share and the community figure, evicted with its tool.</summary>
 public sealed class BadgesTests(BadgesTests.Site site) : IClassFixture<BadgesTests.Site>
 {
-    public sealed class Site : IAsyncLifetime
-    {
-        public TestContent Content { get; } = TestContent.Sample()
-            .Tool("odd", "Odd <b> & Co", tagline: "A name with markup")
-            .Tool("secret", "Secret", tagline: "Not out yet", extra: "draft: true\n");
-
-        public VerdictsApp App { get; private set; } = null!;
-
-        public ValueTask InitializeAsync()
-        {
-            App = new VerdictsApp(Content);
-            return ValueTask.CompletedTask;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await App.DisposeAsync();
-            Content.Dispose();
-        }
-    }
+    public sealed class Site() : SampleSite(TestContent.Sample()
+        .Tool("odd", "Odd <b> & Co", tagline: "A name with markup")
+        .Tool("secret", "Secret", tagline: "Not out yet", extra: "draft: true\n"));
 
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 

@@ -9,26 +9,9 @@ namespace Verdicts.Tests.Sharing;
 /// <summary>The link-preview cards: what the pages announce, what the image is, and that it is drawn once per change.</summary>
 public sealed class ShareCardsTests(ShareCardsTests.Site site) : IClassFixture<ShareCardsTests.Site>
 {
-    public sealed class Site : IAsyncLifetime
-    {
-        public TestContent Content { get; } = TestContent.Sample()
-            .Tool("delta", "Delta", tagline: "The fourth tool", entry: "$10/mo")
-            .Tool("secret", "Secret", tagline: "Not out yet", extra: "draft: true\n");
-
-        public VerdictsApp App { get; private set; } = null!;
-
-        public ValueTask InitializeAsync()
-        {
-            App = new VerdictsApp(Content);
-            return ValueTask.CompletedTask;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await App.DisposeAsync();
-            Content.Dispose();
-        }
-    }
+    public sealed class Site() : SampleSite(TestContent.Sample()
+        .Tool("delta", "Delta", tagline: "The fourth tool", entry: "$10/mo")
+        .Tool("secret", "Secret", tagline: "Not out yet", extra: "draft: true\n"));
 
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 

@@ -9,27 +9,10 @@ namespace Verdicts.Tests.Pages.Shared;
 /// </summary>
 public sealed class JsonLdTests(JsonLdTests.Site site) : IClassFixture<JsonLdTests.Site>
 {
-    public sealed class Site : IAsyncLifetime
-    {
-        public TestContent Content { get; } = TestContent.Sample()
-            .File("verdicts/alpha/ada.md", "---\nverdict: ship\ndate: 2026-05-04\n---\nShips fast.\n")
-            .Tool("delta", "Delta </script><script>alert(1)</script>", tagline: "Contact us", entry: "Contact sales")
-            .Verdict("delta", "bo", "skip");
-
-        public VerdictsApp App { get; private set; } = null!;
-
-        public ValueTask InitializeAsync()
-        {
-            App = new VerdictsApp(Content);
-            return ValueTask.CompletedTask;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await App.DisposeAsync();
-            Content.Dispose();
-        }
-    }
+    public sealed class Site() : SampleSite(TestContent.Sample()
+        .File("verdicts/alpha/ada.md", "---\nverdict: ship\ndate: 2026-05-04\n---\nShips fast.\n")
+        .Tool("delta", "Delta </script><script>alert(1)</script>", tagline: "Contact us", entry: "Contact sales")
+        .Verdict("delta", "bo", "skip"));
 
     private async Task<(JsonDocument Json, AngleSharp.Html.Dom.IHtmlDocument Page)> StructuredData(string path)
     {
