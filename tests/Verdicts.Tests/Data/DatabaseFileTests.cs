@@ -70,22 +70,19 @@ public sealed class DatabaseFileTests
         await using (var first = new VerdictsApp(content))
         {
             Assert.Equal(HttpStatusCode.OK, (await first.CreateClient().Get("/healthz")).StatusCode);
-            using var connection = first.Database.Open();
+            using var connection = first.Database.OpenWrites();
             connection.Execute(data);
         }
-        string database;
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(content.Scratch, "verdicts.db")};Pooling=false"))
-        {
-            database = connection.DataSource;
-            connection.Execute("DELETE FROM secrets WHERE name = @key", new { key });
-        }
 
+        // A second site on the same folder finds the same written data: its SQLite file, or its PostgreSQL database.
         await using var second = new VerdictsApp(content);
+        using (var connection = second.OpenWritten())
+            Assert.Equal(1, connection.Execute("DELETE FROM secrets WHERE name = @key", new { key }));
         var refused = Assert.ThrowsAny<Exception>(() => second.CreateClient());
         var message = refused.ToString();
         Assert.Contains(key, message, StringComparison.Ordinal);
         Assert.Contains("restore", message, StringComparison.Ordinal);
-        using var check = new SqliteConnection($"Data Source={database};Pooling=false");
+        using var check = second.OpenWritten();
         Assert.Equal(0, check.ExecuteScalar<long>("SELECT count(*) FROM secrets WHERE name = @key", new { key }));
     }
 

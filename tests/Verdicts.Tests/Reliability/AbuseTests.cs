@@ -19,10 +19,10 @@ public sealed class AbuseTests
         ["Verdicts:RateLimit:PeriodSeconds"] = "3600",
     };
 
-    private static long Count(VerdictsApp app, string sql)
+    private static T Scalar<T>(VerdictsApp app, string sql)
     {
-        using var connection = app.Database.Open();
-        return connection.ExecuteScalar<long>(sql);
+        using var connection = app.Database.ReadWrites();
+        return connection.QuerySingle<T>(sql);
     }
 
     [Fact]
@@ -40,8 +40,8 @@ public sealed class AbuseTests
             Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         }
 
-        Assert.Equal(1, Count(app, "SELECT count(*) FROM votes"));
-        Assert.Equal("ship", app.Database.Open().QuerySingle<string>("SELECT choice FROM votes"));
+        Assert.Equal(1, Scalar<long>(app, "SELECT count(*) FROM votes"));
+        Assert.Equal("ship", Scalar<string>(app, "SELECT choice FROM votes"));
         Assert.Equal(new Tally(1, 0), app.Tallies.Of("alpha"));
     }
 
@@ -74,7 +74,7 @@ public sealed class AbuseTests
         Assert.Equal(Burst, accepted);
         Assert.Equal(10_000 - Burst, limited);
         Assert.True(int.Parse(retryAfter!, System.Globalization.CultureInfo.InvariantCulture) > 0);
-        Assert.Equal(Burst, Count(app, "SELECT count(*) FROM votes"));
+        Assert.Equal(Burst, Scalar<long>(app, "SELECT count(*) FROM votes"));
         using var unaffected = await client.SendAsync(VoteRequest.Post("beta", "ship", other));
         Assert.Equal(HttpStatusCode.SeeOther, unaffected.StatusCode);
     }

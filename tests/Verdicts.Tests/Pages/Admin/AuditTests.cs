@@ -28,7 +28,7 @@ public sealed class AuditTests
         var delete = (await client.GetPage("/admin/content/tools/gamma.md?handler=Delete")).QuerySelector("form[action*='handler=Delete']")!;
         using (var deleted = await client.Submit(delete, "Yes, delete the file"))
             Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
-        using (var connection = app.Database.Open())
+        using (var connection = app.Database.OpenWrites())
         {
             connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at) VALUES ('beta', @voter, 'ship', @at)",
                 new[] { "2026-03-01T10:02:00.000Z", "2026-03-01T10:04:00.000Z" }.Select(at => new { voter = Guid.NewGuid().ToString("N"), at }));

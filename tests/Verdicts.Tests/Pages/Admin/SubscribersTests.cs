@@ -227,17 +227,15 @@ public sealed class SubscribersTests
         var form = await admin.FormOn("/admin/subscribers", "form.remove-form");
         using var asked = await admin.PostForm(form, values: ("Email", "leave.me@example.com"));
         var confirm = Html.Parse(await asked.Content.ReadAsStringAsync()).QuerySelector("form.confirm-form")!;
-        using (var connection = app.Database.Open())
-            connection.Execute("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+        using (app.RefuseAuditRows())
+        {
+            using var refused = await admin.PostForm(confirm);
 
-        using var refused = await admin.PostForm(confirm);
+            Assert.NotEqual(HttpStatusCode.Redirect, refused.StatusCode);
+            Assert.Equal(["leave.me@example.com"], Emails(app));
+            Assert.Empty(Audit(app));
+        }
 
-        Assert.NotEqual(HttpStatusCode.Redirect, refused.StatusCode);
-        Assert.Equal(["leave.me@example.com"], Emails(app));
-        Assert.Empty(Audit(app));
-
-        using (var connection = app.Database.Open())
-            connection.Execute("DROP TRIGGER refuse_audit");
         using var done = await admin.PostForm(confirm);
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
         Assert.Empty(Emails(app));

@@ -105,7 +105,7 @@ public sealed partial class TimesTests
                 VALUES ('someone@example.com', 'unsubscribed', '2026-12-01T08:00:00Z', '2026-12-01T09:00:00Z', '2026-12-06T15:00:00Z')
                 """);
         }
-        using (var connection = app.Database.Open())
+        using (var connection = app.Database.OpenWrites())
         {
             connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at, network) VALUES ('alpha', @voter, 'ship', '2026-12-06T14:10:00.000Z', @network)",
                 new { voter = Guid.NewGuid().ToString("N"), network = new string('a', 32) });

@@ -15,7 +15,7 @@ public sealed class VotesExportTests
     /// <summary>Writes votes straight into the votes table, as the vote writer would have.</summary>
     private static void Insert(VerdictsApp app, IEnumerable<Cast> votes)
     {
-        using var connection = app.Database.Open();
+        using var connection = app.Database.OpenWrites();
         connection.Execute("INSERT INTO votes (tool_slug, voter, choice, voted_at, network) VALUES (@Tool, @Voter, @Choice, @At, @Network)", votes);
     }
 

@@ -270,26 +270,18 @@ public sealed class EditTests
         await using var _ = app;
         app.CastVotes("alpha", ship: 2, skip: 1);
         var before = Files(content);
-        using (var connection = app.Database.Open())
-        {
-            // By the time the comparison's row is refused, the new tool file is written and the verdict folder moved.
-            connection.Execute("""
-                CREATE TRIGGER refuse_comparisons BEFORE INSERT ON audit WHEN NEW.path LIKE 'comparisons/%'
-                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
-                """);
-        }
         var form = (await client.GetPage("/admin/content/tools/alpha.md")).QuerySelector("form[action*='handler=Rename']")!;
-
-        using var refused = await client.Submit(form, "Rename", null, ("NewSlug", "alpha-prime"));
-
-        await NothingChangedPage(refused);
-        Assert.Equal(before, Files(content));
-        Assert.False(Directory.Exists(content.PathOf("verdicts/alpha-prime")));
-        Assert.Empty(Audit(app));
-        using (var connection = app.Database.Open())
+        // By the time the comparison's row is refused, the new tool file is written and the verdict folder moved.
+        using (app.RefuseAuditRows("comparisons/%"))
         {
+            using var refused = await client.Submit(form, "Rename", null, ("NewSlug", "alpha-prime"));
+
+            await NothingChangedPage(refused);
+            Assert.Equal(before, Files(content));
+            Assert.False(Directory.Exists(content.PathOf("verdicts/alpha-prime")));
+            Assert.Empty(Audit(app));
+            using var connection = app.Database.ReadWrites();
             Assert.Equal(3, connection.ExecuteScalar<long>("SELECT count(*) FROM votes WHERE tool_slug = 'alpha'"));
-            connection.Execute("DROP TRIGGER refuse_comparisons");
         }
 
         using var renamed = await client.Submit(form, "Rename", null, ("NewSlug", "alpha-prime"));
@@ -477,7 +469,7 @@ public sealed class EditTests
         Assert.Equal(before, Directory.GetFiles(content.Root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(f => (f, File.ReadAllText(f))).ToList());
         Assert.Empty(Audit(app));
-        using var connection = app.Database.Open();
+        using var connection = app.Database.ReadWrites();
         Assert.Equal(2, connection.ExecuteScalar<int>("SELECT count(*) FROM votes WHERE tool_slug = 'alpha'"));
     }
 
