@@ -82,7 +82,7 @@ public sealed class SiteProcess : IDisposable
             $"--Verdicts:DatabasePath={Path.Combine(content.Scratch, "verdicts.db")}",
             $"--Verdicts:MailPickupPath={Path.Combine(content.Scratch, "mail")}",
             "--Serilog:MinimumLevel:Default=Warning",
-        }.Concat(settings))
+        }.Concat(EverySitePostgres(content, settings)).Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }
@@ -119,6 +119,15 @@ public sealed class SiteProcess : IDisposable
             await Task.Delay(50);
         }
     }
+
+    /// <summary>
+    /// When the whole suite runs on PostgreSQL (<see cref="PostgresServer.EverySite"/>), the database of the content's
+    /// scratch folder, as <see cref="VerdictsApp"/> takes it, unless the test names one itself.
+    /// </summary>
+    private static string[] EverySitePostgres(TestContent content, string[] settings) =>
+        PostgresServer.EverySite && !settings.Any(s => s.StartsWith("--Verdicts:Postgres=", StringComparison.Ordinal))
+            ? [$"--Verdicts:Postgres={PostgresServer.Shared.DatabaseFor(content.Scratch)}"]
+            : [];
 
     /// <summary>
     /// The site's binaries where an unprivileged user can read them: a checkout may sit under a folder only root

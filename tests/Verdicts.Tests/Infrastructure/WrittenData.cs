@@ -13,9 +13,15 @@ namespace Verdicts.Tests.Infrastructure;
 public static class WrittenData
 {
     /// <summary>A connection of the test's own, not pooled (Dapper opens it on first use).</summary>
-    public static DbConnection OpenWritten(this VerdictsApp app) => app.Postgres is { } postgres
+    public static DbConnection OpenWritten(this VerdictsApp app) => Open(app.Postgres, app.DatabasePath);
+
+    /// <summary>The same for a site <see cref="SiteProcess"/> started on this content without a PostgreSQL database of the test's own.</summary>
+    public static DbConnection OpenWritten(this TestContent content) =>
+        Open(PostgresServer.EverySite ? PostgresServer.Shared.DatabaseFor(content.Scratch) : null, Path.Combine(content.Scratch, "verdicts.db"));
+
+    private static DbConnection Open(string? postgres, string sqlitePath) => postgres is not null
         ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres) { Pooling = false }.ToString())
-        : new SqliteConnection($"Data Source={app.DatabasePath};Pooling=false");
+        : new SqliteConnection($"Data Source={sqlitePath};Pooling=false");
 
     /// <summary>
     /// Until disposed, the store refuses to add any audit row whose path is <c>LIKE</c> <paramref name="pathLike"/>, as a

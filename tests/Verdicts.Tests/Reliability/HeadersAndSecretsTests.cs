@@ -93,7 +93,7 @@ public sealed class HeadersAndSecretsTests
         {
         }
         site.Kill();
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(content.Scratch, "verdicts.db")};Pooling=false");
+        using var connection = content.OpenWritten();
         var voterKey = connection.QuerySingle<string>("SELECT value FROM secrets WHERE name = 'voter-key'");
         var log = string.Join('\n', site.Output);
 

@@ -191,7 +191,7 @@ public sealed class VotingEndpointsTests
         Assert.Equal("/caf%C3%A9?x=%C3%A9&voted=alpha%3Aship#vote-alpha", location);
         site.Terminate();
         Assert.True(site.WaitForExit(TimeSpan.FromSeconds(30)), "the site did not stop");
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(content.Scratch, "verdicts.db")};Pooling=false");
+        using var connection = content.OpenWritten();
         Assert.Equal([("alpha", "ship")], connection.Query<(string, string)>("SELECT tool_slug, choice FROM votes").ToList());
     }
 

@@ -365,7 +365,7 @@ public sealed class EditTests
         var files = Directory.GetFiles(content.Root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint });
         Assert.DoesNotContain("hijacked", string.Concat(files.Select(File.ReadAllText)), StringComparison.Ordinal);
         site.Kill();
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(content.Scratch, "verdicts.db")};Pooling=false");
+        using var connection = content.OpenWritten();
         Assert.Equal(0, connection.QuerySingle<long>("SELECT count(*) FROM audit"));
     }
 
