@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Verdicts.Tests.Infrastructure;
@@ -25,7 +24,7 @@ public sealed class ContentRemoteTests
 
         Assert.Contains("The first tool", page, StringComparison.Ordinal);
         Assert.True(Directory.Exists(content.PathOf(".git")));
-        Assert.Equal(remote.Head(), GitRemote.Run(content.Root, "rev-parse", "HEAD").Trim());
+        Assert.Equal(remote.Head(), GitCommand.Run(content.Root, "rev-parse", "HEAD").Trim());
     }
 
     [Fact]
@@ -87,7 +86,7 @@ public sealed class ContentRemoteTests
         Assert.Equal(edited, remote.Show("tools/alpha.md"));
         Assert.Equal($"{AdminSession.Name}|Edit tools/alpha.md", remote.Git("log", "-1", "--format=%an|%s").Trim());
         Assert.Contains("Edited in the browser", await app.CreateClient().GetStringAsync(new Uri("/tools/alpha", UriKind.Relative)), StringComparison.Ordinal);
-        Assert.Equal("", GitRemote.Run(content.Root, "status", "--porcelain"));
+        Assert.Equal("", GitCommand.Run(content.Root, "status", "--porcelain"));
     }
 
     [Fact]
@@ -172,7 +171,7 @@ public sealed class ContentRemoteTests
             ["comparisons/alpha-or-beta.md", "reviewers/ada.md", "reviewers/bo.md", "tools/alpha.md", "tools/beta-prime.md", "tools/delta.md",
              "verdicts/alpha/ada.md", "verdicts/alpha/bo.md", "verdicts/beta-prime/ada.md", "verdicts/beta-prime/bo.md"],
             remote.Git("ls-tree", "-r", "--name-only", "main").Trim().Split('\n'));
-        Assert.Equal("", GitRemote.Run(content.Root, "status", "--porcelain"));
+        Assert.Equal("", GitCommand.Run(content.Root, "status", "--porcelain"));
     }
 
     [Fact]
@@ -201,8 +200,8 @@ public sealed class ContentRemoteTests
         Assert.Equal(textB, page.QuerySelector("textarea#Text")!.TextContent.TrimStart('\n'));
         Assert.Equal(textA, remote.Show("tools/alpha.md"));
         Assert.Equal(textA, contentB.Read("tools/alpha.md"));
-        Assert.Equal(remote.Head(), GitRemote.Run(contentB.Root, "rev-parse", "HEAD").Trim());
-        Assert.Equal("", GitRemote.Run(contentB.Root, "status", "--porcelain"));
+        Assert.Equal(remote.Head(), GitCommand.Run(contentB.Root, "rev-parse", "HEAD").Trim());
+        Assert.Equal("", GitCommand.Run(contentB.Root, "status", "--porcelain"));
 
         // The conflict page carries B's text and A's version as its base: saving it again (merged or not) goes through.
         using var again = await adminB.Submit(page.QuerySelector("form.editor-form")!, "Save");
@@ -253,8 +252,8 @@ public sealed class ContentRemoteTests
         Assert.Contains("content remote could not be reached", page.QuerySelector(".notice-error[role=alert]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(edited, page.QuerySelector("textarea#Text")!.TextContent.TrimStart('\n'));
         Assert.Equal(before, content.Read("tools/alpha.md"));
-        Assert.Equal(head, GitRemote.Run(content.Root, "rev-parse", "HEAD").Trim());
-        Assert.Equal("", GitRemote.Run(content.Root, "status", "--porcelain"));
+        Assert.Equal(head, GitCommand.Run(content.Root, "rev-parse", "HEAD").Trim());
+        Assert.Equal("", GitCommand.Run(content.Root, "status", "--porcelain"));
         Assert.Equal(head, remote.Head());
 
         // The page the admin was given still holds the edit: sending it again once the remote is back saves it.
@@ -307,33 +306,29 @@ public sealed class ContentRemoteTests
 
         public static GitRemote Seeded()
         {
-            if (!GitIsInstalled())
+            if (!GitCommand.IsInstalled())
                 Assert.Skip(MissingGit);
             var remote = new GitRemote();
-            Run(remote.scratch, "init", "--quiet", "--bare", "--initial-branch=main", remote.Path);
             using (var sample = TestContent.Sample())
             {
-                CopyFolder(sample.Root, remote.Laptop);
+                GitCommand.SeedBareRemote(remote.Path, remote.Laptop, sample.Root, "Someone Else", "The sample content");
             }
-            Run(remote.Laptop, "init", "--quiet", "--initial-branch=main");
-            Run(remote.Laptop, "remote", "add", "origin", remote.Path);
-            remote.CommitAll("The sample content");
             return remote;
         }
 
         /// <summary>Someone else's edit, pushed from their own clone.</summary>
         public void Push(string relative, string text)
         {
-            Run(Laptop, "pull", "--quiet", "--ff-only", "origin", "main");
+            GitCommand.Run(Laptop, "pull", "--quiet", "--ff-only", "origin", "main");
             File.WriteAllText(System.IO.Path.Combine(Laptop, relative), text);
-            CommitAll("Someone else's change");
+            GitCommand.CommitAndPush(Laptop, "Someone Else", "Someone else's change");
         }
 
         public string Show(string relative) => Git("show", "main:" + relative);
 
         public string Head() => Git("rev-parse", "main").Trim();
 
-        public string Git(params string[] arguments) => Run(scratch, ["--git-dir", Path, .. arguments]);
+        public string Git(params string[] arguments) => GitCommand.Run(scratch, ["--git-dir", Path, .. arguments]);
 
         /// <summary>Moves the repository away until disposed: the remote is unreachable meanwhile.</summary>
         public IDisposable Away()
@@ -354,52 +349,6 @@ public sealed class ContentRemoteTests
             }
             catch (UnauthorizedAccessException)
             {
-            }
-        }
-
-        private void CommitAll(string message)
-        {
-            Run(Laptop, "add", "--all");
-            Run(Laptop, "-c", "user.name=Someone Else", "-c", "user.email=else@example.com", "commit", "--quiet", "--message", message);
-            Run(Laptop, "push", "--quiet", "origin", "HEAD:refs/heads/main");
-        }
-
-        public static string Run(string folder, params string[] arguments)
-        {
-            var start = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in arguments)
-                start.ArgumentList.Add(argument);
-            start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-            start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)} failed: {error.Result}");
-            return output;
-        }
-
-        private static bool GitIsInstalled()
-        {
-            try
-            {
-                using var process = Process.Start(new ProcessStartInfo("git", "--version") { RedirectStandardOutput = true })!;
-                process.WaitForExit();
-                return process.ExitCode == 0;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                return false;
-            }
-        }
-
-        private static void CopyFolder(string from, string to)
-        {
-            foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-            {
-                var target = System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, file));
-                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -49,7 +48,7 @@ public sealed class Cluster : IAsyncLifetime
     public string Remote => Path.Combine(scratch, "content.git");
 
     public static string? Missing() =>
-        PostgresServer.Binaries() is null || NginxServer.Binary() is null || !GitIsInstalled() ? MissingHint : null;
+        PostgresServer.Binaries() is null || NginxServer.Binary() is null || !GitCommand.IsInstalled() ? MissingHint : null;
 
     public static void SkipIfMissing()
     {
@@ -144,7 +143,7 @@ public sealed class Cluster : IAsyncLifetime
     { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Runs git on the remote (<c>--git-dir</c>), without the machine's own git configuration.</summary>
-    public string Git(params string[] arguments) => Run(scratch, ["--git-dir", Remote, .. arguments]);
+    public string Git(params string[] arguments) => GitCommand.Run(scratch, ["--git-dir", Remote, .. arguments]);
 
     public async ValueTask DisposeAsync()
     {
@@ -173,51 +172,7 @@ public sealed class Cluster : IAsyncLifetime
 
     private void SeedRemote()
     {
-        var laptop = Path.Combine(scratch, "laptop");
-        Directory.CreateDirectory(scratch);
-        Run(scratch, "init", "--quiet", "--bare", "--initial-branch=main", Remote);
-        using (var seed = Seed())
-        {
-            foreach (var file in Directory.GetFiles(seed.Root, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(laptop, Path.GetRelativePath(seed.Root, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-        }
-        Run(laptop, "init", "--quiet", "--initial-branch=main");
-        Run(laptop, "add", "--all");
-        Run(laptop, "-c", "user.name=Seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "--message", "The cluster's content");
-        Run(laptop, "push", "--quiet", Remote, "HEAD:refs/heads/main");
-    }
-
-    private static string Run(string folder, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {error.Result}");
-        return output;
-    }
-
-    private static bool GitIsInstalled()
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("git", "--version") { RedirectStandardOutput = true })!;
-            process.WaitForExit();
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
+        using var seed = Seed();
+        GitCommand.SeedBareRemote(Remote, Path.Combine(scratch, "laptop"), seed.Root, "Seed", "The cluster's content");
     }
 }
