@@ -37,7 +37,7 @@ public static class NameMatch
     {
         var words = new List<string>();
         var word = new StringBuilder();
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in Decomposed(text))
         {
             if (char.IsLetterOrDigit(c))
             {
@@ -53,6 +53,23 @@ public static class NameMatch
         if (word.Length > 0)
             words.Add(word.ToString());
         return words;
+    }
+
+    /// <summary>
+    /// The text with accents split from their letters. Normalisation refuses a text holding U+FFFE or a lone surrogate,
+    /// which a visitor can send; neither is a letter, so each becomes a space first.
+    /// </summary>
+    private static string Decomposed(string text)
+    {
+        var valid = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (rune.Value == 0xFFFE || rune == Rune.ReplacementChar)
+                valid.Append(' ');
+            else
+                valid.Append(rune.ToString());
+        }
+        return valid.ToString().Normalize(NormalizationForm.FormD);
     }
 
     /// <summary>Edits a word may need and still match: none for one or two letters, one up to four, two beyond.</summary>

@@ -197,7 +197,7 @@ public sealed class NameSearchTests(SearchCatalogue catalogue) : IClassFixture<S
     public static TheoryData<string> OddQueries => new()
     {
         "", " ", "\"", "\"\"\"", "*", "**", "NEAR(", "NEAR(a b", "name:ollama", "ollama OR", "(", ")", "^", "'", "-", "a AND",
-        "\u0000", "\uFFFF", "\U0001F600", "%", "\\", new string('x', 2000), string.Concat(Enumerable.Repeat("ollama vs ", 300)),
+        "\u0000", "\uFFFF", "\uFFFE", "gem\uFFFEma", "\uFDD0", "\U0010FFFE", "\U0001F600", "%", "\\", new string('x', 2000), string.Concat(Enumerable.Repeat("ollama vs ", 300)),
         string.Join(' ', Enumerable.Range(0, 500).Select(i => $"w{i}")),
     };
 
