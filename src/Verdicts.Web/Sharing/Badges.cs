@@ -18,7 +18,7 @@ public static class Badges
     private const double Padding = 6;
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapMethods("/badges/{slug}.svg", [HttpMethods.Get, HttpMethods.Head],
+        app.MapGetAndHead("/badges/{slug}.svg",
             (string slug, HttpContext context, Database database, Voting.VoteTallies tallies, ShareCards cards) =>
             {
                 using var connection = database.Open();

@@ -50,10 +50,10 @@ public sealed class ShareCards : IDisposable
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapMethods("/cards/tools/{slug}.png", [HttpMethods.Get, HttpMethods.Head],
+        app.MapGetAndHead("/cards/tools/{slug}.png",
             (string slug, HttpContext context, Database database, VoteTallies tallies, ShareCards cards) =>
                 cards.Answer(context, ForTool(database, tallies, slug)));
-        app.MapMethods("/cards/compare/{slug}.png", [HttpMethods.Get, HttpMethods.Head],
+        app.MapGetAndHead("/cards/compare/{slug}.png",
             (string slug, HttpContext context, Database database, VoteTallies tallies, ShareCards cards) =>
                 cards.Answer(context, ForComparison(database, tallies, slug)));
     }

@@ -12,10 +12,10 @@ public static class SyndicationEndpoints
 {
     public static void MapSyndication(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/feed.xml", FeedAsync);
-        app.MapGet("/sitemap.xml", SitemapAsync);
+        app.MapGetAndHead("/feed.xml", FeedAsync);
+        app.MapGetAndHead("/sitemap.xml", SitemapAsync);
         // The Sitemap line needs an absolute address, so without a configured one there is none.
-        app.MapGet("/robots.txt", (IOptions<VerdictsOptions> options) =>
+        app.MapGetAndHead("/robots.txt", (IOptions<VerdictsOptions> options) =>
             Results.Text("User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\n"
                 + (options.Value.SiteUrl is { Length: > 0 } site ? $"Sitemap: {site}/sitemap.xml\n" : ""), "text/plain; charset=utf-8"));
     }

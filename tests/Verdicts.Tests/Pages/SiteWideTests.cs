@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
 using Dapper;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Verdicts.Tests.Infrastructure;
 
 namespace Verdicts.Tests.Pages;
@@ -77,6 +80,30 @@ public sealed class SiteWideTests
         using var response = await client.Get("/healthz");
         Assert.Equal($"ok: {tools} tools", (await response.Content.ReadAsStringAsync()).Trim());
         Assert.False(response.Headers.Contains("Age"), "the health check was answered from the page cache");
+    }
+
+    [Fact]
+    public async Task Every_address_that_answers_get_answers_head_alike()
+    {
+        using var content = TestContent.Sample();
+        await using var app = new VerdictsApp(content);
+        // Every endpoint the site maps that takes GET also takes HEAD (HTTP requires it of a general-purpose server).
+        var takesGetOnly = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .Select(e => (name: e.DisplayName, methods: e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods))
+            .Where(e => e.methods is { } methods && methods.Contains("GET") && !methods.Contains("HEAD"))
+            .Select(e => e.name);
+        Assert.Empty(takesGetOnly);
+
+        var client = app.CreateClient();
+        foreach (var path in new[] { "/feed.xml", "/sitemap.xml", "/robots.txt", "/healthz", "/api/tools", "/api/tools/alpha", "/api/comparisons",
+            "/api/compare/alpha-vs-gamma", "/api/reviewers/ada", "/api/search?q=alp", "/api/tool-names", "/openapi/v1.json", "/votes/mine", "/tools/alpha" })
+        {
+            using var get = await client.Get(path);
+            using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(path, UriKind.Relative)));
+            // The body is left out by Kestrel, not by the site: Security/KestrelRejectionsTests checks that over a socket.
+            Assert.True(get.StatusCode == head.StatusCode, $"{path}: GET {(int)get.StatusCode}, HEAD {(int)head.StatusCode}");
+            Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        }
     }
 
     [Fact]

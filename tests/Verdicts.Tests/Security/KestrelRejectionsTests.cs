@@ -45,6 +45,27 @@ public sealed class KestrelRejectionsTests(SampleSiteProcess shared) : IClassFix
     }
 
     [Fact]
+    public async Task A_head_request_gets_the_headers_of_a_get_and_no_body()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", new Uri(shared.Site.BaseUrl).Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            "HEAD /feed.xml HTTP/1.1\r\nHost: localhost\r\n\r\nHEAD /api/tools HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            + "GET /robots.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        var parts = (await ReadToEnd(stream)).Split("\r\n\r\n");
+
+        // Each HEAD answer is its headers alone: the next answer's status line follows at once.
+        Assert.Equal(4, parts.Length);
+        Assert.StartsWith("HTTP/1.1 200 OK", parts[0], StringComparison.Ordinal);
+        Assert.Contains("application/atom+xml", parts[0], StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200 OK", parts[1], StringComparison.Ordinal);
+        Assert.Contains("application/json", parts[1], StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200 OK", parts[2], StringComparison.Ordinal);
+        Assert.StartsWith("User-agent: *", parts[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pipelined_requests_after_a_page_are_answered_unchanged()
     {
         using var client = new TcpClient();

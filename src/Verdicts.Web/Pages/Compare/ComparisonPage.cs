@@ -11,9 +11,9 @@ public static class ComparisonEndpoints
 {
     public static void MapComparisons(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/compare/{slug}", [HttpMethods.Get, HttpMethods.Head], (string slug, HttpContext context, Database database, VoteTallies tallies) =>
+        app.MapGetAndHead("/compare/{slug}", (string slug, HttpContext context, Database database, VoteTallies tallies) =>
             ComparisonPage.Render(database, slug, context, tallies));
-        app.MapGet("/api/tool-names", ComparePicker.NamesAsync);
+        app.MapGetAndHead("/api/tool-names", ComparePicker.NamesAsync);
     }
 }
 
