@@ -37,7 +37,7 @@ public static class NameMatch
     {
         var words = new List<string>();
         var word = new StringBuilder();
-        foreach (var c in Decomposed(text))
+        foreach (var c in Printable(text).Normalize(NormalizationForm.FormD))
         {
             if (char.IsLetterOrDigit(c))
             {
@@ -56,21 +56,28 @@ public static class NameMatch
     }
 
     /// <summary>
-    /// The text with accents split from their letters. Normalisation refuses a text holding U+FFFE or a lone surrogate,
-    /// which a visitor can send; neither is a letter, so each becomes a space first.
+    /// The text with control characters and noncharacters (U+FFFE, U+FDD0 and the like) as spaces and lone surrogates as
+    /// U+FFFD. A visitor can send any of them; HTML allows none in a page, not even as a character reference, and Unicode
+    /// normalisation refuses U+FFFE and lone surrogates.
     /// </summary>
-    private static string Decomposed(string text)
+    public static string Printable(string text)
     {
-        var valid = new StringBuilder(text.Length);
+        if (!text.EnumerateRunes().Any(NeedsReplacing))
+            return text;
+        var printable = new StringBuilder(text.Length);
+        Span<char> buffer = stackalloc char[2];
         foreach (var rune in text.EnumerateRunes())
         {
-            if (rune.Value == 0xFFFE || rune == Rune.ReplacementChar)
-                valid.Append(' ');
+            if (NeedsReplacing(rune))
+                printable.Append(' ');
             else
-                valid.Append(rune.ToString());
+                printable.Append(buffer[..rune.EncodeToUtf16(buffer)]);
         }
-        return valid.ToString().Normalize(NormalizationForm.FormD);
+        return printable.ToString();
     }
+
+    private static bool NeedsReplacing(Rune rune) =>
+        Rune.IsControl(rune) || (rune.Value & 0xFFFE) == 0xFFFE || rune.Value is >= 0xFDD0 and <= 0xFDEF;
 
     /// <summary>Edits a word may need and still match: none for one or two letters, one up to four, two beyond.</summary>
     public static int Allowed(int length) => length <= 2 ? 0 : length <= 4 ? 1 : 2;

@@ -47,10 +47,10 @@ public static partial class NameSearch
     /// <summary>The comparison an "A vs B" query names: the curated page if there is one, else the generated address.</summary>
     public sealed record ComparisonOffer(string Title, string Url, bool Curated, IReadOnlyList<Found> Tools);
 
-    /// <summary>What was typed, trimmed and cut to <see cref="MaxQueryLength"/>.</summary>
+    /// <summary>What was typed, printable (<see cref="NameMatch.Printable"/>), trimmed and cut to <see cref="MaxQueryLength"/>.</summary>
     public static string Clip(string? typed)
     {
-        var query = (typed ?? "").Trim();
+        var query = NameMatch.Printable(typed ?? "").Trim();
         return query.Length > MaxQueryLength ? query[..MaxQueryLength] : query;
     }
 
