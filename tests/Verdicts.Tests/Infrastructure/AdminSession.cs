@@ -15,8 +15,11 @@ public static class AdminSession
     public static Dictionary<string, string?> AdminSettings(string name = Name, string password = Password) => new()
     {
         ["Verdicts:Admins:0:Name"] = name,
-        ["Verdicts:Admins:0:PasswordHash"] = AdminAccounts.Hash(password),
+        ["Verdicts:Admins:0:PasswordHash"] = Hashes.GetOrAdd(password, AdminAccounts.Hash),
     };
+
+    // The hasher is slow on purpose (ASP.NET Core's 100 000 PBKDF2 rounds): the test sites share one hash per password.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Hashes = new(StringComparer.Ordinal);
 
     /// <summary>The site on <paramref name="content"/> with the default admin account configured.</summary>
     public static VerdictsApp App(TestContent content) => new(content, AdminSettings());
