@@ -47,13 +47,9 @@ public sealed class KestrelRejectionsTests(SampleSiteProcess shared) : IClassFix
     [Fact]
     public async Task A_head_request_gets_the_headers_of_a_get_and_no_body()
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", new Uri(shared.Site.BaseUrl).Port);
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+        var parts = (await Send(new Uri(shared.Site.BaseUrl).Port,
             "HEAD /feed.xml HTTP/1.1\r\nHost: localhost\r\n\r\nHEAD /api/tools HTTP/1.1\r\nHost: localhost\r\n\r\n"
-            + "GET /robots.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
-        var parts = (await ReadToEnd(stream)).Split("\r\n\r\n");
+            + "GET /robots.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")).Split("\r\n\r\n");
 
         // Each HEAD answer is its headers alone: the next answer's status line follows at once.
         Assert.Equal(4, parts.Length);
@@ -68,12 +64,8 @@ public sealed class KestrelRejectionsTests(SampleSiteProcess shared) : IClassFix
     [Fact]
     public async Task Pipelined_requests_after_a_page_are_answered_unchanged()
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", new Uri(shared.Site.BaseUrl).Port);
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            "GET /tools/alpha HTTP/1.1\r\nHost: localhost\r\n\r\nGET /nope HTTP/1.1\r\nHost: localhost\r\n\r\nGARBAGE\r\n\r\n"));
-        var answer = await ReadToEnd(stream);
+        var answer = await Send(new Uri(shared.Site.BaseUrl).Port,
+            "GET /tools/alpha HTTP/1.1\r\nHost: localhost\r\n\r\nGET /nope HTTP/1.1\r\nHost: localhost\r\n\r\nGARBAGE\r\n\r\n");
 
         // A page's body ends in "\n" alone, so the next answer's status line follows a bare line feed.
         var statusLines = answer.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("HTTP/1.1 ", StringComparison.Ordinal)).ToList();
@@ -84,19 +76,22 @@ public sealed class KestrelRejectionsTests(SampleSiteProcess shared) : IClassFix
 
     private static async Task<(int Status, Dictionary<string, string> Headers)> Exchange(int port, string request)
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", port);
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
-        var answer = await ReadToEnd(stream);
+        var answer = await Send(port, request);
         var head = answer[..answer.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n");
         var headers = head.Skip(1).Select(l => l.Split(": ", 2)).ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
         return (int.Parse(head[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), headers);
     }
 
-    // Kestrel closes the connection after refusing a request; a page is asked for with Connection: close.
-    private static async Task<string> ReadToEnd(NetworkStream stream)
+    /// <summary>
+    /// Writes <paramref name="requests"/> as they are on one connection and reads until the server closes it: Kestrel
+    /// closes after refusing a request, and the last page asked for says Connection: close.
+    /// </summary>
+    private static async Task<string> Send(int port, string requests)
     {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(requests));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer, timeout.Token);
