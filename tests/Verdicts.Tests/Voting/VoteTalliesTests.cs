@@ -144,11 +144,15 @@ public sealed class VoteTalliesTests
             File.Copy(database, Path.Combine(killed, "verdicts.db"));
             File.Copy(database + "-wal", Path.Combine(killed, "verdicts.db-wal"));
         }
-        // As after a kill, no connection of the stopped site survives to remember the files as they were.
+        // As after a kill, no connection of the stopped site survives to remember the files as they were. The files are
+        // put back as new files rather than written over: SQLite shares its state of an open file (its lock, its mapped
+        // -shm index) among every connection of the process to the same inode, so one left open would otherwise show the
+        // restarted site the files as they were before the kill.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            File.Delete(database + suffix);
         foreach (var suffix in new[] { "", "-wal" })
-            File.Copy(Path.Combine(killed, "verdicts.db" + suffix), database + suffix, overwrite: true);
-        File.Delete(database + "-shm");
+            File.Copy(Path.Combine(killed, "verdicts.db" + suffix), database + suffix);
 
         clock.Now = Today;
         await using var restarted = new VerdictsApp(content) { Clock = clock };
