@@ -32,7 +32,7 @@ public static class ApiEndpoints
         app.MapOpenApi().AlsoAnswerHead();
         var api = app.MapGroup("/api");
         api.MapApiLists();
-        api.MapGetAndHead("/tools/{slug}", (string slug, Database database, VoteTallies tallies, HttpContext context) =>
+        api.MapMethods("/tools/{slug}", GetAndHead.Methods, (string slug, Database database, VoteTallies tallies, HttpContext context) =>
         {
             using var connection = database.Open();
             var tools = ToJson(connection, tallies, [slug]);
@@ -45,7 +45,7 @@ public static class ApiEndpoints
             return ApiLists.Answer(context, tools[0]);
         }).WithSummary("A published tool with its plans and figures; a former slug redirects to the current one")
             .Produces<ToolJson>().Produces(StatusCodes.Status301MovedPermanently).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGetAndHead("/comparisons/{slug}", (string slug, Database database, VoteTallies tallies, HttpContext context) =>
+        api.MapMethods("/comparisons/{slug}", GetAndHead.Methods, (string slug, Database database, VoteTallies tallies, HttpContext context) =>
         {
             using var connection = database.Open();
             var comparison = connection.QueryFirstOrDefault<(string Slug, string? Title, string? Question, string Published)>(

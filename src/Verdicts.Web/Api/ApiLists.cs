@@ -49,15 +49,15 @@ public static class ApiLists
 
     public static void MapApiLists(this RouteGroupBuilder api)
     {
-        api.MapGetAndHead("/tools", ToolsAsync).WithSummary("Published tools by name, one page at a time, optionally of one category")
+        api.MapMethods("/tools", GetAndHead.Methods, ToolsAsync).WithSummary("Published tools by name, one page at a time, optionally of one category")
             .Produces<ListPage<ToolSummaryJson>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGetAndHead("/comparisons", ComparisonsAsync).WithSummary("Curated comparisons, newest first, optionally only those with a tool of one category")
+        api.MapMethods("/comparisons", GetAndHead.Methods, ComparisonsAsync).WithSummary("Curated comparisons, newest first, optionally only those with a tool of one category")
             .Produces<ListPage<ComparisonSummaryJson>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGetAndHead("/compare/{tools}", Compare)
+        api.MapMethods("/compare/{tools}", GetAndHead.Methods, Compare)
             .WithSummary("Two to four tools side by side, slugs joined by -vs- in slug order; other orders and former slugs redirect there, and a set an editor compared redirects to its comparison")
             .Produces<GeneratedComparisonJson>().Produces(StatusCodes.Status301MovedPermanently)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGetAndHead("/reviewers/{slug}", ReviewerAsync).WithSummary("A reviewer and their verdicts by tool name, one page at a time")
+        api.MapMethods("/reviewers/{slug}", GetAndHead.Methods, ReviewerAsync).WithSummary("A reviewer and their verdicts by tool name, one page at a time")
             .Produces<ReviewerJson>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
     }
 

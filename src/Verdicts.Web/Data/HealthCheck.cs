@@ -4,7 +4,7 @@ namespace Verdicts.Web.Data;
 
 public static class HealthCheck
 {
-    public static void MapHealthCheck(this IEndpointRouteBuilder app) => app.MapGetAndHead("/healthz", (Database database) =>
+    public static void MapHealthCheck(this IEndpointRouteBuilder app) => app.MapMethods("/healthz", GetAndHead.Methods, (Database database) =>
     {
         if ((database.FileProblem() ?? database.ReadOnlyReason) is { } problem)
             return Results.Text($"unavailable: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -181,5 +181,5 @@ public static partial class NameSearch
 
     public static string KindLabel(string kind) => kind switch { "comparison" => "Comparison", "reviewer" => "Reviewer", _ => "Tool" };
 
-    public static void MapSearchSuggestions(this IEndpointRouteBuilder app) => app.MapGetAndHead("/api/search", Suggestions);
+    public static void MapSearchSuggestions(this IEndpointRouteBuilder app) => app.MapMethods("/api/search", GetAndHead.Methods, Suggestions);
 }

@@ -18,7 +18,7 @@ public static class Badges
     private const double Padding = 6;
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGetAndHead("/badges/{slug}.svg",
+        app.MapMethods("/badges/{slug}.svg", GetAndHead.Methods,
             (string slug, HttpContext context, Database database, Voting.VoteTallies tallies, ShareCards cards) =>
             {
                 using var connection = database.Open();

@@ -50,10 +50,10 @@ public sealed class ShareCards : IDisposable
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGetAndHead("/cards/tools/{slug}.png",
+        app.MapMethods("/cards/tools/{slug}.png", GetAndHead.Methods,
             (string slug, HttpContext context, Database database, VoteTallies tallies, ShareCards cards) =>
                 cards.Answer(context, ForTool(database, tallies, slug)));
-        app.MapGetAndHead("/cards/compare/{slug}.png",
+        app.MapMethods("/cards/compare/{slug}.png", GetAndHead.Methods,
             (string slug, HttpContext context, Database database, VoteTallies tallies, ShareCards cards) =>
                 cards.Answer(context, ForComparison(database, tallies, slug)));
     }

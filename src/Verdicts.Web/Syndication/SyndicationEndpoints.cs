@@ -12,10 +12,10 @@ public static class SyndicationEndpoints
 {
     public static void MapSyndication(this IEndpointRouteBuilder app)
     {
-        app.MapGetAndHead("/feed.xml", FeedAsync);
-        app.MapGetAndHead("/sitemap.xml", SitemapAsync);
+        app.MapMethods("/feed.xml", GetAndHead.Methods, FeedAsync);
+        app.MapMethods("/sitemap.xml", GetAndHead.Methods, SitemapAsync);
         // The Sitemap line needs an absolute address, so without a configured one there is none.
-        app.MapGetAndHead("/robots.txt", (IOptions<VerdictsOptions> options) =>
+        app.MapMethods("/robots.txt", GetAndHead.Methods, (IOptions<VerdictsOptions> options) =>
             Results.Text("User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\n"
                 + (options.Value.SiteUrl is { Length: > 0 } site ? $"Sitemap: {site}/sitemap.xml\n" : ""), "text/plain; charset=utf-8"));
     }

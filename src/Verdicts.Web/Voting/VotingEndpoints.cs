@@ -69,7 +69,7 @@ public static class VotingEndpoints
     /// <summary>A visitor's own votes; the vote itself is answered by <see cref="UseVoting"/>.</summary>
     public static void MapVoting(this IEndpointRouteBuilder app) =>
         // Per visitor: the output cache's base policy (Program.cs) leaves everything under /votes alone.
-        app.MapGetAndHead("/votes/mine", MineAsync);
+        app.MapMethods("/votes/mine", GetAndHead.Methods, MineAsync);
 
     private static async Task VoteAsync(string slug, HttpContext context, ContentReloader content, Database database,
         Visitors visitors, VoteWriter writer, TimeProvider time, JsonTypeInfo json)

@@ -11,9 +11,9 @@ public static class ComparisonEndpoints
 {
     public static void MapComparisons(this IEndpointRouteBuilder app)
     {
-        app.MapGetAndHead("/compare/{slug}", (string slug, HttpContext context, Database database, VoteTallies tallies) =>
+        app.MapMethods("/compare/{slug}", GetAndHead.Methods, (string slug, HttpContext context, Database database, VoteTallies tallies) =>
             ComparisonPage.Render(database, slug, context, tallies));
-        app.MapGetAndHead("/api/tool-names", ComparePicker.NamesAsync);
+        app.MapMethods("/api/tool-names", GetAndHead.Methods, ComparePicker.NamesAsync);
     }
 }
 
