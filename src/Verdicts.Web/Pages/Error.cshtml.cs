@@ -14,6 +14,7 @@ public sealed class ErrorModel(Verdicts.Web.Data.Database database) : SitePageMo
     public bool DatabaseUnavailable { get; private set; }
 
     // The exception handler re-executes this page with the failed request's method, whatever it was.
+    [Microsoft.AspNetCore.Mvc.RazorPages.NonHandler] // not the handler of a method "PAGE" (see SitePageModel)
     public override void OnPageHandlerSelected(PageHandlerSelectedContext context)
     {
         if (HandlesAnError)

@@ -58,6 +58,9 @@ public abstract class SitePageModel : PageModel
 
     // Razor Pages run a page even when it has no handler for the request's method (TRACE, OPTIONS, a POST to a page
     // without one), drawing it from a model nothing filled in. Such a request is refused instead, naming what the page takes.
+    // [NonHandler]: declared here, Razor Pages would read this method as the handler of a method "PAGE", name it in Allow,
+    // and build model binders for its context's every property on each page's first request.
+    [NonHandler]
     public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         if (context.HandlerMethod is not null)

@@ -24,6 +24,7 @@ public sealed class StatusPageModel(Database database) : SitePageModel
     };
 
     // Re-executed for a request of any method (a 405 for TRACE, a 404 for a POST), this page still draws itself.
+    [Microsoft.AspNetCore.Mvc.RazorPages.NonHandler] // not the handler of a method "PAGE" (see SitePageModel)
     public override void OnPageHandlerSelected(PageHandlerSelectedContext context)
     {
         if (HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null)
