@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Dapper;
@@ -92,13 +93,21 @@ public sealed class SubscribersModel(Database database, AuditLog audit) : SitePa
             return Refuse(StatusCodes.Status400BadRequest, "Say which subscriber to remove.");
         var (admin, path) = (User.Identity!.Name!, "subscribers/" + id.ToString(CultureInfo.InvariantCulture));
         // The row goes only with its audit entry: a removal the audit cannot record is not made.
-        using (var connection = database.OpenWrites())
-        using (var transaction = connection.BeginTransaction())
+        try
         {
+            using var connection = database.OpenWrites();
+            using var transaction = connection.BeginTransaction();
             if (await connection.ExecuteAsync("DELETE FROM subscribers WHERE id = @id", new { id }, transaction) == 0)
                 return Refuse(StatusCodes.Status404NotFound, "That subscriber is not on the list any more.");
             audit.Add(transaction, admin, "remove-subscriber", path, null, null, "removed on request");
             transaction.Commit();
+        }
+        catch (DbException)
+        {
+            // Locked, full, away, or the audit row refused: the transaction is undone whole.
+            Response.Headers.RetryAfter = "5";
+            return Refuse(StatusCodes.Status503ServiceUnavailable,
+                "The database did not take the change, so nobody was removed. Please try again shortly.");
         }
         audit.Log(admin, "remove-subscriber", path, null, null, "removed on request");
         return RedirectToPage("/Admin/Subscribers", new { removed = id });

@@ -231,7 +231,10 @@ public sealed class SubscribersTests
         {
             using var refused = await admin.PostForm(confirm);
 
-            Assert.NotEqual(HttpStatusCode.Redirect, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            var page = Html.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Contains("nobody was removed", page.QuerySelector(".notice-error[role=alert]").Text(), StringComparison.Ordinal);
             Assert.Equal(["leave.me@example.com"], Emails(app));
             Assert.Empty(Audit(app));
         }
