@@ -99,14 +99,27 @@ public sealed class VerdictsApp(TestContent content, IReadOnlyDictionary<string,
     }
 
     /// <summary>
-    /// Stores a page copy tagged with a tool straight into the output cache, as a render that read the old tally just
-    /// before a commit would be stored just after its first eviction; returns the key it was stored under.
+    /// At the vote writer's next commit, just after the site's first eviction of the tools it changed, stores a page copy
+    /// tagged with each of <paramref name="tools"/> straight into the output cache, as a render that read the old tally
+    /// just before the commit would be; gives back the keys they were stored under, by tool. Stored from the commit's own
+    /// notice rather than once the request returns, so that it always falls between the first eviction and the follow-up,
+    /// however loaded the machine.
     /// </summary>
-    public async Task<string> StoreLateCopy(string tool)
+    public Task<Dictionary<string, string>> StoreLateCopiesAtNextCommit(params string[] tools)
     {
-        var key = "late-copy-" + Guid.NewGuid().ToString("N");
-        await Services.GetRequiredService<IOutputCacheStore>().SetAsync(key, "old tally"u8.ToArray(), [CacheTags.Tool(tool)], TimeSpan.FromMinutes(10), CancellationToken.None);
-        return key;
+        var writer = Services.GetRequiredService<VoteWriter>();
+        var cache = Services.GetRequiredService<IOutputCacheStore>();
+        var stored = new TaskCompletionSource<Dictionary<string, string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Store(IReadOnlyCollection<string> changed)
+        {
+            writer.Committed -= Store;
+            var keys = tools.ToDictionary(t => t, _ => "late-copy-" + Guid.NewGuid().ToString("N"));
+            foreach (var (tool, key) in keys)
+                cache.SetAsync(key, "old tally"u8.ToArray(), [CacheTags.Tool(tool)], TimeSpan.FromMinutes(10), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            stored.TrySetResult(keys);
+        }
+        writer.Committed += Store;
+        return stored.Task;
     }
 
     /// <summary>Whether the output cache still holds the entry stored under <paramref name="key"/>.</summary>

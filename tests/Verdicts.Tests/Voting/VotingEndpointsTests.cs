@@ -355,13 +355,13 @@ public sealed class VotingEndpointsTests
         await using var app = new VerdictsApp(content);
         var form = await VoteForm(app.NoRedirects(), "/compare/alpha-or-beta", "beta");
 
+        var lateCopies = app.StoreLateCopiesAtNextCommit("beta", "alpha");
         using var vote = await app.NoRedirects().Submit(form, "ship");
-        var late = await app.StoreLateCopy("beta");
-        var otherTool = await app.StoreLateCopy("alpha");
+        var late = await lateCopies;
 
         Assert.Equal(HttpStatusCode.SeeOther, vote.StatusCode);
-        await VerdictsApp.Eventually(async () => !await app.IsCached(late), "the follow-up eviction drops the late copy");
-        Assert.True(await app.IsCached(otherTool));
+        await VerdictsApp.Eventually(async () => !await app.IsCached(late["beta"]), "the follow-up eviction drops the late copy");
+        Assert.True(await app.IsCached(late["alpha"]));
     }
 
     [Fact]
