@@ -63,6 +63,9 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         /// <summary>How many votes a withdrawal deleted.</summary>
         public long Deleted { get; set; }
 
+        /// <summary>Adds a withdrawal's audit row in the writer's transaction, given how many votes it deleted.</summary>
+        public Action<DbTransaction, long>? RecordWithdrawal { get; init; }
+
         public bool IsVote => Recount is null && !FollowAliases && Withdrawal is null;
     }
 
@@ -125,10 +128,14 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
     }
 
     /// <summary>Deletes the votes the filter selects, in turn with the votes, and counts their tools again; returns how many it deleted.</summary>
+    /// <param name="record">
+    /// Adds the audit row that goes with the withdrawal, in the same transaction (given how many votes it deleted): if it
+    /// throws, no vote is deleted.
+    /// </param>
     /// <exception cref="VotesUnavailableException">Nothing was deleted (or, after a timeout, it is not known whether it was).</exception>
-    public async Task<long> WithdrawAsync(VoteFilter filter)
+    public async Task<long> WithdrawAsync(VoteFilter filter, Action<DbTransaction, long> record)
     {
-        var pending = new Pending(withdrawal: filter);
+        var pending = new Pending(withdrawal: filter) { RecordWithdrawal = record };
         if (!queue.Writer.TryWrite(pending))
             throw new VotesUnavailableException("the vote writer is not running");
         try
@@ -431,6 +438,7 @@ public sealed class VoteWriter(Database database, VoteTallies tallies, ContentIm
         var filter = pending.Withdrawal!;
         var tools = connection.Query<string>("SELECT DISTINCT tool_slug FROM votes " + Where, filter, transaction).ToList();
         pending.Deleted = connection.Execute("DELETE FROM votes " + Where, filter, transaction);
+        pending.RecordWithdrawal?.Invoke(transaction, pending.Deleted);
         return tools;
     }
 

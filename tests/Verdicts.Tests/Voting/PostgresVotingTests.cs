@@ -167,7 +167,7 @@ public sealed class PostgresVotingTests(PostgresVotingTests.TwoNodes nodes) : IC
         await VerdictsApp.Eventually(() => Task.FromResult(nodes.B.Tallies.Of("epsilon") == new Tally(4, 0)), "B counts the four votes");
 
         var deleted = await nodes.B.Services.GetRequiredService<VoteWriter>().WithdrawAsync(new VoteWriter.VoteFilter("epsilon", null,
-            from.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture), DateTime.UtcNow.AddMinutes(1).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)));
+            from.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture), DateTime.UtcNow.AddMinutes(1).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)), (_, _) => { });
 
         Assert.Equal(4, deleted);
         await using var connection = new NpgsqlConnection(nodes.Postgres);

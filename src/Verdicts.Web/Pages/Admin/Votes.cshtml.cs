@@ -239,10 +239,9 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
             return Invalid();
         // The writer deletes them in turn with the votes and counts the tool again, which takes them off its tally (on
         // the open day) and drops its cached pages.
-        if (await WithdrawAsync(new VoteWriter.VoteFilter(request.Tool, null, request.Window.FromBound, request.Window.ToBound)) is not { } deleted)
+        if (await WithdrawAsync(new VoteWriter.VoteFilter(request.Tool, null, request.Window.FromBound, request.Window.ToBound), "votes/" + request.Tool,
+                deleted => $"{Figures.Count(deleted, "vote", "votes")} from {request.Window.FromBound}Z to {request.Window.ToBound}Z (end excluded)") is not { } deleted)
             return Page();
-        audit.Record(User.Identity!.Name!, "withdraw-votes", "votes/" + request.Tool,
-            detail: $"{Figures.Count(deleted, "vote", "votes")} from {request.Window.FromBound}Z to {request.Window.ToBound}Z (end excluded)");
         return RedirectToPage("/Admin/Votes", new { withdrawn = deleted, tool = request.Tool });
     }
 
@@ -258,19 +257,26 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
             Problem = problem;
             return Invalid();
         }
-        if (await WithdrawAsync(new VoteWriter.VoteFilter(null, Network, window!.FromBound, window.ToBound)) is not { } deleted)
+        if (await WithdrawAsync(new VoteWriter.VoteFilter(null, Network, window!.FromBound, window.ToBound), "votes/network/" + Network,
+                deleted => $"{Figures.Count(deleted, "vote", "votes")} from network {Network} from {window.FromBound}Z to {window.ToBound}Z (end excluded)") is not { } deleted)
             return Page();
-        audit.Record(User.Identity!.Name!, "withdraw-votes", "votes/network/" + Network,
-            detail: $"{Figures.Count(deleted, "vote", "votes")} from network {Network} from {window.FromBound}Z to {window.ToBound}Z (end excluded)");
         return RedirectToPage("/Admin/Votes", new { withdrawn = deleted, network = Network });
     }
 
-    /// <summary>The votes the writer withdrew, or null (with the page set to say so) when the database took no change.</summary>
-    private async Task<long?> WithdrawAsync(VoteWriter.VoteFilter filter)
+    /// <summary>
+    /// The votes the writer withdrew, with their audit row in the same transaction, or null (with the page set to say so)
+    /// when the database took no change: votes are never withdrawn without the row that says so.
+    /// </summary>
+    private async Task<long?> WithdrawAsync(VoteWriter.VoteFilter filter, string path, Func<long, string> detail)
     {
+        var admin = User.Identity!.Name!;
+        string? said = null;
         try
         {
-            return await votes.WithdrawAsync(filter);
+            var deleted = await votes.WithdrawAsync(filter, (transaction, deleted) =>
+                audit.Add(transaction, admin, "withdraw-votes", path, null, null, said = detail(deleted)));
+            audit.Log(admin, "withdraw-votes", path, null, null, said);
+            return deleted;
         }
         catch (VotesUnavailableException)
         {

@@ -28,6 +28,42 @@ public sealed class VotesTests
         return connection.Query<(string, string, string)>("SELECT tool_slug, choice, voted_at FROM votes ORDER BY tool_slug, voted_at").ToList();
     }
 
+    [Fact]
+    public async Task A_withdrawal_whose_audit_row_the_database_refuses_withdraws_nothing_and_says_so()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        var day = DateTime.UtcNow.Date.AddDays(-2);
+        Vote(app, "alpha", "ship", day.AddHours(10));
+        Vote(app, "alpha", "skip", day.AddHours(10).AddMinutes(1));
+        await app.Recount("alpha");
+        var before = Rows(app);
+        var admin = await AdminSession.SignIn(app);
+        var confirm = await AskToWithdraw(admin, await admin.FormOn("/admin/votes", "form.withdraw-form"), "alpha",
+            Minute(day.AddHours(9)), Minute(day.AddHours(11)));
+
+        using (app.RefuseAuditRows())
+        {
+            using var refused = await admin.PostForm(confirm);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            var page = Html.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Contains("nothing was withdrawn", page.QuerySelector("[role=alert]").Text(), StringComparison.Ordinal);
+            Assert.Equal(before, Rows(app));
+            Assert.Empty(Audit(app));
+            Assert.Equal(new Tally(1, 1), app.Tallies.Of("alpha"));
+        }
+
+        // Once the audit takes rows again, the same confirmation goes through, with its row.
+        using var done = await admin.PostForm(confirm);
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Empty(Rows(app));
+        Assert.Equal(("ada", "withdraw-votes", "votes/alpha"), Assert.Single(Audit(app)) is var entry ? (entry.Admin, entry.Action, entry.Path) : default);
+        Assert.Equal(Tally.None, app.Tallies.Of("alpha"));
+    }
+
+
     private static List<(string Admin, string Action, string Path, string? Detail)> Audit(VerdictsApp app)
     {
         using var connection = app.Database.ReadWrites();
@@ -421,13 +457,13 @@ public sealed class VotesTests
         var form = await admin.FormOn("/admin/votes", "form.withdraw-form");
         var confirm = await AskToWithdraw(admin, form, "alpha", "2026-03-01", "2026-03-01");
 
+        var lateCopies = app.StoreLateCopiesAtNextCommit("alpha", "beta");
         using var done = await admin.PostForm(confirm);
-        var late = await app.StoreLateCopy("alpha");
-        var otherTool = await app.StoreLateCopy("beta");
+        var late = await lateCopies;
 
         Assert.Equal("/admin/votes?withdrawn=1&tool=alpha", done.Headers.Location?.OriginalString);
-        await VerdictsApp.Eventually(async () => !await app.IsCached(late), "the follow-up eviction drops the late copy");
-        Assert.True(await app.IsCached(otherTool));
+        await VerdictsApp.Eventually(async () => !await app.IsCached(late["alpha"]), "the follow-up eviction drops the late copy");
+        Assert.True(await app.IsCached(late["beta"]));
     }
 
     [Fact]
