@@ -200,18 +200,9 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
         using var snapshot = connection is Microsoft.Data.Sqlite.SqliteConnection sqlite ? sqlite.BeginTransaction(deferred: true)
             : connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
         var rows = await connection.ExecuteScalarAsync<long>(CountVotes, transaction: snapshot);
-        try
-        {
-            // Recorded before the first row leaves: an export the audit cannot record is not made.
-            audit.Record(User.Identity!.Name!, "export-votes", "votes", detail: Figures.Count(rows, "row", "rows"));
-        }
-        catch (System.Data.Common.DbException)
-        {
-            await Slices.Notice.Refuse(HttpContext, StatusCodes.Status503ServiceUnavailable,
-                "The database is not taking changes right now, so the export could not be recorded and was not made. Please try again shortly.",
-                TimeSpan.FromSeconds(5));
+        // Recorded before the first row leaves.
+        if (!await ExportAudit.RecordAsync(audit, HttpContext, "export-votes", "votes", rows))
             return new EmptyResult();
-        }
         await Csv.StreamAsync(Response, "votes.csv", ["tool", "choice", "day", "network"],
             connection.QueryUnbufferedAsync<ExportedVote>(SelectVotes, transaction: snapshot),
             vote => [vote.Tool, vote.Choice, vote.Day, vote.Network]);

@@ -133,6 +133,28 @@ public sealed class SubscribersTests
     }
 
     [Fact]
+    public async Task An_export_the_audit_log_refuses_is_not_made_and_says_so()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        Subscriber(app, "secret@example.com", "confirmed", Start);
+        var admin = await AdminSession.SignIn(app);
+
+        using (app.RefuseAuditRows())
+        {
+            using var refused = await admin.Get("/admin/subscribers?handler=Csv");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+            var body = await refused.Content.ReadAsStringAsync();
+            Assert.Contains("the export could not be recorded and was not made", Html.Parse(body).QuerySelector("main").Text(), StringComparison.Ordinal);
+            Assert.DoesNotContain("secret@example.com", body, StringComparison.Ordinal);
+        }
+        Assert.Empty(Audit(app));
+    }
+
+    [Fact]
     public async Task The_csv_export_is_an_uncached_attachment_safe_to_open_in_a_spreadsheet()
     {
         using var content = TestContent.Sample();

@@ -100,6 +100,26 @@ public sealed class VotesExportTests
     }
 
     [Fact]
+    public async Task An_export_the_audit_log_refuses_is_not_made_and_says_so()
+    {
+        using var content = TestContent.Sample();
+        await using var app = AdminSession.App(content);
+        var admin = await AdminSession.SignIn(app);
+
+        using (app.RefuseAuditRows())
+        {
+            using var refused = await admin.Get(Export);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+            var page = Html.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Contains("the export could not be recorded and was not made", page.QuerySelector("main").Text(), StringComparison.Ordinal);
+        }
+        Assert.Empty(Audit(app));
+    }
+
+    [Fact]
     public async Task An_empty_table_exports_the_header_alone()
     {
         using var content = TestContent.Sample();
