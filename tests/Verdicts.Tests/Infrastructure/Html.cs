@@ -22,6 +22,20 @@ public static class Html
         return Parse(body);
     }
 
+    /// <summary>
+    /// Asserts a refusal for now: a 503 with Retry-After, in the site's own HTML page (the page posted from, or the
+    /// notice page), whose main content says <paramref name="says"/>; returns the page.
+    /// </summary>
+    public static async Task<IHtmlDocument> RefusedForNow(HttpResponseMessage response, string says)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var page = Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains(says, page.QuerySelector("main").Text(), StringComparison.Ordinal);
+        return page;
+    }
+
     /// <summary>Parses a page and fails on any HTML parse error, duplicate id or missing essentials.</summary>
     public static IHtmlDocument Parse(string html)
     {

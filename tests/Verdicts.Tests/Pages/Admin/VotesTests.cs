@@ -46,10 +46,7 @@ public sealed class VotesTests
         {
             using var refused = await admin.PostForm(confirm);
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            Assert.NotNull(refused.Headers.RetryAfter);
-            var page = Html.Parse(await refused.Content.ReadAsStringAsync());
-            Assert.Contains("nothing was withdrawn", page.QuerySelector("[role=alert]").Text(), StringComparison.Ordinal);
+            await Html.RefusedForNow(refused, "nothing was withdrawn");
             Assert.Equal(before, Rows(app));
             Assert.Empty(Audit(app));
             Assert.Equal(new Tally(1, 1), app.Tallies.Of("alpha"));
