@@ -261,12 +261,11 @@ public sealed class VotesModel(Database database, VoteTallies tallies, VoteWrite
     private async Task<long?> WithdrawAsync(VoteWriter.VoteFilter filter, string path, Func<long, string> detail)
     {
         var admin = User.Identity!.Name!;
-        string? said = null;
         try
         {
             var deleted = await votes.WithdrawAsync(filter, (transaction, deleted) =>
-                audit.Add(transaction, admin, "withdraw-votes", path, null, null, said = detail(deleted)));
-            audit.Log(admin, "withdraw-votes", path, null, null, said);
+                audit.Add(transaction, admin, "withdraw-votes", path, null, null, detail(deleted)));
+            audit.Log(admin, "withdraw-votes", path, null, null, detail(deleted));
             return deleted;
         }
         catch (VotesUnavailableException)
