@@ -7,7 +7,9 @@
 
 // Helpers for bench/run, one file so the benchmark needs nothing but the SDK:
 //   generate --tools N DIR        synthetic content: N tools, four verdicts each, one comparison per two tools
-//   plaintext --port P            Kestrel answering a plain-text 200: the baseline for the vote figure
+//   plaintext --port P [--root DIR]  Kestrel answering a plain-text 200 at / (the baseline for the vote figure) and, with
+//                                 --root, every file under DIR at its path from bytes read at start: the ceiling for any
+//                                 ASP.NET Core site serving the same page
 //   edit-latency --content DIR --url URL --edits N   edit one tool at a time, poll its page until it shows
 //   count-votes DB                rows in the votes table
 //   search-latency --url URL --tools N --queries Q   typo, prefix and "A vs B" searches one after another: median and p99 ms
@@ -28,6 +30,19 @@ switch (command)
     case "plaintext":
         var app = WebApplication.Create([$"--urls=http://127.0.0.1:{Option("--port", "5300")}", "--Logging:LogLevel:Default=Warning"]);
         app.MapGet("/", () => Results.Text("Hello, World!"));
+        if (Option("--root", "") is { Length: > 0 } root)
+        {
+            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            {
+                var bytes = File.ReadAllBytes(file);
+                app.MapGet("/" + Path.GetRelativePath(root, file), (HttpContext context) =>
+                {
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    context.Response.ContentLength = bytes.Length;
+                    return context.Response.Body.WriteAsync(bytes).AsTask();
+                });
+            }
+        }
         app.Run();
         break;
     case "edit-latency":
