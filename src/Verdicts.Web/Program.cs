@@ -50,9 +50,10 @@ if (!await app.TryPrepareDatabaseAsync(args))
 
 app.UseSecurityHeaders();
 app.UseForwardedHeaders();
+// Outside the error pages' re-execution, so a request is one line with the address asked for and its final status.
+app.UseRequestLogging();
 app.UseExceptionHandler("/error");
 app.UseStatusCodePagesWithReExecute("/not-found");
-app.UseRequestLogging();
 app.UseStaticFilesAndPageCache();
 app.UseCrossOriginProtection();
 app.UseVisitorRateLimits();

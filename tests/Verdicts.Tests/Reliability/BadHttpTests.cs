@@ -137,4 +137,21 @@ public sealed class BadHttpTests(SampleSite shared) : IClassFixture<SampleSite>
         Assert.DoesNotContain(site.Output, line => line.StartsWith("[00:00:00 INF] Forged", StringComparison.Ordinal));
         Assert.Single(site.Output, line => line.Contains("/tools/x", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_request_answered_by_an_error_page_is_logged_once_with_the_address_asked_for_and_its_final_status()
+    {
+        using var content = TestContent.Sample();
+        using var site = await SiteProcess.StartAsync(content, "--Serilog:MinimumLevel:Default=Information", "--Serilog:MinimumLevel:Override:Serilog.AspNetCore=Information");
+        using var client = new HttpClient();
+        using var response = await client.GetAsync(new Uri(site.BaseUrl + "/no-such-page"));
+        await VerdictsApp.Eventually(() => Task.FromResult(site.Output.Any(l => l.Contains("/no-such-page", StringComparison.Ordinal))), "the request is logged");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("<h1", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var line = Assert.Single(site.Output, l => l.Contains("/no-such-page", StringComparison.Ordinal));
+        Assert.Contains("HTTP GET /no-such-page responded 404", line, StringComparison.Ordinal);
+        // The error page's own re-execution is not a second request.
+        Assert.DoesNotContain(site.Output, l => l.Contains("HTTP GET /not-found", StringComparison.Ordinal));
+    }
 }
