@@ -27,48 +27,48 @@ public static class ComparisonAlternatives
         public string Path => "/compare/" + (Curated ?? string.Join("-vs-", new[] { ToolSlug, PartnerSlug }.Order(StringComparer.Ordinal)));
     }
 
-    private sealed record ToolName(string Slug, string Name, string Category);
+    /// <summary>A tool that could stand beside a shown one: <see cref="Tool"/> is the shown tool's slug.</summary>
+    private sealed record Partner(string Tool, string Slug, string Name, string Category, long Together);
 
-    private sealed record Pair(string Tool, string Partner, long Together);
+    private sealed record NamedTool(string Slug, string Name, string Category);
 
     private sealed record CuratedPair(string ToolSet, string Slug);
 
     /// <summary>
     /// Small statements read by key, ranked here. One statement doing it all (four arms in a CTE) took about 1.2 ms of
-    /// CPU per uncached page, nearly all of it SQLite compiling the statement anew on each request; these take a
-    /// fraction of that (bench/README.md, run 15).
+    /// CPU per uncached page, nearly all of it SQLite compiling the statement anew on each request (bench/README.md,
+    /// run 15). The shown tools' names and categories come with the page's columns, and each partner's with its pair.
     /// </summary>
-    public static List<Alternative> For(SqliteConnection connection, IReadOnlyList<string> shown)
+    public static List<Alternative> For(SqliteConnection connection, IReadOnlyList<Data.ToolCard> shownTools)
     {
-        const string ToolsSql = "SELECT slug AS Slug, name AS Name, category_slug AS Category FROM tools WHERE slug IN @slugs";
         const string PairsSql = """
-            SELECT a AS Tool, b AS Partner, together AS Together FROM tool_pairs WHERE a IN @shown
+            SELECT p.a AS Tool, t.slug AS Slug, t.name AS Name, t.category_slug AS Category, p.together AS Together
+              FROM tool_pairs p JOIN tools t ON t.slug = p.b WHERE p.a IN @shown
             UNION ALL
-            SELECT b, a, together FROM tool_pairs WHERE b IN @shown
+            SELECT p.b, t.slug, t.name, t.category_slug, p.together
+              FROM tool_pairs p JOIN tools t ON t.slug = p.a WHERE p.b IN @shown
             """;
         // tools_by_category holds (category_slug, name, slug): the first few of a category are read in order off the index.
-        const string FirstOfCategorySql = "SELECT slug FROM tools WHERE category_slug = @category AND slug NOT IN @shown ORDER BY name, slug LIMIT @take";
+        const string FirstOfCategorySql = """
+            SELECT slug AS Slug, name AS Name, category_slug AS Category
+              FROM tools WHERE category_slug = @category AND slug NOT IN @shown ORDER BY name, slug LIMIT @take
+            """;
         const string CuratedSql = "SELECT tool_set AS ToolSet, slug AS Slug FROM comparisons WHERE tool_set IN @sets ORDER BY published DESC, slug";
 
-        var names = connection.Query<ToolName>(ToolsSql, new { slugs = shown }).ToDictionary(t => t.Slug, StringComparer.Ordinal);
-        var candidates = connection.Query<Pair>(PairsSql, new { shown }).Where(p => !shown.Contains(p.Partner)).ToList();
-        foreach (var tool in shown.Distinct(StringComparer.Ordinal).Where(names.ContainsKey))
+        var tools = shownTools.DistinctBy(t => t.Slug, StringComparer.Ordinal).ToDictionary(t => t.Slug, StringComparer.Ordinal);
+        var shown = tools.Keys.ToList();
+        var candidates = connection.Query<Partner>(PairsSql, new { shown }).Where(p => !tools.ContainsKey(p.Slug)).ToList();
+        // Read once per category; each shown tool of it gets the same first few.
+        foreach (var category in tools.Values.GroupBy(t => t.CategorySlug, StringComparer.Ordinal))
         {
-            candidates.AddRange(connection.Query<string>(FirstOfCategorySql, new { category = names[tool].Category, shown, take = MaxShown })
-                .Select(partner => new Pair(tool, partner, 0)));
-        }
-        var missing = candidates.Select(c => c.Partner).Where(p => !names.ContainsKey(p)).Distinct(StringComparer.Ordinal).ToList();
-        if (missing.Count > 0)
-        {
-            foreach (var partner in connection.Query<ToolName>(ToolsSql, new { slugs = missing }))
-                names[partner.Slug] = partner;
+            var first = connection.Query<NamedTool>(FirstOfCategorySql, new { category = category.Key, shown, take = MaxShown }).AsList();
+            candidates.AddRange(category.SelectMany(tool => first.Select(other => new Partner(tool.Slug, other.Slug, other.Name, other.Category, 0))));
         }
         var ranked = candidates
-            .Where(c => names.ContainsKey(c.Tool) && names.ContainsKey(c.Partner))
-            .GroupBy(c => (c.Tool, c.Partner))
-            .Select(g => (Tool: names[g.Key.Tool], Partner: names[g.Key.Partner], Together: g.Max(c => c.Together)))
+            .GroupBy(c => (c.Tool, c.Slug))
+            .Select(g => (Tool: tools[g.Key.Tool], Partner: g.First(), Together: g.Max(c => c.Together)))
             .OrderByDescending(c => c.Together)
-            .ThenByDescending(c => c.Partner.Category == c.Tool.Category)
+            .ThenByDescending(c => c.Partner.Category == c.Tool.CategorySlug)
             .ThenBy(c => c.Partner.Name, StringComparer.Ordinal).ThenBy(c => c.Partner.Slug, StringComparer.Ordinal)
             .ThenBy(c => c.Tool.Name, StringComparer.Ordinal).ThenBy(c => c.Tool.Slug, StringComparer.Ordinal)
             .Take(MaxShown)

@@ -162,7 +162,7 @@ public sealed class ComparisonPage
                 Tools.Select(t => g.FirstOrDefault(v => v.ToolSlug == t.Slug)).ToList()))
             .ToList();
 
-        Alternatives = ComparisonAlternatives.For(connection, [.. Tools.Select(t => t.Slug)]);
+        Alternatives = ComparisonAlternatives.For(connection, Tools);
         Specs = SpecsTable.Of(Tools);
         ComputedBottomLine = Curated?.BottomLineHtml is null ? ComputedSummary.Of(Tools) : [];
         Title = ComparisonTitle.Of(Curated?.Title, Tools.Select(t => t.Name));
