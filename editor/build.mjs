@@ -1,13 +1,14 @@
-// Builds the one file the admin editor page loads, wwwroot/js/editor.bundle.js, and beside it the licences of every
-// package inside it (CodeMirror's sources carry no licence comments for esbuild to keep, so they are collected here).
-// Run `npm ci && npm run build` after changing editor.js or a version in package.json, and commit both outputs.
+// Builds the one file the admin editor page loads, src/Verdicts.Web/wwwroot/js/editor.bundle.js, and beside it the
+// licences of every package inside it (CodeMirror's sources carry no licence comments for esbuild to keep, so they are
+// collected here). Run `npm ci && npm run build` after changing editor.js or a version in package.json, and commit both
+// outputs.
 import { build } from "esbuild";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, "..", "wwwroot", "js", "editor.bundle.js");
+const out = join(here, "..", "src", "Verdicts.Web", "wwwroot", "js", "editor.bundle.js");
 
 const result = await build({
   entryPoints: [join(here, "editor.js")],

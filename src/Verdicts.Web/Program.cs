@@ -15,11 +15,10 @@ var repositoryRoot = VerdictsOptions.FindRepositoryRoot();
 if (Commands.RunWithoutServices(args, repositoryRoot) is { } exitCode)
     return exitCode;
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-{
-    Args = Commands.BuilderArguments(args),
-    WebRootPath = Path.Combine(repositoryRoot, "wwwroot"),
-});
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = Commands.BuilderArguments(args) });
+// Run from the build output (dotnet run, the tests) in any environment, MapStaticAssets finds its precompressed files
+// through the build's manifest, which the framework reads on its own only in Development; a published site has none.
+builder.WebHost.UseStaticWebAssets();
 builder.AddSiteLogging();
 builder.Services.AddVerdictsOptions(repositoryRoot);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -54,7 +53,7 @@ app.UseForwardedHeaders();
 app.UseRequestLogging();
 app.UseExceptionHandler("/error");
 app.UseStatusCodePagesWithReExecute("/not-found");
-app.UseStaticFilesAndPageCache();
+app.UsePageCache();
 app.UseCrossOriginProtection();
 app.UseVisitorRateLimits();
 app.UseVoting();
@@ -65,7 +64,8 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapRazorPages();
+app.MapStaticAssets();
+app.MapRazorPages().WithStaticAssets();
 app.MapComparisons();
 app.MapSearchSuggestions();
 app.MapSyndication();

@@ -125,7 +125,7 @@ public sealed class EditorTests(BrowserSite site) : IClassFixture<BrowserSite>
         {
             var page = await site.NewPage(360, javaScript: mode != "no script");
             if (mode == "textarea")
-                await page.RouteAsync(new Regex(@"/js/editor\.bundle\.js(\?|$)"), route => route.AbortAsync());
+                await page.RouteAsync(new Regex(@"/js/editor\.bundle\.([a-z0-9]+\.)?js(\?|$)"), route => route.AbortAsync());
             await SignIn(page, javaScript: mode != "no script");
             await page.GotoAsync("/admin/content/tools/delta.md");
             var text = (await FileOnPage(page)).TrimEnd('\n') + "\n\n" + longLine + "\n";

@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.Options;
 using Verdicts.Web.Content;
 
@@ -13,7 +15,6 @@ public static class PageCache
         services.AddHostedService(sp => sp.GetRequiredService<CacheEviction>());
         services.AddOutputCache();
         services.AddPageCompression();
-        services.AddSingleton<Microsoft.AspNetCore.Mvc.ViewFeatures.IFileVersionProvider, StaticAssets>();
         services.AddOptions<OutputCacheOptions>().Configure<IOptions<VerdictsOptions>>((o, verdicts) =>
         {
             var disabled = verdicts.Value.DisableOutputCache;
@@ -36,9 +37,18 @@ public static class PageCache
         return services;
     }
 
-    // Files and cached pages answer only GETs and HEADs; a vote or a form goes past them without asking.
-    public static IApplicationBuilder UseStaticFilesAndPageCache(this IApplicationBuilder app) =>
-        app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method), reading =>
+    // Cached pages answer only GETs and HEADs; a vote or a form goes past them without asking. Files in wwwroot go past
+    // too: MapStaticAssets answers them after routing, from the Brotli and gzip copies made at build time and with their
+    // own validators, so storing them here as well would only keep a second copy under another ETag.
+    public static IApplicationBuilder UsePageCache(this IApplicationBuilder app)
+    {
+        var files = new Lazy<FrozenSet<string>>(() => app.ApplicationServices.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(endpoint => endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is not null)
+            .Select(endpoint => "/" + endpoint.RoutePattern.RawText)
+            .ToFrozenSet(StringComparer.OrdinalIgnoreCase));
+        return app.UseWhen(context => (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            && !files.Value.Contains(context.Request.Path.Value ?? ""), reading =>
         {
             reading.UseNormalisedAcceptEncoding();
             // A cached page is answered here, without routing, authentication or rate limiting: public pages depend on none of them.
@@ -46,7 +56,6 @@ public static class PageCache
             reading.UseHttpCaching();
             // Inside the cache, so what it stores is compressed, once per coding, and a hit does no compression work.
             reading.UseResponseCompression();
-            // Files too: CSS and JS are compressed once and then answered from the cache like pages.
-            reading.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = StaticAssets.SetLifetime });
         });
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.OutputCaching;
@@ -19,16 +20,16 @@ public sealed record PageMeta(string Title, string Description, string Path, str
 /// <summary>What the top of every public page needs: the page's metadata and its canonical address.</summary>
 public sealed record PageHead(PageMeta Meta, string Canonical)
 {
-    private Microsoft.AspNetCore.Mvc.ViewFeatures.IFileVersionProvider? versions;
+    private ResourceAssetCollection? assets;
 
-    /// <summary>A file's address with its fingerprint, cached for a year by browsers (<see cref="StaticAssets"/>).</summary>
-    public string Asset(string path) => versions?.AddFileVersionToPath(PathString.Empty, path) ?? path;
+    /// <summary>A file in wwwroot by its fingerprinted address (<c>MapStaticAssets</c>), which browsers keep a year.</summary>
+    public string Asset(string path) => "/" + (assets?[path] ?? path);
 
     /// <summary>Absolute on the configured site address; relative without one, never built from the request's Host header.</summary>
     public static PageHead For(PageMeta meta, HttpContext context) =>
         new(meta, context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VerdictsOptions>>().Value.SiteUrl + meta.Path)
         {
-            versions = context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Mvc.ViewFeatures.IFileVersionProvider>(),
+            assets = context.RequestServices.GetRequiredService<ResourceAssetCollection>(),
         };
 
     /// <summary>og:url must be absolute, so there is none without a configured site address.</summary>

@@ -137,22 +137,31 @@ public sealed class SiteProcess : IDisposable
     {
         var target = Path.Combine("/tmp", $"verdicts-site-{Environment.ProcessId}");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(target, recursive: true);
-        foreach (var file in Directory.GetFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+        CopyFolder(AppContext.BaseDirectory, target);
+        // The static files are read through the build's manifest of them, which names their folders in the checkout:
+        // copied as well, and the manifest pointed at the copies.
+        var manifestPath = Path.Combine(target, "Verdicts.Web.staticwebassets.runtime.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        var roots = manifest["ContentRoots"]!.AsArray();
+        for (var i = 0; i < roots.Count; i++)
         {
-            var copy = Path.Combine(target, Path.GetRelativePath(AppContext.BaseDirectory, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy, overwrite: true);
+            var copy = Path.Combine(target, "staticwebassets", i.ToString(System.Globalization.CultureInfo.InvariantCulture)) + "/";
+            CopyFolder(roots[i]!.GetValue<string>(), copy);
+            roots[i] = copy;
         }
-        // Outside the checkout the site finds no repository and serves static files from beside itself.
-        var webRoot = Path.Combine(Verdicts.Web.VerdictsOptions.FindRepositoryRoot(AppContext.BaseDirectory), "wwwroot");
-        foreach (var file in Directory.GetFiles(webRoot, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(target, "wwwroot", Path.GetRelativePath(webRoot, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy, overwrite: true);
-        }
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
         return target;
     });
+
+    private static void CopyFolder(string source, string target)
+    {
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy, overwrite: true);
+        }
+    }
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or the OOM killer.</summary>
     public void Kill()
