@@ -14,17 +14,9 @@ public sealed class DamagedDatabaseTests
     public async Task A_read_only_database_folder_serves_pages_refuses_writes_with_503_and_says_why()
     {
         Assert.SkipWhen(PostgresServer.EverySite, "a read-only SQLite folder: on PostgreSQL the votes are not written to it");
-        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"))
-            Assert.Skip("needs root and setpriv to run the site as an unprivileged user, for whom a root-owned folder is read-only");
+        SiteProcess.SkipUnlessAbleToRunAsNobody("for whom a root-owned folder is read-only");
         using var content = TestContent.Sample();
-        var database = Path.Combine(content.Scratch, "verdicts.db");
-        using (var first = await SiteProcess.StartAsync(content))
-        {
-            using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
-            Assert.Equal(HttpStatusCode.SeeOther, (await client.PostAsync(new Uri(first.BaseUrl + "/tools/alpha/vote"), VoteBody("ship"))).StatusCode);
-            first.Terminate();
-            Assert.True(first.WaitForExit(TimeSpan.FromSeconds(15)));
-        }
+        var database = await SiteProcess.WriteAVoteAndStopAsync(content);
         // Folder and file belong to root, so the site (as nobody) can create neither -wal nor -shm, nor write the file.
         Assert.False(File.Exists(database + "-wal"), "a polite stop should have folded the log into the file");
         Directory.CreateDirectory(Path.Combine(content.Scratch, "mail"));

@@ -39,6 +39,30 @@ public sealed class SiteProcess : IDisposable
 
     public static Task<SiteProcess> StartAsync(TestContent content, params string[] settings) => StartAsync(content, asNobody: false, settings);
 
+    /// <summary>Skips the test unless it can run the site as nobody (<c>asNobody</c>): it needs root and setpriv.</summary>
+    public static void SkipUnlessAbleToRunAsNobody(string why)
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"))
+            Assert.Skip($"needs root and setpriv to run the site as an unprivileged user, {why}");
+    }
+
+    /// <summary>
+    /// A site started on the content takes a vote and stops politely, leaving a SQLite file that has been written and
+    /// whose log is folded in; returns the file's path.
+    /// </summary>
+    public static async Task<string> WriteAVoteAndStopAsync(TestContent content)
+    {
+        using (var site = await StartAsync(content))
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+            using var vote = new StringContent("choice=ship", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+            Assert.Equal(HttpStatusCode.SeeOther, (await client.PostAsync(new Uri(site.BaseUrl + "/tools/alpha/vote"), vote)).StatusCode);
+            site.Terminate();
+            Assert.True(site.WaitForExit(TimeSpan.FromSeconds(15)));
+        }
+        return Path.Combine(content.Scratch, "verdicts.db");
+    }
+
     /// <param name="asNobody">Run the site as the unprivileged user nobody (through setpriv), so file permissions apply to it.</param>
     public static Task<SiteProcess> StartAsync(TestContent content, bool asNobody, params string[] settings) =>
         StartAsync(content, asNobody, expectHealthy: true, settings);

@@ -182,17 +182,9 @@ public sealed class FaultTests
     public async Task A_read_only_database_file_refuses_votes_with_503_keeps_pages_serving_and_recovers()
     {
         Assert.SkipWhen(PostgresServer.EverySite, "a read-only SQLite file: on PostgreSQL the votes are not written to it");
-        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"))
-            Assert.Skip("needs root and setpriv to run the site as an unprivileged user, for whom a read-only file is read-only");
+        SiteProcess.SkipUnlessAbleToRunAsNobody("for whom a read-only file is read-only");
         using var content = TestContent.Sample();
-        var database = Path.Combine(content.Scratch, "verdicts.db");
-        using (var first = await SiteProcess.StartAsync(content))
-        {
-            using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
-            Assert.Equal(HttpStatusCode.SeeOther, (await client.PostAsync(new Uri(first.BaseUrl + "/tools/alpha/vote"), VoteBody("ship"))).StatusCode);
-            first.Terminate();
-            Assert.True(first.WaitForExit(TimeSpan.FromSeconds(15)));
-        }
+        var database = await SiteProcess.WriteAVoteAndStopAsync(content);
         // The database file belongs to root and is read-only; the site runs as nobody, who may create only
         // SQLite's side files in the folder.
         File.SetUnixFileMode(database, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
