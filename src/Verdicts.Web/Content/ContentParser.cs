@@ -194,6 +194,11 @@ public static partial class ContentParser
                 errors.Add(new(path, lineNo, col, $"character U+{c.Value:X4} is not allowed: it cannot appear in HTML or XML"));
                 return null;
             }
+            if (ReordersText(c))
+            {
+                errors.Add(new(path, lineNo, col, $"bidirectional control U+{c.Value:X4} is not allowed: it makes text display in another order than it is stored"));
+                return null;
+            }
             if (c.Value == '\n')
             {
                 lineNo++;
@@ -214,6 +219,13 @@ public static partial class ContentParser
     /// </summary>
     internal static bool CannotBeCarried(Rune c) =>
         c.Value is >= 0x80 and <= 0x9F or >= 0xFDD0 and <= 0xFDEF || (c.Value & 0xFFFE) == 0xFFFE;
+
+    /// <summary>
+    /// The embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069): a name holding one can show a reader
+    /// other text than the one stored, searched and linked. Right-to-left text needs none of them; the marks U+200E and
+    /// U+200F stay allowed.
+    /// </summary>
+    internal static bool ReordersText(Rune c) => c.Value is >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069;
 
     private static (int Line, int Column) LineAndColumn(ReadOnlySpan<byte> before)
     {

@@ -362,6 +362,28 @@ public sealed class ContentParserTests
     }
 
     [Theory]
+    [InlineData('\u202A')]
+    [InlineData('\u202E')]
+    [InlineData('\u2066')]
+    [InlineData('\u2069')]
+    public void Bidirectional_controls_are_rejected_with_their_position(char control)
+    {
+        var error = SingleError("tools/alpha.md", $"---\nname: Alpha {control}ahpla\n---\n");
+        Assert.Equal(new ContentError("tools/alpha.md", 2, 13,
+            $"bidirectional control U+{(int)control:X4} is not allowed: it makes text display in another order than it is stored"), error);
+    }
+
+    [Fact]
+    public void Right_to_left_text_and_the_direction_marks_are_allowed()
+    {
+        const string Name = "Alpha \u200F\u05D0\u05DC\u05E4\u05D0\u200E 2";
+        var parsed = Parse("tools/alpha.md", $"---\nname: {Name}\ncategory: Developer Tools\ntagline: T\npricing:\n  entry: Free\n  plans: []\n---\nText.\n");
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(Name, Assert.IsType<ToolDocument>(parsed.Document).Name);
+    }
+
+    [Theory]
     [InlineData("\uFFFE", "U+FFFE")]
     [InlineData("\uFFFF", "U+FFFF")]
     [InlineData("\uFDD0", "U+FDD0")]
