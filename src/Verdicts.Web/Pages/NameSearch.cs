@@ -12,7 +12,7 @@ namespace Verdicts.Web.Pages;
 /// (<c>search_names</c>) finds a few dozen candidates sharing trigrams with what was typed, and <see cref="NameMatch"/>
 /// ranks them (exact name, then start of a name, then every word, then typos). It runs on SQLite only: content read
 /// models live in each node's own SQLite file. Every query does bounded work: at most 200 characters, 8 words, 64
-/// trigrams and 64 candidates from the index, plus a few names from an index range.
+/// trigrams and 64 candidates from the index, plus at most 72 names from two index ranges.
 /// </summary>
 public static partial class NameSearch
 {
@@ -60,6 +60,12 @@ public static partial class NameSearch
         var typed = NameMatch.Words(query).Take(MaxWords).ToList();
         if (typed.Count == 0)
             return [];
+        // Tools whose names start with a given text, from a range of tools_by_name.
+        const string Starting = """
+            SELECT name, 'tool' AS kind, slug, tagline AS detail FROM tools
+             WHERE name COLLATE NOCASE >= @query AND name COLLATE NOCASE < @past
+             ORDER BY name COLLATE NOCASE LIMIT @take
+            """;
         var candidates = new List<Found>();
         // Each word's own trigrams first, so a cut falls on the swapped spellings.
         var words = typed.Select(w => NameMatch.Trigrams(w).Concat(w.Length <= MaxSwappedLength ? NameMatch.SwappedTrigrams(w) : [])
@@ -89,13 +95,15 @@ public static partial class NameSearch
                     new { match = string.Join(" OR ", words.SelectMany(w => w).Select(t => $"\"{t}\"")), toolsOnly, take = MaxCandidates }));
             }
         }
-        // Tools named by what was typed, from a range of tools_by_name: the only way to find names from one or two letters,
-        // and the exact names among many alike ("Tool 12" among thousands of "Tool N").
-        const string Starting = """
-            SELECT name, 'tool' AS kind, slug, tagline AS detail FROM tools
-             WHERE name COLLATE NOCASE >= @query AND name COLLATE NOCASE < @past
-             ORDER BY name COLLATE NOCASE LIMIT @take
-            """;
+        // A three- or four-letter word with a letter missing or wrong keeps no trigram of the name ("qwn3" and Qwen3,
+        // "pho" and Phi): names starting with its first two letters, which NameMatch then judges like any candidate.
+        if (typed[0].Length is 3 or 4 && candidates.Count(c => NameMatch.Rank(typed, c.Name) is not null) < take)
+        {
+            var firstLetters = typed[0][..2];
+            candidates.AddRange(connection.Query<Found>(Starting, new { query = firstLetters, past = firstLetters + "\U0010FFFF", take = MaxCandidates }));
+        }
+        // What was typed as the start of a name: the only way to find names from one or two letters, and the exact names
+        // among many alike ("Tool 12" among thousands of "Tool N").
         candidates.AddRange(connection.Query<Found>(Starting, new { query, past = query + "\U0010FFFF", take = MaxSuggestions }));
         return [.. candidates
             .DistinctBy(f => (f.Kind, f.Slug))

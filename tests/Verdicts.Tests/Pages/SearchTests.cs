@@ -73,6 +73,8 @@ public sealed class NameSearchTests(SearchCatalogue catalogue) : IClassFixture<S
     [InlineData("curser", "cursor")]
     [InlineData("smolm3", "smollm3")]
     [InlineData("qwen 2.5 3b", "qwen2-5-3b")]
+    [InlineData("qwn3 8b", "qwen3-8b")] // a missing letter in a short word, which then keeps no trigram of the name
+    [InlineData("pho 4", "phi-4")] // a wrong letter in a three-letter word
     public async Task A_tool_is_found_first_despite_a_typo_or_other_spacing(string query, string tool)
     {
         Assert.Equal(tool, Tools(await Search(query)).FirstOrDefault());
