@@ -12,7 +12,7 @@ namespace Verdicts.Web.Pages;
 /// (<c>search_names</c>) finds a few dozen candidates sharing trigrams with what was typed, and <see cref="NameMatch"/>
 /// ranks them (exact name, then start of a name, then every word, then typos). It runs on SQLite only: content read
 /// models live in each node's own SQLite file. Every query does bounded work: at most 200 characters, 8 words, 64
-/// trigrams and 64 candidates from the index, plus at most 72 names from two index ranges.
+/// trigrams and 64 candidates from the index, plus at most 200 names from four index ranges.
 /// </summary>
 public static partial class NameSearch
 {
@@ -95,12 +95,24 @@ public static partial class NameSearch
                     new { match = string.Join(" OR ", words.SelectMany(w => w).Select(t => $"\"{t}\"")), toolsOnly, take = MaxCandidates }));
             }
         }
-        // A three- or four-letter word with a letter missing or wrong keeps no trigram of the name ("qwn3" and Qwen3,
-        // "pho" and Phi): names starting with its first two letters, which NameMatch then judges like any candidate.
-        if (typed[0].Length is 3 or 4 && candidates.Count(c => NameMatch.Rank(typed, c.Name) is not null) < take)
+        // A short first word with a letter missing or wrong keeps no trigram of the name ("qwn3" and Qwen3, "pho" and
+        // Phi), and a two-letter one has none at all ("ph 4"): names starting with its first two letters, and, for a
+        // wrong or missing first letter ("fhi", "wen3"), names whose second and third letters are its second and third,
+        // or its first two. NameMatch then judges them like any candidate.
+        if (typed[0].Length is >= 2 and <= 4 && candidates.Count(c => NameMatch.Rank(typed, c.Name) is not null) < take)
         {
-            var firstLetters = typed[0][..2];
-            candidates.AddRange(connection.Query<Found>(Starting, new { query = firstLetters, past = firstLetters + "\U0010FFFF", take = MaxCandidates }));
+            var word = typed[0];
+            candidates.AddRange(connection.Query<Found>(Starting, new { query = word[..2], past = word[..2] + "\U0010FFFF", take = MaxCandidates }));
+            if (word.Length >= 3)
+            {
+                const string AfterFirstLetter = """
+                    SELECT name, 'tool' AS kind, slug, tagline AS detail FROM tools
+                     WHERE substr(name, 2) COLLATE NOCASE >= @query AND substr(name, 2) COLLATE NOCASE < @past
+                     ORDER BY substr(name, 2) COLLATE NOCASE LIMIT @take
+                    """;
+                foreach (var rest in new[] { word[1..3], word[..2] }.Distinct(StringComparer.Ordinal))
+                    candidates.AddRange(connection.Query<Found>(AfterFirstLetter, new { query = rest, past = rest + "\U0010FFFF", take = MaxCandidates }));
+            }
         }
         // What was typed as the start of a name: the only way to find names from one or two letters, and the exact names
         // among many alike ("Tool 12" among thousands of "Tool N").

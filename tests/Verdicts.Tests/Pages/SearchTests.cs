@@ -75,6 +75,8 @@ public sealed class NameSearchTests(SearchCatalogue catalogue) : IClassFixture<S
     [InlineData("qwen 2.5 3b", "qwen2-5-3b")]
     [InlineData("qwn3 8b", "qwen3-8b")] // a missing letter in a short word, which then keeps no trigram of the name
     [InlineData("pho 4", "phi-4")] // a wrong letter in a three-letter word
+    [InlineData("fhi 4", "phi-4")] // the first letter wrong in a three-letter word
+    [InlineData("ph 4", "phi-4")] // a two-letter word, which has no trigram at all
     public async Task A_tool_is_found_first_despite_a_typo_or_other_spacing(string query, string tool)
     {
         Assert.Equal(tool, Tools(await Search(query)).FirstOrDefault());
