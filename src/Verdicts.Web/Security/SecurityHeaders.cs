@@ -24,8 +24,10 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        context.Response.OnStarting(() =>
+        // The overload taking the context as state: no closure per request.
+        context.Response.OnStarting(static state =>
         {
+            var context = (HttpContext)state;
             var headers = context.Response.Headers;
             Set(headers);
             if (context.Items[StyleNonceKey] is string nonce)
@@ -34,7 +36,7 @@ public static class SecurityHeaders
                 headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
             KestrelRejections.AppIsAnswering(context);
             return Task.CompletedTask;
-        });
+        }, context);
         return next(context);
     });
 
