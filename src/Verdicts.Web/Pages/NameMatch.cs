@@ -97,15 +97,30 @@ public static class NameMatch
         // Two neighbouring words joined as well: "phi3" is the Phi and 3 of "Phi-3", "gemma3" the Gemma 3 of "Gemma 3 (4B)".
         var terms = words.Concat(words.Zip(words.Skip(1), (a, b) => a + b)).ToList();
         var cost = 0;
-        foreach (var word in typed)
+        for (var i = 0; i < typed.Count; i++)
         {
-            var best = terms.Count == 0 ? int.MaxValue : terms.Min(term => Cost(word, term));
-            if (best > Allowed(word.Length))
+            var best = Best(typed[i], terms);
+            // A word split in two, typos and all ("dee seek" for DeepSeek): where either half matches nothing on its
+            // own, the pair is judged as one word, at one edit more.
+            if (i + 1 < typed.Count && (best > Allowed(typed[i].Length) || Best(typed[i + 1], terms) > Allowed(typed[i + 1].Length)))
+            {
+                var joined = typed[i] + typed[i + 1];
+                var together = Best(joined, terms);
+                if (together <= Allowed(joined.Length))
+                {
+                    cost += together + 1;
+                    i++;
+                    continue;
+                }
+            }
+            if (best > Allowed(typed[i].Length))
                 return null;
             cost += best;
         }
         return cost == 0 ? new NameRank(NameTier.Words, 0) : new NameRank(NameTier.Typos, cost);
     }
+
+    private static int Best(string word, List<string> terms) => terms.Count == 0 ? int.MaxValue : terms.Min(term => Cost(word, term));
 
     /// <summary>Edits from a typed word to a word of a name, or to its start (a word still being typed, typos and all).</summary>
     private static int Cost(string typed, string term)

@@ -17,6 +17,7 @@ public sealed class SearchCatalogue : IAsyncLifetime
         .Tool("github-copilot", "GitHub Copilot").Tool("cursor", "Cursor").Tool("aider", "Aider")
         .Tool("ollama", "Ollama").Tool("vllm", "vLLM")
         .Tool("smollm3", "SmolLM3").Tool("qwen2-5-3b", "Qwen2.5-3B").Tool("qwen3-4b", "Qwen3-4B").Tool("qwen3-8b", "Qwen3-8B")
+        .Tool("deepseek-r1-distill-qwen-7b", "DeepSeek-R1-Distill-Qwen-7B")
         .Tool("secret", "Secret Sauce", tagline: "Not out yet", extra: "draft: true\n")
         .Comparison("smollm3-or-qwen2-5-3b", ["smollm3", "qwen2-5-3b"], "2026-09-29")
         .Comparison("copilot-or-cursor", ["github-copilot", "cursor"], "2026-08-01")
@@ -77,6 +78,8 @@ public sealed class NameSearchTests(SearchCatalogue catalogue) : IClassFixture<S
     [InlineData("pho 4", "phi-4")] // a wrong letter in a three-letter word
     [InlineData("fhi 4", "phi-4")] // the first letter wrong in a three-letter word
     [InlineData("ph 4", "phi-4")] // a two-letter word, which has no trigram at all
+    [InlineData("dee seek", "deepseek-r1-distill-qwen-7b")] // a word split in two, with a letter missing
+    [InlineData("deep sek", "deepseek-r1-distill-qwen-7b")] // a word split in two, with a letter missing from its second half
     public async Task A_tool_is_found_first_despite_a_typo_or_other_spacing(string query, string tool)
     {
         Assert.Equal(tool, Tools(await Search(query)).FirstOrDefault());
