@@ -181,6 +181,8 @@ public sealed class NameSearchTests(SearchCatalogue catalogue) : IClassFixture<S
     [InlineData("secret sauce")]
     [InlineData("secrt sauce")]
     [InlineData("Secret")]
+    [InlineData("se sauce")] // the ranges read for short words: first two letters, and after the first letter
+    [InlineData("xec sauce")]
     [InlineData("ollama vs secret sauce")]
     [InlineData("hidden pair")]
     public async Task Drafts_are_never_found(string query)
