@@ -96,13 +96,14 @@ public static class NameMatch
             return new NameRank(NameTier.Prefix, compactName.Length - compactTyped.Length);
         // Two neighbouring words joined as well: "phi3" is the Phi and 3 of "Phi-3", "gemma3" the Gemma 3 of "Gemma 3 (4B)".
         var terms = words.Concat(words.Zip(words.Skip(1), (a, b) => a + b)).ToList();
+        var bests = typed.Select(word => Best(word, terms)).ToList();
         var cost = 0;
         for (var i = 0; i < typed.Count; i++)
         {
-            var best = Best(typed[i], terms);
+            var best = bests[i];
             // A word split in two, typos and all ("dee seek" for DeepSeek): where either half matches nothing on its
             // own, the pair is judged as one word, at one edit more.
-            if (i + 1 < typed.Count && (best > Allowed(typed[i].Length) || Best(typed[i + 1], terms) > Allowed(typed[i + 1].Length)))
+            if (i + 1 < typed.Count && (best > Allowed(typed[i].Length) || bests[i + 1] > Allowed(typed[i + 1].Length)))
             {
                 var joined = typed[i] + typed[i + 1];
                 var together = Best(joined, terms);

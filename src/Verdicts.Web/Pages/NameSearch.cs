@@ -99,9 +99,11 @@ public static partial class NameSearch
         // Phi), and a two-letter one has none at all ("ph 4"): names starting with its first two letters, and, for a
         // wrong or missing first letter ("fhi", "wen3"), names whose second and third letters are its second and third,
         // or its first two. NameMatch then judges them like any candidate.
+        var startRead = false;
         if (typed[0].Length is >= 2 and <= 4 && candidates.Count(c => NameMatch.Rank(typed, c.Name) is not null) < take)
         {
             var word = typed[0];
+            startRead = string.Equals(query, word[..2], StringComparison.OrdinalIgnoreCase);
             candidates.AddRange(connection.Query<Found>(Starting, new { query = word[..2], past = word[..2] + "\U0010FFFF", take = MaxCandidates }));
             if (word.Length >= 3)
             {
@@ -115,8 +117,9 @@ public static partial class NameSearch
             }
         }
         // What was typed as the start of a name: the only way to find names from one or two letters, and the exact names
-        // among many alike ("Tool 12" among thousands of "Tool N").
-        candidates.AddRange(connection.Query<Found>(Starting, new { query, past = query + "\U0010FFFF", take = MaxSuggestions }));
+        // among many alike ("Tool 12" among thousands of "Tool N"). A two-letter query's range was read just above.
+        if (!startRead)
+            candidates.AddRange(connection.Query<Found>(Starting, new { query, past = query + "\U0010FFFF", take = MaxSuggestions }));
         return [.. candidates
             .DistinctBy(f => (f.Kind, f.Slug))
             .Select(f => NameMatch.Rank(typed, f.Name) is { } rank ? f with { Rank = rank } : null)
