@@ -20,7 +20,16 @@ public static class Commands
     // `import` and `send-newsletter` need only the data services, not the web's.
     public static bool NeedsOnlyData(string[] args) => args is ["import", ..] or ["send-newsletter", ..];
 
-    public static string[] BuilderArguments(string[] args) => NeedsOnlyData(args) ? ReadSettingsOnce(args) : args;
+    public static WebApplicationOptions BuilderOptions(string[] args) => BuilderOptions(args, readSettingsOnce: NeedsOnlyData(args));
+
+    // A published copy reads its appsettings.json and serves its wwwroot from its own folder, wherever it is started
+    // from. A one-shot command reads its settings once: reloading them on change would watch the content root with all
+    // its subfolders (from a checkout with the benchmark's content, some 10 800 inotify watches set up before any work).
+    private static WebApplicationOptions BuilderOptions(IEnumerable<string> args, bool readSettingsOnce) => new()
+    {
+        Args = readSettingsOnce ? [.. args, "--hostBuilder:reloadConfigOnChange=false"] : [.. args],
+        ContentRootPath = VerdictsOptions.PublishedCopyFolder(),
+    };
 
     // The log's console sink writes on a background thread (appsettings.json wraps it in Async): disposing the services
     // drains its queue, which a process that simply exits would drop. Each command disposes them before its summary line,
@@ -34,7 +43,7 @@ public static class Commands
     // `check [DIR]` validates content without starting the web server; admins run it in their own CI.
     private static int Check(string[] checkArgs, string repositoryRoot)
     {
-        var checkBuilder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ReadSettingsOnce(checkArgs.Where(a => a.StartsWith("--", StringComparison.Ordinal))) });
+        var checkBuilder = WebApplication.CreateBuilder(BuilderOptions(checkArgs.Where(a => a.StartsWith("--", StringComparison.Ordinal)), readSettingsOnce: true));
         var options = checkBuilder.Configuration.GetSection(VerdictsOptions.Section).Get<VerdictsOptions>() ?? new VerdictsOptions();
         options.ResolvePaths(repositoryRoot);
         var folder = checkArgs.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } dir
@@ -84,8 +93,4 @@ public static class Commands
     // Only when a person is watching both streams: a command whose output is piped or redirected stays quiet.
     private static ProgressLine ShowProgress(ContentProgress progress) =>
         ProgressLine.Start(Console.Error, !Console.IsErrorRedirected && !Console.IsOutputRedirected, TimeProvider.System, progress.ToString);
-
-    // One-shot commands read their settings once. Reloading them on change would watch the working directory with all its
-    // subfolders: from a checkout with the benchmark's content, some 10 800 inotify watches set up before any work.
-    private static string[] ReadSettingsOnce(IEnumerable<string> args) => [.. args, "--hostBuilder:reloadConfigOnChange=false"];
 }

@@ -15,7 +15,7 @@ var repositoryRoot = VerdictsOptions.FindRepositoryRoot();
 if (Commands.RunWithoutServices(args, repositoryRoot) is { } exitCode)
     return exitCode;
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = Commands.BuilderArguments(args) });
+var builder = WebApplication.CreateBuilder(Commands.BuilderOptions(args));
 // Run from the build output (dotnet run, the tests) in any environment, MapStaticAssets finds its precompressed files
 // through the build's manifest, which the framework reads on its own only in Development; a published site has none.
 builder.WebHost.UseStaticWebAssets();

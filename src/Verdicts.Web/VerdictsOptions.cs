@@ -78,6 +78,14 @@ public sealed class VerdictsOptions : IValidatableObject
             ? fromCwd
             : FindRepositoryRoot(AppContext.BaseDirectory);
 
+    /// <summary>
+    /// The app's own folder when it is a published copy (only a published copy holds <c>wwwroot</c> beside its dll), so
+    /// that the copy reads its <c>appsettings.json</c> and serves its files wherever it is started from; null otherwise,
+    /// which keeps the framework's default (the working directory; the build output finds its files through its manifest).
+    /// </summary>
+    public static string? PublishedCopyFolder() =>
+        Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot")) ? AppContext.BaseDirectory : null;
+
     [ValidateObjectMembers]
     public RateLimitOptions RateLimit { get; set; } = new();
 

@@ -81,15 +81,26 @@ public sealed class SiteProcess : IDisposable
     public static Task<SiteProcess> StartOnPortAsync(int port, TestContent content, params string[] settings) =>
         StartAsync(content, asNobody: false, expectHealthy: true, port, settings);
 
-    private static async Task<SiteProcess> StartAsync(TestContent content, bool asNobody, bool expectHealthy, int port, string[] settings)
+    /// <summary>A published copy of the site (<c>dotnet publish</c>'s folder), started from the content's scratch folder.</summary>
+    public static Task<SiteProcess> StartPublishedAsync(string publishedFolder, TestContent content, params string[] settings)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return StartAsync(content, asNobody: false, expectHealthy: true, port, settings, publishedFolder);
+    }
+
+    private static async Task<SiteProcess> StartAsync(TestContent content, bool asNobody, bool expectHealthy, int port, string[] settings,
+        string? publishedFolder = null)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var binaries = asNobody ? ReadableCopy.Value : AppContext.BaseDirectory;
+        var binaries = publishedFolder ?? (asNobody ? ReadableCopy.Value : AppContext.BaseDirectory);
         var start = new ProcessStartInfo(asNobody ? "setpriv" : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = binaries,
+            WorkingDirectory = publishedFolder is null ? binaries : content.Scratch,
         };
         if (asNobody)
         {
