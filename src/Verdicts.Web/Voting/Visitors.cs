@@ -34,11 +34,10 @@ public sealed class Visitors
     private const int SignatureBytes = 16;
     private const int NetworkHashBytes = 16;
 
-    // One keyed HMAC per thread and key, reset after each use: setting the key up again for every vote cost more than
-    // hashing the id. The signing and network keys are derived from the voter key, so there is still one secret.
-    private readonly ThreadLocal<IncrementalHash> hmac;
-    private readonly ThreadLocal<IncrementalHash> signer;
-    private readonly ThreadLocal<IncrementalHash> networks;
+    // The signing and network keys are derived from the voter key, so there is still one secret.
+    private readonly byte[] voterKey;
+    private readonly byte[] signingKey;
+    private readonly byte[] networkKey;
     private readonly Database database;
     private readonly TimeProvider time;
 
@@ -47,12 +46,9 @@ public sealed class Visitors
         this.database = database;
         this.time = time;
         var configured = options.Value.VoterKey;
-        var key = configured is { Length: > 0 } ? Encoding.UTF8.GetBytes(configured) : Secrets.GetOrCreate(database, "voter-key");
-        var signingKey = HMACSHA256.HashData(key, "visitor id signature"u8);
-        var networkKey = HMACSHA256.HashData(key, "network bucket"u8);
-        hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
-        signer = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, signingKey));
-        networks = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, networkKey));
+        voterKey = configured is { Length: > 0 } ? Encoding.UTF8.GetBytes(configured) : Secrets.GetOrCreate(database, "voter-key");
+        signingKey = HMACSHA256.HashData(voterKey, "visitor id signature"u8);
+        networkKey = HMACSHA256.HashData(voterKey, "network bucket"u8);
     }
 
     /// <summary>
@@ -90,12 +86,10 @@ public sealed class Visitors
 
     public string Hash(string visitorId)
     {
-        var hash = hmac.Value!;
-        hash.AppendData(Encoding.UTF8.GetBytes(visitorId));
         var made = visitorId.Length == LegacyIdLength ? 0 : TimeBytes;
         Span<byte> voter = stackalloc byte[made + HMACSHA256.HashSizeInBytes];
         Base64Url.DecodeFromChars(visitorId.AsSpan(0, made * 4 / 3), voter[..made]);
-        hash.GetHashAndReset(voter[made..]);
+        HMACSHA256.HashData(voterKey, Encoding.UTF8.GetBytes(visitorId), voter[made..]);
         return Convert.ToHexStringLower(voter);
     }
 
@@ -112,10 +106,8 @@ public sealed class Visitors
         Span<byte> bytes = stackalloc byte[16];
         if (!address.TryWriteBytes(bytes, out var written))
             return null;
-        var hash = networks.Value!;
-        hash.AppendData(written == 4 ? bytes[..3] : bytes[..8]);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        hash.GetHashAndReset(mac);
+        HMACSHA256.HashData(networkKey, written == 4 ? bytes[..3] : bytes[..8], mac);
         return Convert.ToHexStringLower(mac[..NetworkHashBytes]);
     }
 
@@ -140,12 +132,7 @@ public sealed class Visitors
         return Base64Url.EncodeToString(mac[..SignatureBytes]);
     }
 
-    private void Sign(string id, Span<byte> mac)
-    {
-        var hash = signer.Value!;
-        hash.AppendData(Encoding.ASCII.GetBytes(id));
-        hash.GetHashAndReset(mac);
-    }
+    private void Sign(string id, Span<byte> mac) => HMACSHA256.HashData(signingKey, Encoding.ASCII.GetBytes(id), mac);
 
     /// <summary>The id in an <c>id.signature</c> cookie value, if the signature is this site's.</summary>
     private string? SignedId(string value)

@@ -131,25 +131,15 @@ public static partial class JsonLd
         Application(json, site, tool, verdicts);
     });
 
-    // One buffer and writer per thread, reset for each document; only the finished JSON is copied out.
-    [ThreadStatic]
-    private static (System.Buffers.ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Json)? perThread;
-
     private static byte[] Write(Action<Utf8JsonWriter> body)
     {
-        var (buffer, json) = perThread ??= NewWriter();
-        buffer.ResetWrittenCount();
-        json.Reset(buffer);
-        json.WriteStartObject();
-        body(json);
-        json.WriteEndObject();
-        json.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static (System.Buffers.ArrayBufferWriter<byte>, Utf8JsonWriter) NewWriter()
-    {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(8192);
-        return (buffer, new Utf8JsonWriter(buffer));
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
     }
 }
