@@ -41,6 +41,7 @@ public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentIm
     public Task StartAsync(CancellationToken cancellationToken)
     {
         Reload(null, QuietPeriod);
+        FirstLoadGarbage.Release(Snapshot.Files.Count);
         return Task.CompletedTask;
     }
 
