@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 [assembly: AssemblyFixture(typeof(Verdicts.Tests.Infrastructure.SharedServerLifetime))]
@@ -65,7 +63,7 @@ public sealed class PostgresServer : IDisposable
     public PostgresServer(int? port = null)
     {
         binaries = Binaries() ?? throw new InvalidOperationException(Missing);
-        Port = port ?? FreePort();
+        Port = port ?? LoopbackPort.Free();
         folder = Path.Combine(Path.GetTempPath(), "verdicts-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
         // PostgreSQL refuses to run as root; as root the server runs as Debian's postgres user, which owns the folder.
@@ -170,13 +168,6 @@ public sealed class PostgresServer : IDisposable
 
     private static int? PortFrom(string variable) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : null;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>Stops the shared server when the run ends (an xunit assembly fixture; it starts nothing itself).</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Verdicts.Tests.Infrastructure;
 
@@ -68,28 +67,16 @@ public sealed class SiteProcess : IDisposable
         StartAsync(content, asNobody, expectHealthy: true, settings);
 
     /// <param name="expectHealthy">Wait until /healthz answers 2xx; otherwise any answer from it will do (a site that started unhealthy).</param>
-    public static Task<SiteProcess> StartAsync(TestContent content, bool asNobody, bool expectHealthy, params string[] settings)
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return StartAsync(content, asNobody, expectHealthy, port, settings);
-    }
+    public static Task<SiteProcess> StartAsync(TestContent content, bool asNobody, bool expectHealthy, params string[] settings) =>
+        StartAsync(content, asNobody, expectHealthy, LoopbackPort.Free(), settings);
 
     /// <summary>On a given port: a node behind a proxy that names it, started again on the same address.</summary>
     public static Task<SiteProcess> StartOnPortAsync(int port, TestContent content, params string[] settings) =>
         StartAsync(content, asNobody: false, expectHealthy: true, port, settings);
 
     /// <summary>A published copy of the site (<c>dotnet publish</c>'s folder), started from the content's scratch folder.</summary>
-    public static Task<SiteProcess> StartPublishedAsync(string publishedFolder, TestContent content, params string[] settings)
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return StartAsync(content, asNobody: false, expectHealthy: true, port, settings, publishedFolder);
-    }
+    public static Task<SiteProcess> StartPublishedAsync(string publishedFolder, TestContent content, params string[] settings) =>
+        StartAsync(content, asNobody: false, expectHealthy: true, LoopbackPort.Free(), settings, publishedFolder);
 
     private static async Task<SiteProcess> StartAsync(TestContent content, bool asNobody, bool expectHealthy, int port, string[] settings,
         string? publishedFolder = null)

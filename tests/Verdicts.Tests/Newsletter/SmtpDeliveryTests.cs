@@ -30,11 +30,7 @@ public sealed class SmtpDeliveryTests
 
         public LoopbackSmtp(bool requireAuthentication)
         {
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
-            {
-                listener.Start();
-                Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
+            Port = LoopbackPort.Free();
             var options = new SmtpServerOptionsBuilder()
                 .ServerName("localhost")
                 .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))
