@@ -71,11 +71,14 @@ public sealed class ContentImporter(Database database)
         }
         else
         {
-            reviewers = [.. Changed(previous.Reviewers, next.Reviewers)];
-            tools = [.. Changed(previous.Tools, next.Tools)
-                .Concat(Changed(previous.Verdicts, next.Verdicts).Select(key => key[..key.IndexOf('/', StringComparison.Ordinal)]))
+            // After an edit only the keys of the files judged again can differ; otherwise every key is compared.
+            var candidates = next.Edit is { } edit && edit.From == previous.Id ? CandidateKeys(previous, next, edit.Rejudged) : null;
+            reviewers = [.. Changed(previous.Reviewers, next.Reviewers, candidates?.Reviewers)];
+            tools = [.. Changed(previous.Tools, next.Tools, candidates?.Tools)
+                .Concat(Changed(previous.Verdicts, next.Verdicts, candidates?.Verdicts).Select(key => key[..key.IndexOf('/', StringComparison.Ordinal)]))
                 .Distinct(StringComparer.Ordinal)];
-            comparisons = [.. Changed(previous.Comparisons, next.Comparisons)];
+            comparisons = [.. Changed(previous.Comparisons, next.Comparisons, candidates?.Comparisons)];
+            SearchNames.Forget(connection, transaction, tools, reviewers, comparisons);
             const string removeReviewer = "DELETE FROM reviewers WHERE slug = @slug";
             connection.Execute(removeReviewer, reviewers.Select(slug => new { slug }), transaction);
             // The search rows go first, found through the tool's rowid: the index cannot look them up by slug.
@@ -157,26 +160,66 @@ public sealed class ContentImporter(Database database)
         const string insertComparisonTool = "INSERT INTO comparison_tools (comparison_slug, position, tool_slug) VALUES (@comparison, @position, @tool)";
         connection.Execute(insertComparisonTool, publishedComparisons.SelectMany(c => c.Tools.Select((t, position) =>
             new { comparison = c.Slug, position, tool = t.Slug })), transaction);
-        if (previous is null || tools.Count > 0 || comparisons.Count > 0)
-            ToolPairs.Rebuild(connection, transaction);
-        SearchNames.Rebuild(connection, transaction, previous is null ? null : (tools, reviewers, comparisons));
+        // Pairs come from comparison_tools alone: only a changed comparison changes them.
+        if (previous is null)
+            ToolPairs.RebuildAll(connection, transaction);
+        else if (comparisons.Count > 0)
+            ToolPairs.Rebuild(connection, transaction, comparisons.SelectMany(slug => new[] { previous.Comparisons.GetValueOrDefault(slug), next.Comparisons.GetValueOrDefault(slug) })
+                .OfType<ComparisonDocument>().SelectMany(c => c.Tools).Select(t => t.Slug).Distinct(StringComparer.Ordinal));
+        SearchNames.Write(connection, transaction, previous is null ? null : (tools, reviewers, comparisons));
 
         Files(connection, transaction, previous, next, now, sourceOf);
         ErrorsAndReload(connection, transaction, next, extraErrors, now);
+    }
+
+    private sealed class Keys
+    {
+        public HashSet<string> Reviewers { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public HashSet<string> Tools { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public HashSet<string> Verdicts { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public HashSet<string> Comparisons { get; } = new(StringComparer.OrdinalIgnoreCase);
     }
 
     private sealed record ToolRow(string Slug, string Name, string Category, string CategorySlug, string Tagline, string? Vendor,
         string? Website, string? License, string Tags, string? Released, string EntryPrice, string Html, string Text, long Ship, long Skip, string Path,
         string? Specs, string Sources, string? Checked);
 
-    /// <summary>Keys added, removed or whose accepted version differs.</summary>
-    private static IEnumerable<string> Changed<T>(IReadOnlyDictionary<string, T> before, IReadOnlyDictionary<string, T> after)
-        where T : ContentDocument
+    /// <summary>Keys added, removed or whose accepted version differs, among <paramref name="candidates"/> if given.</summary>
+    private static IEnumerable<string> Changed<T>(IReadOnlyDictionary<string, T> before, IReadOnlyDictionary<string, T> after,
+        IReadOnlySet<string>? candidates) where T : ContentDocument
     {
         if (ReferenceEquals(before, after))
             return [];
+        if (candidates is not null)
+        {
+            return candidates.Where(key => before.TryGetValue(key, out var old) != after.TryGetValue(key, out var now)
+                || old is not null && now is not null && old.Sha256 != now.Sha256);
+        }
         return after.Where(kv => !before.TryGetValue(kv.Key, out var old) || old.Sha256 != kv.Value.Sha256).Select(kv => kv.Key)
             .Concat(before.Keys.Where(k => !after.ContainsKey(k)));
+    }
+
+    /// <summary>The keys that the documents accepted at <paramref name="paths"/> had before and have after, by kind.</summary>
+    private static Keys CandidateKeys(ContentSnapshot before, ContentSnapshot after, IReadOnlySet<string> paths)
+    {
+        var keys = new Keys();
+        foreach (var path in paths)
+        {
+            if (ContentParser.KindOf(path) is not { } kind)
+                continue;
+            foreach (var document in new[] { before.AcceptedAt(path, kind), after.AcceptedAt(path, kind) }.OfType<ContentDocument>())
+            {
+                var set = document switch
+                {
+                    ReviewerDocument => keys.Reviewers,
+                    ToolDocument => keys.Tools,
+                    VerdictDocument => keys.Verdicts,
+                    _ => keys.Comparisons,
+                };
+                set.Add(document.Slug);
+            }
+        }
+        return keys;
     }
 
     private static void Files(SqliteConnection connection, SqliteTransaction transaction, ContentSnapshot? previous, ContentSnapshot next,
@@ -184,10 +227,12 @@ public sealed class ContentImporter(Database database)
     {
         const string removeFile = "DELETE FROM content_files WHERE path = @path";
         IEnumerable<FileStatus> changed;
-        if (previous is not null && SamePaths(previous.Files, next.Files))
+        if (previous is not null && next.Edit is { } edit && edit.From == previous.Id)
         {
-            // The usual case after an edit: the same files in the same order, so compare them pairwise.
-            changed = next.Files.Where((f, i) => previous.Files[i] != f);
+            // After an edit only the files judged again can have another state.
+            var judged = edit.Rejudged.Select(path => (Path: path, Before: previous.StatusAt(path), After: next.StatusAt(path))).ToList();
+            connection.Execute(removeFile, judged.Where(f => f.Before is not null && f.After is null).Select(f => new { path = f.Path }), transaction);
+            changed = judged.Where(f => f.After is not null && f.After != f.Before).Select(f => f.After!);
         }
         else
         {
@@ -232,18 +277,6 @@ public sealed class ContentImporter(Database database)
             ON CONFLICT (id) DO UPDATE SET reloaded_at = excluded.reloaded_at, files = excluded.files, errors = excluded.errors
             """;
         connection.Execute(recordReload, new { At = now.ToString("O", CultureInfo.InvariantCulture), Files = next.Files.Count, Errors = errors.Count }, transaction);
-    }
-
-    private static bool SamePaths(IReadOnlyList<FileStatus> before, IReadOnlyList<FileStatus> after)
-    {
-        if (before.Count != after.Count)
-            return false;
-        for (var i = 0; i < before.Count; i++)
-        {
-            if (!string.Equals(before[i].Path, after[i].Path, StringComparison.Ordinal))
-                return false;
-        }
-        return true;
     }
 
     private static bool IsEmpty(SqliteConnection connection) =>

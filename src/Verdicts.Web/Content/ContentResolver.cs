@@ -18,6 +18,15 @@ public sealed class ContentSnapshot
     /// <summary>The slugs a live tool held while other files claimed them when this snapshot was resolved.</summary>
     public IReadOnlyDictionary<string, ContestedSlug> Contested { get; init; } = new Dictionary<string, ContestedSlug>();
 
+    /// <summary>For a snapshot resolved after an edit, the snapshot it continued and the files judged again: every file
+    /// outside them kept its outcome, so the importer compares only these.</summary>
+    public ContentEdit? Edit { get; init; }
+
+    private static long lastId;
+
+    /// <summary>Tells this snapshot from every other made in this process.</summary>
+    public long Id { get; } = Interlocked.Increment(ref lastId);
+
     public static ContentSnapshot Empty { get; } = new()
     {
         Tools = new Dictionary<string, ToolDocument>(),
@@ -27,6 +36,28 @@ public sealed class ContentSnapshot
         Files = [],
         Errors = [],
     };
+
+    /// <summary>The state of the file at <paramref name="path"/>, found by a binary search of <see cref="Files"/> (in resolve order).</summary>
+    public FileStatus? StatusAt(string path)
+    {
+        if (ContentParser.KindOf(path) is not { } kind)
+            return null;
+        int low = 0, high = Files.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + (high - low) / 2;
+            var order = ContentResolver.Rank(Files[middle].Kind).CompareTo(ContentResolver.Rank(kind)) is var rank and not 0
+                ? rank
+                : string.CompareOrdinal(Files[middle].Path, path);
+            if (order == 0)
+                return Files[middle];
+            if (order < 0)
+                low = middle + 1;
+            else
+                high = middle - 1;
+        }
+        return null;
+    }
 
     public IEnumerable<ContentDocument> Documents =>
         Tools.Values.Concat<ContentDocument>(Reviewers.Values).Concat(Verdicts.Values).Concat(Comparisons.Values);
@@ -257,6 +288,7 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
     private Dictionary<string, VerdictDocument> verdicts = new(StringComparer.OrdinalIgnoreCase);
     private Dictionary<string, ComparisonDocument> comparisons = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyList<FileStatus>? kept;
+    private ContentEdit? edit;
     private (int Rank, string Path)? last;
 
     /// <summary>
@@ -273,6 +305,7 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
             verdicts = Without(live.Verdicts, judgedAgain),
             comparisons = Without(live.Comparisons, judgedAgain),
             kept = [.. live.Files.Where(f => !judgedAgain.Contains(f.Path))],
+            edit = new ContentEdit(live.Id, judgedAgain),
         };
         foreach (var tool in resolution.tools.Values)
         {
@@ -329,6 +362,7 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
         Files = kept is null ? statuses : InOrder(kept, statuses),
         Errors = errors,
         Contested = contested,
+        Edit = edit,
     };
 
     /// <summary>Merges two lists of statuses, each in resolve order, into one in resolve order.</summary>
@@ -438,6 +472,11 @@ public sealed class ContentResolution(IEnumerable<string> toolPaths, Func<string
     private static ContentError At(ContentDocument document, int line, int column, string message) =>
         new(document.Path, line, column, message);
 }
+
+/// <summary>How a snapshot differs from the one it continued: only the files in <paramref name="Rejudged"/> may have another outcome.</summary>
+/// <param name="From">The <see cref="ContentSnapshot.Id"/> of the snapshot continued (not the snapshot: each would hold its
+/// predecessor, and so every snapshot ever served).</param>
+public sealed record ContentEdit(long From, IReadOnlySet<string> Rejudged);
 
 /// <summary>A slug that the live tool in <paramref name="Holder"/> holds and other tool files claim too.</summary>
 public sealed record ContestedSlug(string Holder, IReadOnlyList<string> Claimants);

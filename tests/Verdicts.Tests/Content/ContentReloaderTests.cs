@@ -265,4 +265,117 @@ public sealed class ContentReloaderTests
         using var check = app.Database.Open();
         Assert.Equal("kept", check.QuerySingle<string>("SELECT note FROM visitor_data"));
     }
+
+    [Fact]
+    public async Task After_random_edits_the_content_tables_hold_what_a_restart_would_import()
+    {
+        // An edit rewrites only the rows it touches; a restart replaces every row from the files and the last good
+        // versions kept. Both must agree. The seeds are fixed: a failure names its seed and step, and reruns the same way.
+        for (var seed = 1; seed <= 3; seed++)
+        {
+            var random = new Random(seed);
+            using var content = TestContent.Sample();
+            string edited;
+            await using (var app = new VerdictsApp(content))
+            {
+                _ = app.CreateClient();
+                for (var step = 0; step < 25; step++)
+                {
+                    var paths = Enumerable.Range(0, random.Next(1, 3)).Select(_ => RandomEdit(content, random)).ToList();
+                    app.Reloader.ReloadNow(paths);
+                    var tables = ContentTables(app);
+                    Assert.True(tables.SearchRowidsFollowTheirRows, $"seed {seed}, step {step}: a search name's rowid does not follow its row");
+                }
+                app.Reloader.ReloadNow();
+                edited = ContentTables(app).Rows;
+            }
+            await using (var restarted = new VerdictsApp(content))
+            {
+                _ = restarted.CreateClient();
+                var imported = ContentTables(restarted);
+                Assert.True(imported.SearchRowidsFollowTheirRows, $"seed {seed}: a search name's rowid does not follow its row after the restart");
+                Assert.Equal(imported.Rows, edited);
+            }
+        }
+    }
+
+    /// <summary>Changes one file at random, over few names so that slugs, aliases, drafts and broken files collide; returns its path.</summary>
+    private static string RandomEdit(TestContent content, Random random)
+    {
+        string[] tools = ["alpha", "beta", "gamma", "delta"];
+        string[] reviewers = ["ada", "bo"];
+        string Pick(string[] names) => names[random.Next(names.Length)];
+        string path;
+        switch (random.Next(4))
+        {
+            case 0:
+                var slug = Pick(tools);
+                path = $"tools/{slug}.md";
+                switch (random.Next(6))
+                {
+                    case 0: content.File(path, "---\nname: Broken\n---\n"); break;
+                    case 1: content.Tool(slug, extra: "draft: true\n"); break;
+                    case 2: content.Tool(slug, $"{slug} renamed {random.Next(3)}", extra: $"aliases: [{Pick(tools)}-old]\n"); break;
+                    case 3: if (File.Exists(content.PathOf(path))) content.Delete(path); else content.Tool(slug); break;
+                    default: content.Tool(slug, tagline: $"Version {random.Next(3)}"); break;
+                }
+                return path;
+            case 1:
+                var reviewer = Pick(reviewers);
+                path = $"reviewers/{reviewer}.md";
+                if (random.Next(4) == 0)
+                    content.File(path, "---\nname: R\n---\n");
+                else
+                    content.Reviewer(reviewer, $"Reviewer {random.Next(3)}", order: random.Next(3));
+                return path;
+            case 2:
+                var (tool, by) = (Pick(tools), Pick(reviewers));
+                path = $"verdicts/{tool}/{by}.md";
+                if (random.Next(4) == 0 && File.Exists(content.PathOf(path)))
+                    content.Delete(path);
+                else
+                    content.Verdict(tool, by, random.Next(2) == 0 ? "ship" : "skip", $"Quote {random.Next(3)}");
+                return path;
+            default:
+                var comparison = $"pair-{random.Next(3)}";
+                path = $"comparisons/{comparison}.md";
+                if (random.Next(4) == 0 && File.Exists(content.PathOf(path)))
+                    content.Delete(path);
+                else
+                    content.Comparison(comparison, [.. tools.OrderBy(_ => random.Next()).Take(random.Next(2, 4))], extra: random.Next(2) == 0 ? "" : "title: A titled pair\n");
+                return path;
+        }
+    }
+
+    /// <summary>Every content table's rows as text (without rowids and times, which a restart renews), and whether each
+    /// search name's rowid is the one its row gives it (SearchNames finds names by it).</summary>
+    private static (string Rows, bool SearchRowidsFollowTheirRows) ContentTables(VerdictsApp app)
+    {
+        string[] queries =
+        [
+            "SELECT slug, name, category, category_slug, tagline, vendor, website, license, tags, released, entry_price, description_html, description_text, panel_ship, panel_skip, path, specs, sources, checked FROM tools ORDER BY slug",
+            "SELECT * FROM tool_plans ORDER BY tool_slug, position",
+            "SELECT * FROM tool_aliases ORDER BY alias",
+            "SELECT * FROM reviewers ORDER BY slug",
+            "SELECT * FROM verdicts ORDER BY tool_slug, reviewer_slug",
+            "SELECT * FROM comparisons ORDER BY slug",
+            "SELECT * FROM comparison_tools ORDER BY comparison_slug, position",
+            "SELECT tool_slug, kind, title, tagline, body FROM search_index ORDER BY tool_slug, kind, body",
+            "SELECT name, kind, slug, detail FROM search_names ORDER BY kind, slug",
+            "SELECT * FROM tool_columns ORDER BY slug",
+            "SELECT * FROM tool_pairs ORDER BY a, b",
+            "SELECT path, kind, state, sha256, good_sha256, good_source FROM content_files ORDER BY path",
+            "SELECT path, line, \"column\", message FROM content_errors ORDER BY path, line, \"column\", message",
+        ];
+        using var connection = app.Database.Open();
+        var rows = string.Join("\n", queries.Select(sql => sql + "\n" + string.Join("\n",
+            connection.Query(sql).Select(row => string.Join(" | ", ((IDictionary<string, object?>)row).Values)))));
+        const string Stray = """
+            SELECT count(*) FROM search_names s WHERE NOT EXISTS (
+                SELECT 1 FROM tools t WHERE s.kind = 'tool' AND t.slug = s.slug AND s.rowid = t.rowid * 3
+                UNION ALL SELECT 1 FROM comparisons c WHERE s.kind = 'comparison' AND c.slug = s.slug AND s.rowid = c.rowid * 3 + 1
+                UNION ALL SELECT 1 FROM reviewers r WHERE s.kind = 'reviewer' AND r.slug = s.slug AND s.rowid = r.rowid * 3 + 2)
+            """;
+        return (rows, connection.ExecuteScalar<long>(Stray) == 0);
+    }
 }
