@@ -6,7 +6,8 @@ namespace Verdicts.Web.Content;
 /// <summary>
 /// Keeps the database in step with the content folder through one pipeline: scan, parse what changed, resolve what
 /// the change touches, import what differs. The first load at start-up is the same pipeline with nothing known yet; a single edit is
-/// a scan that finds one changed file. <see cref="ContentWatcher"/> says when to run it.
+/// a scan of the files the watcher named, and costs what it touches, not what the folder holds. <see cref="ContentWatcher"/>
+/// says when to run it.
 /// </summary>
 public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentImporter importer, ILogger<ContentReloader> logger, TimeProvider time)
     : IHostedService
@@ -91,17 +92,14 @@ public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentIm
         }
         folderMissingReported = false;
 
-        // Scan: the whole folder, or everything as it was except the named files, looked at afresh.
+        // Scan: the whole folder, or only the named files.
         var previous = snapshot;
         var named = paths?.ToHashSet(StringComparer.Ordinal);
-        var scanned = named is null || previous is null
-            ? ContentFolder.Scan(root)
-            : tracked.Values.Select(t => t.Stamp).Where(s => !named.Contains(s.Path))
-                .Concat(misplaced.Where(p => !named.Contains(p)).Select(p => new ScannedFile(p, 0, default, false)))
-                .Concat(named.Select(p => ContentFolder.Stat(root, p)).OfType<ScannedFile>())
-                .ToList();
+        var whole = named is null || previous is null;
+        var scanned = whole ? ContentFolder.Scan(root) : [.. named!.Select(p => ContentFolder.Stat(root, p)).OfType<ScannedFile>()];
         var now = time.GetUtcNow();
-        var files = new List<ParsedFile>(scanned.Count);
+        // Every file, for a first load; after that only what changed is handed on.
+        var files = previous is null ? new List<ParsedFile>(scanned.Count) : null;
         var toRead = new List<(ScannedFile File, ContentKind Kind)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var untracked = new List<ScannedFile>();
@@ -112,7 +110,7 @@ public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentIm
             if (known && entry.Stamp == file)
             {
                 seen.Add(file.Path);
-                files.Add(entry.Parsed);
+                files?.Add(entry.Parsed);
                 continue;
             }
             if (!known)
@@ -121,18 +119,18 @@ public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentIm
                 continue;
             seen.Add(file.Path);
             if (previous is not null && now - file.LastWriteUtc < quietPeriod)
-            {
                 settling.Add(file.Path);
-                if (known)
-                    files.Add(entry.Parsed);
-            }
             else
-            {
                 toRead.Add((file, kind));
-            }
         }
         var misplacedErrors = ContentChecker.Misplaced(untracked).ToList();
         var misplacedNow = misplacedErrors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        if (!whole)
+        {
+            // Files not named this time keep the place they had.
+            misplacedNow.UnionWith(misplaced.Where(p => !named!.Contains(p)));
+            misplacedErrors = [.. misplacedNow.Select(p => new ContentError(p, 1, 1, ContentParser.NotLoadedBecause(p)))];
+        }
 
         // Parse what is new or changed; a file saved again unchanged only gets its new stamp.
         var justRead = ContentFolder.ReadAll(root, toRead, previous is null ? FirstLoadProgress : null);
@@ -142,24 +140,27 @@ public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentIm
             if (tracked.TryGetValue(stamp.Path, out var entry) && entry.Parsed.Sha256 == parsed.Sha256)
             {
                 tracked[stamp.Path] = (stamp, entry.Parsed);
-                files.Add(entry.Parsed);
+                files?.Add(entry.Parsed);
             }
             else
             {
                 changed.Add((stamp, parsed));
-                files.Add(parsed);
+                files?.Add(parsed);
             }
         }
-        var gone = tracked.Keys.Where(p => !seen.Contains(p)).ToList();
+        var gone = (whole ? tracked.Keys : named!.Where(tracked.ContainsKey)).Where(p => !seen.Contains(p)).ToList();
         if (previous is not null && changed.Count == 0 && gone.Count == 0 && misplacedNow.SetEquals(misplaced))
             return false;
 
         // Resolve: every file on the first load; after that, only the files the change can touch. Then import what
         // differs from what the database holds.
         var changedPaths = changed.Select(c => c.Stamp.Path).Concat(gone).ToHashSet(StringComparer.Ordinal);
+        var changedFiles = changed.ToDictionary(c => c.Stamp.Path, c => c.Parsed, StringComparer.Ordinal);
+        ParsedFile? FileAt(string path) =>
+            changedFiles.TryGetValue(path, out var file) ? file : changedPaths.Contains(path) ? null : tracked.GetValueOrDefault(path).Parsed;
         var next = previous is null
-            ? ContentResolver.Resolve(files, StoredLastGood)
-            : ContentResolver.ResolveEdit(previous, files, changedPaths,
+            ? ContentResolver.Resolve(files!, StoredLastGood)
+            : ContentResolver.ResolveEdit(previous, FileAt, changedPaths,
                 changedPaths.Select(path => tracked.GetValueOrDefault(path).Parsed).OfType<ParsedFile>(), path => LastGood(previous, path));
         var sources = changed.Select(c => c.Parsed).ToDictionary(p => p.Path, StringComparer.Ordinal);
         importer.Import(previous, next, misplacedErrors, now, file => SourceOf(file, sources));
@@ -167,7 +168,10 @@ public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentIm
         // Written: the site serves the rendered text from the database, so memory keeps only the Markdown, and a
         // file's text is kept only until it is stored. If the import failed, nothing is remembered and the next scan
         // reads those files again.
-        foreach (var document in next.Documents)
+        var written = next.Edit is { } edit
+            ? edit.Rejudged.Select(path => ContentParser.KindOf(path) is { } kind ? next.AcceptedAt(path, kind) : null).OfType<ContentDocument>()
+            : next.Documents;
+        foreach (var document in written)
             document.Body.DropRendering();
         foreach (var (stamp, parsed) in changed)
             tracked[stamp.Path] = (stamp, parsed with { Source = null });

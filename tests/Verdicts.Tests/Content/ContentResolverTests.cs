@@ -194,12 +194,14 @@ public sealed class ContentResolverTests
                 var before = live;
                 ContentDocument? LastGood(string path) => before.AcceptedAt(path, ContentParser.KindOf(path)!.Value);
                 var whole = ContentResolver.Resolve(files.Values, LastGood, before);
-                var edited = ContentResolver.ResolveEdit(before, [.. files.Values], changed, replaced, LastGood);
+                var edited = ContentResolver.ResolveEdit(before, files.GetValueOrDefault, changed, replaced, LastGood);
 
                 var where = $"seed {seed}, step {step}, changed {string.Join(", ", changed)}";
                 Assert.True(whole.Files.SequenceEqual(edited.Files), $"{where}: file states differ");
                 Assert.True(Errors(whole).SequenceEqual(Errors(edited)), $"{where}: errors differ; only in the whole resolve: {string.Join("; ", Errors(whole).Except(Errors(edited)))}; only in the edit: {string.Join("; ", Errors(edited).Except(Errors(whole)))}");
                 Assert.True(Accepted(whole).SequenceEqual(Accepted(edited)), $"{where}: accepted documents differ");
+                // What the next edit looks up must be what a whole resolve would index.
+                Assert.True(Indexed(whole).SequenceEqual(Indexed(edited)), $"{where}: indexes differ; only in the whole resolve: {string.Join("; ", Indexed(whole).Except(Indexed(edited)))}; only in the edit: {string.Join("; ", Indexed(edited).Except(Indexed(whole)))}");
                 live = edited;
             }
         }
@@ -235,6 +237,14 @@ public sealed class ContentResolverTests
     }
 
     private static List<string> Errors(ContentSnapshot snapshot) => [.. snapshot.Errors.Select(e => e.ToString()).Order(StringComparer.Ordinal)];
+
+    private static List<string> Indexed(ContentSnapshot snapshot) =>
+        [.. snapshot.Index.AliasOwners.Select(a => $"alias {a.Key} {a.Value}")
+            .Concat(snapshot.Index.ToolFiles.Select(t => $"tool file {t.Key} {t.Value}"))
+            .Concat(snapshot.Index.ToolClaims.Select(c => $"claim {c.Key} {string.Join(' ', c.Value.Order(StringComparer.Ordinal))}"))
+            .Concat(snapshot.Index.SharedClaims.Select(c => $"shared {c}"))
+            .Concat(snapshot.Index.ComparisonsNaming.Select(c => $"named {c.Key} {string.Join(' ', c.Value.Order(StringComparer.Ordinal))}"))
+            .Order(StringComparer.Ordinal)];
 
     private static List<string> Accepted(ContentSnapshot snapshot) =>
         [.. snapshot.Documents.Select(d => $"{d.Kind} {d.Slug} {d.Path} {d.Sha256}").Order(StringComparer.Ordinal)];
