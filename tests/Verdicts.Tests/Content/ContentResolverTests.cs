@@ -211,7 +211,8 @@ public sealed class ContentResolverTests
 
     private static ParsedFile RandomFile(Random random)
     {
-        string[] tools = ["alpha", "beta", "gamma", "delta"];
+        // "Alpha" is no valid slug: its files are refused, yet it differs from alpha only in case, as the rules' keys do not.
+        string[] tools = ["alpha", "beta", "gamma", "delta", "Alpha"];
         string[] reviewers = ["ida", "jo"];
         string Pick(string[] names) => names[random.Next(names.Length)];
         switch (random.Next(4))
@@ -238,12 +239,13 @@ public sealed class ContentResolverTests
 
     private static List<string> Errors(ContentSnapshot snapshot) => [.. snapshot.Errors.Select(e => e.ToString()).Order(StringComparer.Ordinal)];
 
+    // The index's keys ignore case, and keep the spelling that came first: compared in lower case.
     private static List<string> Indexed(ContentSnapshot snapshot) =>
-        [.. snapshot.Index.AliasOwners.Select(a => $"alias {a.Key} {a.Value}")
-            .Concat(snapshot.Index.ToolFiles.Select(t => $"tool file {t.Key} {t.Value}"))
-            .Concat(snapshot.Index.ToolClaims.Select(c => $"claim {c.Key} {string.Join(' ', c.Value.Order(StringComparer.Ordinal))}"))
-            .Concat(snapshot.Index.SharedClaims.Select(c => $"shared {c}"))
-            .Concat(snapshot.Index.ComparisonsNaming.Select(c => $"named {c.Key} {string.Join(' ', c.Value.Order(StringComparer.Ordinal))}"))
+        [.. snapshot.Index.AliasOwners.Select(a => $"alias {a.Key.ToLowerInvariant()} {a.Value}")
+            .Concat(snapshot.Index.ToolFiles.Select(t => $"tool file {t.Key.ToLowerInvariant()} {t.Value}"))
+            .Concat(snapshot.Index.ToolClaims.Select(c => $"claim {c.Key.ToLowerInvariant()} {string.Join(' ', c.Value.Order(StringComparer.Ordinal))}"))
+            .Concat(snapshot.Index.SharedClaims.Select(c => $"shared {c.ToLowerInvariant()}"))
+            .Concat(snapshot.Index.ComparisonsNaming.Select(c => $"named {c.Key.ToLowerInvariant()} {string.Join(' ', c.Value.Order(StringComparer.Ordinal))}"))
             .Order(StringComparer.Ordinal)];
 
     private static List<string> Accepted(ContentSnapshot snapshot) =>
