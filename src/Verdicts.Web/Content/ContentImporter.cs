@@ -72,7 +72,7 @@ public sealed class ContentImporter(Database database)
         else
         {
             // After an edit only the keys of the files judged again can differ; otherwise every key is compared.
-            var candidates = next.Edit is { } edit && edit.From == previous.Id ? CandidateKeys(previous, next, edit.Rejudged) : null;
+            var candidates = next.RejudgedSince(previous) is { } rejudged ? CandidateKeys(previous, next, rejudged) : null;
             reviewers = [.. Changed(previous.Reviewers, next.Reviewers, candidates?.Reviewers)];
             tools = [.. Changed(previous.Tools, next.Tools, candidates?.Tools)
                 .Concat(Changed(previous.Verdicts, next.Verdicts, candidates?.Verdicts).Select(key => key[..key.IndexOf('/', StringComparison.Ordinal)]))
@@ -227,10 +227,10 @@ public sealed class ContentImporter(Database database)
     {
         const string removeFile = "DELETE FROM content_files WHERE path = @path";
         IEnumerable<FileStatus> changed;
-        if (previous is not null && next.Edit is { } edit && edit.From == previous.Id)
+        if (previous is not null && next.RejudgedSince(previous) is { } rejudged)
         {
             // After an edit only the files judged again can have another state.
-            var judged = edit.Rejudged.Select(path => (Path: path, Before: previous.StatusAt(path), After: next.StatusAt(path))).ToList();
+            var judged = rejudged.Select(path => (Path: path, Before: previous.StatusAt(path), After: next.StatusAt(path))).ToList();
             connection.Execute(removeFile, judged.Where(f => f.Before is not null && f.After is null).Select(f => new { path = f.Path }), transaction);
             changed = judged.Where(f => f.After is not null && f.After != f.Before).Select(f => f.After!);
         }

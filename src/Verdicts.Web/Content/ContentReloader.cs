@@ -162,8 +162,7 @@ public sealed class ContentReloader(IOptions<VerdictsOptions> options, ContentIm
             ? ContentResolver.Resolve(files!, StoredLastGood)
             : ContentResolver.ResolveEdit(previous, FileAt, changedPaths,
                 changedPaths.Select(path => tracked.GetValueOrDefault(path).Parsed).OfType<ParsedFile>(), path => LastGood(previous, path));
-        var sources = changed.Select(c => c.Parsed).ToDictionary(p => p.Path, StringComparer.Ordinal);
-        importer.Import(previous, next, misplacedErrors, now, file => SourceOf(file, sources));
+        importer.Import(previous, next, misplacedErrors, now, file => SourceOf(file, changedFiles));
 
         // Written: the site serves the rendered text from the database, so memory keeps only the Markdown, and a
         // file's text is kept only until it is stored. If the import failed, nothing is remembered and the next scan

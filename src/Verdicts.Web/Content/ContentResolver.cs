@@ -29,6 +29,10 @@ public sealed class ContentSnapshot
     /// outside them kept its outcome, so the importer and the reloader look only at these.</summary>
     public ContentEdit? Edit { get; init; }
 
+    /// <summary>The files judged again since <paramref name="previous"/>, when this snapshot continued it; else null.</summary>
+    public IReadOnlySet<string>? RejudgedSince(ContentSnapshot? previous) =>
+        Edit is { } edit && previous is not null && edit.From == previous.Id ? edit.Rejudged : null;
+
     private static long lastId;
 
     /// <summary>Tells this snapshot from every other made in this process.</summary>
